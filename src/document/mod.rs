@@ -1,0 +1,72 @@
+//! [`Document`]: one decoded text with the views rules need, built once per file.
+//!
+//! The normalised view is built eagerly (every text rule needs it); the structure
+//! (header block, outline, dates) is parsed lazily the first time a rule asks.
+
+use crate::normalize::NormalizedView;
+use crate::source::{LineIndex, TextEncoding};
+use std::ops::Range;
+
+pub struct Document {
+    /// Path as shown to the user (`-` for stdin, the URI path in the server).
+    pub path: String,
+    pub text: String,
+    pub encoding: TextEncoding,
+    pub lines: LineIndex,
+    pub normalized: NormalizedView,
+}
+
+impl Document {
+    pub fn new(path: impl Into<String>, text: String, encoding: TextEncoding) -> Document {
+        let lines = LineIndex::new(&text);
+        let normalized = NormalizedView::new(&text);
+        Document {
+            path: path.into(),
+            text,
+            encoding,
+            lines,
+            normalized,
+        }
+    }
+
+    /// A UTF-8 document (tests, the language server).
+    pub fn from_text(path: impl Into<String>, text: impl Into<String>) -> Document {
+        Document::new(path, text.into(), TextEncoding::Utf8)
+    }
+
+    /// The lines of the document: byte range without the line break, and the text
+    /// (a trailing `\r` is excluded too).
+    pub fn lines(&self) -> impl Iterator<Item = (Range<usize>, &str)> + '_ {
+        (0..self.lines.line_count()).map(move |i| {
+            let mut r = self.lines.line_range(&self.text, i);
+            if self.text[r.clone()].ends_with('\r') {
+                r.end -= 1;
+            }
+            (r.clone(), &self.text[r])
+        })
+    }
+}
+
+/// The byte range of the line of `text` containing `offset` (without `\n`).
+pub fn line_around(text: &str, offset: usize) -> Range<usize> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    start..end
+}
+
+/// The byte range of the paragraph (lines up to a blank line) containing `offset`.
+pub fn paragraph_around(text: &str, offset: usize) -> Range<usize> {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let start = before
+        .rfind("\n\n")
+        .or_else(|| before.rfind("\n\r\n").map(|i| i + 1))
+        .map_or(0, |i| i + 2);
+    let after = &text[offset..];
+    let end = after
+        .find("\n\n")
+        .or_else(|| after.find("\n\r\n"))
+        .map_or(text.len(), |i| offset + i);
+    start.min(offset)..end
+}

@@ -1,0 +1,30 @@
+//! gwlint: a linter for Chinese official-document drafts (公文).
+//!
+//! Data flow: bytes → [`source::decode`] → [`document::Document`] (original text, line
+//! index, normalised view, structure) → [`rules::RuleSet::check`] → [`diagnostic::Diagnostic`]s
+//! → rendered by [`render`] (CLI) or converted by the language server.
+//!
+//! The engine (`source`, `normalize`, `document`, `rules`, `segment`) does no I/O and
+//! never panics on input. [`check`] is the one entry point the CLI and the server call.
+
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod cli;
+pub mod diagnostic;
+pub mod document;
+pub mod fix;
+pub mod load;
+pub mod normalize;
+pub mod render;
+pub mod rules;
+pub mod segment;
+pub mod source;
+
+pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Severity};
+pub use document::Document;
+pub use rules::{RuleSet, Settings};
+
+/// Lint one document with the enabled rules of `rules`.
+pub fn check(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Diagnostic> {
+    rules.check(doc, settings)
+}

@@ -1,0 +1,152 @@
+//! File I/O for the CLI: finding drafts under the given paths and reading them into
+//! [`Document`]s. Directories are walked with the `ignore` crate (honours .gitignore).
+
+use crate::document::Document;
+use crate::source::{decode, TextEncoding};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are skipped with a notice.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The file extensions checked when walking a directory.
+pub const DRAFT_EXTENSIONS: &[&str] = &["txt", "md"];
+
+/// A path to check, or stdin (`-`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    pub fn display(&self) -> String {
+        match self {
+            Input::Stdin => "-".into(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// Why an input was not checked. `Error` makes the run fail (exit 2); `Skipped` is a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadProblem {
+    Error(String),
+    Skipped(String),
+}
+
+/// Expand paths: files as given, directories walked for drafts. Missing paths are errors.
+pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<LoadProblem>) {
+    let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Err(e) => problems.push(LoadProblem::Error(format!(
+                "{}: {}",
+                path.display(),
+                io_message(&e)
+            ))),
+            Ok(meta) if meta.is_dir() => {
+                let before = inputs.len();
+                walk_dir(path, &mut inputs, &mut problems);
+                if inputs.len() == before {
+                    problems.push(LoadProblem::Skipped(format!(
+                        "{}: no .txt or .md drafts found in this folder",
+                        path.display()
+                    )));
+                }
+            }
+            Ok(_) => inputs.push(Input::File(path.clone())),
+        }
+    }
+    (inputs, problems)
+}
+
+fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<LoadProblem>) {
+    let mut found = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir).follow_links(false).build() {
+        match entry {
+            Ok(e) => {
+                let is_file = e.file_type().is_some_and(|t| t.is_file());
+                let ext_ok = e
+                    .path()
+                    .extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| DRAFT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()));
+                if is_file && ext_ok {
+                    found.push(e.into_path());
+                }
+            }
+            Err(e) => problems.push(LoadProblem::Skipped(format!("{}: {}", dir.display(), e))),
+        }
+    }
+    found.sort();
+    inputs.extend(found.into_iter().map(Input::File));
+}
+
+pub fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Read an input's bytes (stdin or file), refusing files over [`MAX_FILE_BYTES`].
+pub fn read_bytes(input: &Input) -> Result<Vec<u8>, LoadProblem> {
+    let name = input.display();
+    match input {
+        Input::Stdin => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| LoadProblem::Error(format!("{name}: {}", io_message(&e))))?;
+            if buf.len() as u64 > MAX_FILE_BYTES {
+                return Err(LoadProblem::Skipped(format!(
+                    "{name}: larger than {} MiB, skipped",
+                    MAX_FILE_BYTES >> 20
+                )));
+            }
+            Ok(buf)
+        }
+        Input::File(path) => {
+            let meta = std::fs::metadata(path)
+                .map_err(|e| LoadProblem::Error(format!("{name}: {}", io_message(&e))))?;
+            if meta.is_dir() {
+                return Err(LoadProblem::Error(format!("{name}: is a directory")));
+            }
+            if meta.len() > MAX_FILE_BYTES {
+                return Err(LoadProblem::Skipped(format!(
+                    "{name}: larger than {} MiB, skipped",
+                    MAX_FILE_BYTES >> 20
+                )));
+            }
+            std::fs::read(path)
+                .map_err(|e| LoadProblem::Error(format!("{name}: {}", io_message(&e))))
+        }
+    }
+}
+
+/// Read and decode an input into a [`Document`].
+pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, LoadProblem> {
+    let bytes = read_bytes(input)?;
+    let name = input.display();
+    if bytes.is_empty() {
+        return Err(LoadProblem::Skipped(format!(
+            "{name}: empty file, nothing to check"
+        )));
+    }
+    let decoded =
+        decode(&bytes, encoding).map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?;
+    if decoded.text.trim().is_empty() {
+        return Err(LoadProblem::Skipped(format!(
+            "{name}: only whitespace, nothing to check"
+        )));
+    }
+    Ok(Document::new(name, decoded.text, decoded.encoding))
+}

@@ -1,0 +1,145 @@
+//! The normalised view: the text with spaces removed and full-width ASCII folded,
+//! plus a compact map from normalised byte offsets back to the original.
+//!
+//! A rule written once against the normalised view (`【更多公文素材,微信:`) matches
+//! `【更 多公文素材，微信 ：`; [`NormalizedView::to_original`] turns the match back
+//! into the exact original span.
+//!
+//! The map stores only break points (where the offset difference changes), so it
+//! costs memory in proportion to the number of removed spaces and folded characters,
+//! not to the text length.
+
+use std::ops::Range;
+
+/// Characters removed from the normalised view.
+pub fn is_removed_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\r' | '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200B}' | '\u{FEFF}'
+    )
+}
+
+/// Full-width ASCII (U+FF01..=U+FF5E) folded to half-width; other characters unchanged.
+pub fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// Half-width ASCII punctuation/letters/digits (U+0021..=U+007E) to full-width.
+pub fn to_fullwidth(c: char) -> char {
+    match c {
+        '\u{21}'..='\u{7E}' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c),
+        _ => c,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NormalizedView {
+    text: String,
+    /// `(normalised offset, original offset)` break points, sorted, starting at (0, 0).
+    breaks: Vec<(usize, usize)>,
+    original_len: usize,
+}
+
+impl NormalizedView {
+    pub fn new(original: &str) -> NormalizedView {
+        let mut text = String::with_capacity(original.len());
+        let mut breaks = vec![(0usize, 0usize)];
+        for (i, c) in original.char_indices() {
+            if is_removed_space(c) {
+                continue;
+            }
+            let (bn, bo) = breaks[breaks.len() - 1];
+            if bo + (text.len() - bn) != i {
+                breaks.push((text.len(), i));
+            }
+            let folded = fold_char(c);
+            text.push(folded);
+            if folded.len_utf8() != c.len_utf8() {
+                breaks.push((text.len(), i + c.len_utf8()));
+            }
+        }
+        NormalizedView {
+            text,
+            breaks,
+            original_len: original.len(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Original offset of the character starting at normalised offset `pos`
+    /// (`pos == len` maps to the original end).
+    pub fn original_offset(&self, pos: usize) -> usize {
+        if pos >= self.text.len() {
+            return self.original_len;
+        }
+        let i = match self.breaks.binary_search_by(|&(n, _)| n.cmp(&pos)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let (bn, bo) = self.breaks[i];
+        bo + (pos - bn)
+    }
+
+    /// Map a normalised byte range to the original byte range it was made from:
+    /// from the first matched character's start to the last matched character's end
+    /// (spaces inside the range are included, spaces around it are not).
+    pub fn to_original(&self, original: &str, range: Range<usize>) -> Range<usize> {
+        let start = self.original_offset(range.start);
+        if range.end <= range.start {
+            return start..start;
+        }
+        let mut last = range.end.min(self.text.len()).saturating_sub(1);
+        while last > 0 && !self.text.is_char_boundary(last) {
+            last -= 1;
+        }
+        let last_orig = self.original_offset(last);
+        let len = original[last_orig.min(original.len())..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
+        start..(last_orig + len).max(start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_spaced_fullwidth_text_back() {
+        let orig = "前言\n【更 多公文素材，微信 ：d adawk01】后";
+        let view = NormalizedView::new(orig);
+        assert_eq!(view.as_str(), "前言\n【更多公文素材,微信:dadawk01】后");
+        let s = view.as_str().find('【').unwrap();
+        let e = view.as_str().find('】').unwrap() + '】'.len_utf8();
+        let r = view.to_original(orig, s..e);
+        assert_eq!(&orig[r], "【更 多公文素材，微信 ：d adawk01】");
+    }
+
+    #[test]
+    fn fullwidth_digits_and_trailing_spaces() {
+        let orig = "入会率保持在　９８ 以上";
+        let view = NormalizedView::new(orig);
+        assert_eq!(view.as_str(), "入会率保持在98以上");
+        let s = view.as_str().find("98").unwrap();
+        assert_eq!(&orig[view.to_original(orig, s..s + 2)], "９８");
+        assert_eq!(&orig[view.to_original(orig, s..s + 1)], "９");
+    }
+
+    #[test]
+    fn every_char_round_trips() {
+        let orig = " a，Ｂ 𠮷\t中 ３\r\n";
+        let view = NormalizedView::new(orig);
+        for (p, c) in view.as_str().char_indices() {
+            let r = view.to_original(orig, p..p + c.len_utf8());
+            let oc = orig[r].chars().next().unwrap();
+            assert_eq!(fold_char(oc), c);
+        }
+    }
+}

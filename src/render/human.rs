@@ -1,0 +1,78 @@
+//! The human report: codespan-reporting snippets (file:line:col, the line, carets under
+//! the span — aligned under double-width characters — and the fix as a note).
+
+use super::Report;
+use crate::diagnostic::{Applicability, Severity};
+use crate::rules::spec::SpecError;
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, Config};
+
+/// Render one document's diagnostics (plain text, no colour).
+pub fn render(report: &Report<'_>) -> String {
+    let file = SimpleFile::new(report.doc.path.as_str(), report.doc.text.as_str());
+    let config = Config::default();
+    let mut out = String::new();
+    for d in report.diagnostics {
+        let head = match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+            Severity::Info => CsDiagnostic::note(),
+        };
+        let mut notes = Vec::new();
+        if let Some(fix) = &d.fix {
+            let kind = match fix.applicability {
+                Applicability::Safe => "可自动修复",
+                Applicability::Unsafe => "需人工确认的修复",
+            };
+            notes.push(format!("help（{kind}）: {}", fix.message));
+        }
+        let cs = head
+            .with_code(d.rule.as_str())
+            .with_message(d.message.as_str())
+            .with_labels(vec![Label::primary((), d.span.clone())])
+            .with_notes(notes);
+        match term::emit_into_string(&config, &file, &cs) {
+            Ok(s) => out.push_str(&s),
+            Err(_) => out.push_str(&format!(
+                "{}: {}[{}]: {}\n",
+                report.doc.path, d.severity, d.rule, d.message
+            )),
+        }
+    }
+    out
+}
+
+/// The closing summary line.
+pub fn summary(problems: usize, files: usize, fixable: usize) -> String {
+    if problems == 0 {
+        return format!("未发现问题（检查了 {files} 个文件）。\n");
+    }
+    let mut s = format!("共 {problems} 处问题，涉及 {files} 个文件");
+    if fixable > 0 {
+        s.push_str(&format!("（其中 {fixable} 处可用 --fix 自动修复）"));
+    }
+    s.push_str("。\n");
+    s
+}
+
+/// A rule-file or config-file error, pointing at its line and column.
+pub fn render_spec_error(err: &SpecError) -> String {
+    if err.source.is_empty() {
+        return format!("error: {err}\n");
+    }
+    let file = SimpleFile::new(err.path.as_str(), err.source.as_str());
+    let offset = err.offset();
+    let end = err.source[offset..]
+        .chars()
+        .next()
+        .map_or(offset, |c| offset + c.len_utf8());
+    let cs = CsDiagnostic::error()
+        .with_message(format!(
+            "{}:{}:{}: {}",
+            err.path, err.line, err.column, err.message
+        ))
+        .with_labels(vec![Label::primary((), offset..end)]);
+    term::emit_into_string(&Config::default(), &file, &cs)
+        .unwrap_or_else(|_| format!("error: {err}\n"))
+}

@@ -1,0 +1,65 @@
+//! `unbalanced-pairs`: an opening （ “ 《 〈 【 〔 ‘ without its closing mark, or the reverse.
+//!
+//! Marks are matched across hard-wrapped lines; the stacks are settled at the end of a
+//! sentence (a line ending in 。！？；) and at the end of the document. Only the first
+//! unmatched mark of each kind per sentence is reported, so hostile input (thousands of
+//! nested brackets) yields a handful of diagnostics, not thousands.
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::rules::{Check, RuleMeta};
+
+const PAIRS: &[(char, char)] = &[
+    ('（', '）'),
+    ('“', '”'),
+    ('‘', '’'),
+    ('《', '》'),
+    ('〈', '〉'),
+    ('【', '】'),
+    ('〔', '〕'),
+];
+
+pub struct UnbalancedPairs;
+
+pub fn build(_params: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(UnbalancedPairs))
+}
+
+impl Check for UnbalancedPairs {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        let mut stacks: Vec<Vec<usize>> = vec![Vec::new(); PAIRS.len()];
+        let mut stray: Vec<Option<usize>> = vec![None; PAIRS.len()];
+        let settle = |stacks: &mut Vec<Vec<usize>>,
+                      stray: &mut Vec<Option<usize>>,
+                      out: &mut Vec<Diagnostic>| {
+            for (k, stack) in stacks.iter_mut().enumerate() {
+                let first = stray[k]
+                    .take()
+                    .into_iter()
+                    .chain(stack.first().copied())
+                    .min();
+                if let Some(at) = first {
+                    let c = doc.text[at..].chars().next().unwrap_or(PAIRS[k].0);
+                    out.push(meta.diagnostic(at..at + c.len_utf8(), &c.to_string(), None, None));
+                }
+                stack.clear();
+            }
+        };
+        for (range, line) in doc.lines() {
+            for (i, c) in line.char_indices() {
+                let at = range.start + i;
+                if let Some(k) = PAIRS.iter().position(|p| p.0 == c) {
+                    stacks[k].push(at);
+                } else if let Some(k) = PAIRS.iter().position(|p| p.1 == c) {
+                    if stacks[k].pop().is_none() && stray[k].is_none() {
+                        stray[k] = Some(at);
+                    }
+                }
+            }
+            if line.trim_end().ends_with(['。', '！', '？', '；']) {
+                settle(&mut stacks, &mut stray, out);
+            }
+        }
+        settle(&mut stacks, &mut stray, out);
+    }
+}

@@ -1,0 +1,4 @@
+//! The generic rule kinds that YAML rule files configure.
+
+pub mod pattern;
+pub mod substitution;

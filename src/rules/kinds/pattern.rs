@@ -1,0 +1,273 @@
+//! `kind: pattern` — regular expressions over the original or the normalised view.
+//!
+//! The `regex` crate runs in linear time but has no look-around, so a rule states its
+//! context separately: `preceded_by` / `followed_by` (must match right before / after the
+//! span) and `not_preceded_by` / `not_followed_by` (must not), each checked by an
+//! anchored regex on at most [`CONTEXT_BYTES`] of the scope unit. `exceptions` cancel a
+//! match when one of them matches text overlapping it in the same unit. A named group
+//! `m` narrows the diagnostic's span to part of the match.
+
+use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::document::{line_around, paragraph_around, Document};
+use crate::rules::spec::{FixSpec, RuleFile, Scope, Transform, View};
+use crate::rules::{fill_message, Check, RuleMeta};
+use regex::{Captures, Regex, RegexBuilder};
+use std::ops::Range;
+
+/// How far context conditions and exceptions look around a match.
+pub const CONTEXT_BYTES: usize = 240;
+/// Upper bound on a compiled regex (rule files from users are untrusted).
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+pub struct PatternCheck {
+    view: View,
+    scope: Scope,
+    patterns: Vec<Regex>,
+    exceptions: Vec<Regex>,
+    preceded_by: Option<Regex>,
+    followed_by: Option<Regex>,
+    not_preceded_by: Option<Regex>,
+    not_followed_by: Option<Regex>,
+    fix: Option<FixSpec>,
+}
+
+/// (key, text to point at, message)
+type CompileError = (&'static str, Option<String>, String);
+
+pub fn compile_regex(key: &'static str, source: &str) -> Result<Regex, CompileError> {
+    build_regex(key, source, false)
+}
+
+/// Compile a regex; with `lines`, `^`/`$` match at line boundaries (CRLF-aware).
+pub fn build_regex(key: &'static str, source: &str, lines: bool) -> Result<Regex, CompileError> {
+    RegexBuilder::new(source)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .multi_line(lines)
+        .crlf(lines)
+        .build()
+        .map_err(|e| {
+            let msg = match e {
+                regex::Error::CompiledTooBig(limit) => {
+                    format!("regex is too large (compiled size over {limit} bytes)")
+                }
+                other => format!(
+                    "invalid regex: {}",
+                    other.to_string().lines().last().unwrap_or("")
+                ),
+            };
+            (key, Some(source.to_owned()), msg)
+        })
+}
+
+impl PatternCheck {
+    pub fn compile(file: &RuleFile) -> Result<PatternCheck, CompileError> {
+        let patterns = file.patterns.clone().unwrap_or_default();
+        if patterns.is_empty() {
+            return Err((
+                "kind",
+                None,
+                "a pattern rule needs a non-empty `patterns` list".into(),
+            ));
+        }
+        let compile_all =
+            |key: &'static str, list: &[String]| -> Result<Vec<Regex>, CompileError> {
+                list.iter().map(|p| build_regex(key, p, true)).collect()
+            };
+        let anchored = |key: &'static str,
+                        p: &Option<String>,
+                        prefix: bool|
+         -> Result<Option<Regex>, CompileError> {
+            match p {
+                None => Ok(None),
+                Some(p) => {
+                    compile_regex(key, p)?;
+                    let wrapped = if prefix {
+                        format!("^(?:{p})")
+                    } else {
+                        format!("(?:{p})$")
+                    };
+                    compile_regex(key, &wrapped).map(Some)
+                }
+            }
+        };
+        Ok(PatternCheck {
+            view: file.view.unwrap_or_default(),
+            scope: file.scope.unwrap_or_default(),
+            patterns: compile_all("patterns", &patterns)?,
+            exceptions: compile_all("exceptions", file.exceptions.as_deref().unwrap_or(&[]))?,
+            preceded_by: anchored("preceded_by", &file.preceded_by, false)?,
+            followed_by: anchored("followed_by", &file.followed_by, true)?,
+            not_preceded_by: anchored("not_preceded_by", &file.not_preceded_by, false)?,
+            not_followed_by: anchored("not_followed_by", &file.not_followed_by, true)?,
+            fix: file.fix.clone(),
+        })
+    }
+
+    fn unit(&self, text: &str, span: &Range<usize>) -> Range<usize> {
+        match self.scope {
+            Scope::Line => line_around(text, span.start),
+            Scope::Paragraph => paragraph_around(text, span.start),
+            Scope::Document => 0..text.len(),
+        }
+    }
+
+    fn context_ok(&self, text: &str, unit: &Range<usize>, span: &Range<usize>) -> bool {
+        let before = &text[floor_boundary(
+            text,
+            span.start.saturating_sub(CONTEXT_BYTES).max(unit.start),
+        )..span.start];
+        let after = &text[span.end..ceil_boundary(text, (span.end + CONTEXT_BYTES).min(unit.end))];
+        let ok = |re: &Option<Regex>, hay: &str, want: bool| {
+            re.as_ref().is_none_or(|re| re.is_match(hay) == want)
+        };
+        ok(&self.preceded_by, before, true)
+            && ok(&self.followed_by, after, true)
+            && ok(&self.not_preceded_by, before, false)
+            && ok(&self.not_followed_by, after, false)
+    }
+
+    fn excepted(&self, text: &str, unit: &Range<usize>, span: &Range<usize>) -> bool {
+        if self.exceptions.is_empty() {
+            return false;
+        }
+        let from = floor_boundary(
+            text,
+            span.start.saturating_sub(CONTEXT_BYTES).max(unit.start),
+        );
+        let to = ceil_boundary(text, (span.end + CONTEXT_BYTES).min(unit.end));
+        let window = &text[from..to];
+        self.exceptions.iter().any(|re| {
+            re.find_iter(window)
+                .any(|m| from + m.start() < span.end && from + m.end() > span.start)
+        })
+    }
+
+    fn make_fix(
+        &self,
+        doc: &Document,
+        caps: &Captures<'_>,
+        span: &Range<usize>,
+    ) -> Option<(Fix, String)> {
+        let spec = self.fix.as_ref()?;
+        let original = &doc.text[span.clone()];
+        let (range, replacement) = if let Some(template) = &spec.replace {
+            let mut out = String::new();
+            caps.expand(template, &mut out);
+            (span.clone(), out)
+        } else {
+            match spec.transform? {
+                Transform::Delete => (deletion_range(&doc.text, span), String::new()),
+                Transform::FullwidthPunctuation => (span.clone(), fullwidth_punctuation(original)),
+            }
+        };
+        if replacement == doc.text[range.clone()] {
+            return None;
+        }
+        let message = spec
+            .message
+            .as_deref()
+            .map(|m| fill_message(m, original, &replacement))
+            .unwrap_or_else(|| {
+                if replacement.is_empty() {
+                    "删除".to_owned()
+                } else {
+                    format!("改为「{replacement}」")
+                }
+            });
+        Some((
+            Fix {
+                applicability: spec.applicability,
+                message,
+                edits: vec![Edit {
+                    range,
+                    replacement: replacement.clone(),
+                }],
+            },
+            replacement,
+        ))
+    }
+}
+
+impl Check for PatternCheck {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        let text = match self.view {
+            View::Original => doc.text.as_str(),
+            View::Normalized => doc.normalized.as_str(),
+        };
+        for re in &self.patterns {
+            for caps in re.captures_iter(text) {
+                let Some(m) = caps.name("m").or_else(|| caps.get(0)) else {
+                    continue;
+                };
+                let span = m.range();
+                if span.is_empty() {
+                    continue;
+                }
+                let unit = self.unit(text, &span);
+                let whole = caps.get(0).map_or(span.clone(), |w| w.range());
+                if whole.start < unit.start || whole.end > unit.end {
+                    continue;
+                }
+                if !self.context_ok(text, &unit, &span) || self.excepted(text, &unit, &span) {
+                    continue;
+                }
+                let original_span = match self.view {
+                    View::Original => span.clone(),
+                    View::Normalized => doc.normalized.to_original(&doc.text, span.clone()),
+                };
+                let matched = &doc.text[original_span.clone()];
+                let (fix, suggestion) = match self.make_fix(doc, &caps, &original_span) {
+                    Some((fix, s)) => (Some(fix), Some(s)),
+                    None => (None, None),
+                };
+                out.push(meta.diagnostic(original_span, matched, suggestion.as_deref(), fix));
+            }
+        }
+    }
+}
+
+/// The range to delete for `span`: the span itself, or the whole line with its line
+/// break when nothing but spaces would remain on the line.
+pub fn deletion_range(text: &str, span: &Range<usize>) -> Range<usize> {
+    let line = line_around(text, span.start);
+    let rest_blank = text[line.start..span.start]
+        .chars()
+        .all(crate::normalize::is_removed_space)
+        && text[span.end.min(line.end)..line.end]
+            .chars()
+            .all(crate::normalize::is_removed_space);
+    if rest_blank && span.end <= line.end {
+        let end = if line.end < text.len() {
+            line.end + 1
+        } else {
+            line.end
+        };
+        line.start..end
+    } else {
+        span.clone()
+    }
+}
+
+/// `, ; : ? ! ( )` to their full-width forms; everything else unchanged.
+pub fn fullwidth_punctuation(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            ',' | ';' | ':' | '?' | '!' | '(' | ')' => crate::normalize::to_fullwidth(c),
+            _ => c,
+        })
+        .collect()
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(text.len())
+}

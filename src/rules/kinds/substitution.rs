@@ -1,0 +1,133 @@
+//! `kind: substitution` — wrong → right literal pairs (inline `swap` or a `swap_file`).
+//!
+//! All wrong forms are matched at once with Aho-Corasick (leftmost-longest). A match is
+//! dropped when the dictionary segmentation of its clause puts it inside a longer word,
+//! so a correction never fires inside a correct word.
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::document::Document;
+use crate::rules::spec::FixSpec;
+use crate::rules::{fill_message, Check, RuleMeta};
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::ops::Range;
+
+pub struct SubstitutionCheck {
+    matcher: AhoCorasick,
+    pairs: Vec<(String, String)>,
+    fix: Option<FixSpec>,
+}
+
+/// Parse `wrong<TAB>right[<TAB>note]` lines; `#` starts a comment line.
+/// Errors carry the 1-based line number.
+pub fn parse_swap_file(text: &str) -> Result<Vec<(String, String)>, (usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut cols = line.split('\t');
+        let wrong = cols.next().unwrap_or("").trim();
+        let right = cols.next().unwrap_or("").trim();
+        if wrong.is_empty() || right.is_empty() {
+            return Err((i + 1, "expected `wrong<TAB>right`".into()));
+        }
+        if wrong == right {
+            return Err((i + 1, format!("`{wrong}` maps to itself")));
+        }
+        out.push((wrong.to_owned(), right.to_owned()));
+    }
+    Ok(out)
+}
+
+impl SubstitutionCheck {
+    pub fn new(
+        mut pairs: Vec<(String, String)>,
+        fix: Option<FixSpec>,
+    ) -> Result<SubstitutionCheck, String> {
+        pairs.sort();
+        pairs.dedup();
+        for w in pairs.windows(2) {
+            if w[0].0 == w[1].0 {
+                return Err(format!(
+                    "`{}` has two corrections: `{}` and `{}`",
+                    w[0].0, w[0].1, w[1].1
+                ));
+            }
+        }
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(pairs.iter().map(|(w, _)| w.as_str()))
+            .map_err(|e| format!("cannot build matcher: {e}"))?;
+        Ok(SubstitutionCheck {
+            matcher,
+            pairs,
+            fix,
+        })
+    }
+}
+
+/// The clause around `span`: up to the nearest punctuation or line break, at most ~16
+/// characters each side.
+fn clause_around(text: &str, span: &Range<usize>) -> Range<usize> {
+    let is_stop = |c: char| {
+        c.is_whitespace()
+            || (c.is_ascii_punctuation())
+            || "，。；：！？、（）《》“”‘’【】".contains(c)
+    };
+    let mut start = span.start;
+    for (n, (i, c)) in text[..span.start].char_indices().rev().enumerate() {
+        if n >= 16 || is_stop(c) {
+            break;
+        }
+        start = i;
+    }
+    let mut end = span.end;
+    for (n, (i, c)) in text[span.end..].char_indices().enumerate() {
+        if n >= 16 || is_stop(c) {
+            break;
+        }
+        end = span.end + i + c.len_utf8();
+    }
+    start..end
+}
+
+/// True when the segmentation of the clause puts the span strictly inside a longer word.
+pub fn inside_longer_word(text: &str, span: &Range<usize>) -> bool {
+    let clause = clause_around(text, span);
+    let rel = (span.start - clause.start)..(span.end - clause.start);
+    crate::segment::words(&text[clause])
+        .into_iter()
+        .any(|w| w.start <= rel.start && w.end >= rel.end && w.len() > rel.len())
+}
+
+impl Check for SubstitutionCheck {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        for m in self.matcher.find_iter(&doc.text) {
+            let span = m.start()..m.end();
+            if inside_longer_word(&doc.text, &span) {
+                continue;
+            }
+            let (wrong, right) = &self.pairs[m.pattern().as_usize()];
+            let applicability = self
+                .fix
+                .as_ref()
+                .map_or(Applicability::Unsafe, |f| f.applicability);
+            let message = self
+                .fix
+                .as_ref()
+                .and_then(|f| f.message.as_deref())
+                .map(|t| fill_message(t, wrong, right))
+                .unwrap_or_else(|| format!("改为「{right}」"));
+            let fix = Fix {
+                applicability,
+                message,
+                edits: vec![Edit {
+                    range: span.clone(),
+                    replacement: right.clone(),
+                }],
+            };
+            out.push(meta.diagnostic(span, wrong, Some(right), Some(fix)));
+        }
+    }
+}

@@ -1,0 +1,453 @@
+//! Rules: loading rule files into a [`RuleSet`], and running them over a [`Document`].
+//!
+//! Every rule is a YAML file (`rules/<category>/<id>.yaml`). Its `kind` says what runs it:
+//! `pattern` and `substitution` are generic engines in `kinds/`; `builtin` rules are
+//! implemented in `builtin/`, registered in exactly one table (`builtin::build`).
+//! Nothing here does I/O except [`RuleSet::load_dir`], which the CLI and the server call.
+
+pub mod builtin;
+pub mod kinds;
+pub mod spec;
+
+use crate::diagnostic::{Category, Diagnostic, Fix, Severity};
+use crate::document::Document;
+use spec::{Example, Kind, RuleFile, SpecError};
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+/// What people see of a rule: `gwlint rules`, `gwlint explain`, hover.
+#[derive(Debug, Clone)]
+pub struct RuleMeta {
+    pub id: String,
+    pub title: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub kind: Kind,
+    pub message: String,
+    pub docs: String,
+    pub examples: Vec<Example>,
+    pub fixable: bool,
+    /// Where the rule came from: `rules/…` for built-in rules, a path for user rules.
+    pub origin: String,
+}
+
+impl RuleMeta {
+    /// Build a diagnostic with this rule's message template filled in.
+    pub fn diagnostic(
+        &self,
+        span: Range<usize>,
+        matched: &str,
+        suggestion: Option<&str>,
+        fix: Option<Fix>,
+    ) -> Diagnostic {
+        let message = fill_message(&self.message, matched, suggestion.unwrap_or(""));
+        Diagnostic {
+            rule: self.id.clone(),
+            category: self.category,
+            severity: self.severity,
+            message,
+            span,
+            fix,
+        }
+    }
+}
+
+/// Replace `{match}` and `{suggestion}` in a message template. Long matches are shortened.
+pub fn fill_message(template: &str, matched: &str, suggestion: &str) -> String {
+    let matched = shorten(matched.trim(), 24);
+    template
+        .replace("{match}", &matched)
+        .replace("{suggestion}", suggestion)
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.replace('\n', "⏎");
+    }
+    let head: String = text.chars().take(max_chars).collect();
+    format!("{}…", head.replace('\n', "⏎"))
+}
+
+/// The logic of one rule. Implementations never panic on input and never do I/O.
+pub trait Check: Send + Sync {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>);
+}
+
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check: Box<dyn Check>,
+}
+
+/// All loaded rules, in id order.
+#[derive(Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+}
+
+/// The rule files shipped inside the binary.
+static BUILTIN_RULES: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// A file of a rule folder, as text: rule YAML or a data file it refers to.
+struct RuleSource<'a> {
+    /// Path shown in errors.
+    display: String,
+    /// Path relative to the folder root, with `/` separators.
+    relative: String,
+    text: &'a str,
+}
+
+impl RuleSet {
+    /// The rules shipped with gwlint.
+    pub fn builtin() -> Result<RuleSet, SpecError> {
+        let mut files = Vec::new();
+        collect_embedded(&BUILTIN_RULES, &mut files);
+        let sources: Vec<RuleSource<'_>> = files
+            .iter()
+            .map(|(rel, text)| RuleSource {
+                display: format!("rules/{rel}"),
+                relative: rel.clone(),
+                text,
+            })
+            .collect();
+        let mut set = RuleSet::default();
+        set.add_sources(&sources)?;
+        Ok(set)
+    }
+
+    /// Add the rules of a folder on disk (`--rules DIR`, config `rules:`).
+    pub fn load_dir(&mut self, dir: &Path) -> Result<(), SpecError> {
+        let io_err = |path: &Path, e: std::io::Error| SpecError {
+            path: path.display().to_string(),
+            line: 1,
+            column: 1,
+            message: format!("cannot read rule folder: {e}"),
+            source: String::new(),
+        };
+        let mut paths = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            let entries = std::fs::read_dir(&d).map_err(|e| io_err(&d, e))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| io_err(&d, e))?;
+                let path = entry.path();
+                let ft = entry.file_type().map_err(|e| io_err(&path, e))?;
+                if ft.is_dir() {
+                    stack.push(path);
+                } else if ft.is_file() {
+                    paths.push(path);
+                }
+            }
+        }
+        paths.sort();
+        let mut texts = Vec::new();
+        for path in paths {
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !matches!(ext, "yaml" | "yml" | "tsv") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).map_err(|e| io_err(&path, e))?;
+            let text = String::from_utf8(bytes).map_err(|_| SpecError {
+                path: path.display().to_string(),
+                line: 1,
+                column: 1,
+                message: "rule file is not valid UTF-8".into(),
+                source: String::new(),
+            })?;
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            texts.push((path.display().to_string(), relative, text));
+        }
+        let sources: Vec<RuleSource<'_>> = texts
+            .iter()
+            .map(|(display, relative, text)| RuleSource {
+                display: display.clone(),
+                relative: relative.clone(),
+                text,
+            })
+            .collect();
+        self.add_sources(&sources)
+    }
+
+    /// Parse and add one rule from YAML text (used by tests and the folder loaders).
+    pub fn add_yaml(&mut self, display: &str, text: &str) -> Result<(), SpecError> {
+        let src = RuleSource {
+            display: display.to_owned(),
+            relative: display.to_owned(),
+            text,
+        };
+        self.add_sources(std::slice::from_ref(&src))
+    }
+
+    fn add_sources(&mut self, sources: &[RuleSource<'_>]) -> Result<(), SpecError> {
+        let data: BTreeMap<&str, &RuleSource<'_>> =
+            sources.iter().map(|s| (s.relative.as_str(), s)).collect();
+        for src in sources {
+            if !(src.relative.ends_with(".yaml") || src.relative.ends_with(".yml")) {
+                continue;
+            }
+            let rule = compile_rule(src, &data)?;
+            if let Some(existing) = self.rules.iter().find(|r| r.meta.id == rule.meta.id) {
+                let pos = spec::locate(src.text, "id", Some(&rule.meta.id));
+                return Err(SpecError::at(
+                    &src.display,
+                    src.text,
+                    pos,
+                    format!(
+                        "duplicate rule id `{}` (already defined in {})",
+                        rule.meta.id, existing.meta.origin
+                    ),
+                ));
+            }
+            self.rules.push(rule);
+        }
+        self.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        Ok(())
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.meta.id == id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Run the enabled rules over a document. Diagnostics are sorted by position, then rule.
+    /// A rule that panics is reported on stderr and skipped; the others still run.
+    pub fn check(&self, doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for rule in &self.rules {
+            if !settings.is_enabled(&rule.meta) {
+                continue;
+            }
+            let mut found = Vec::new();
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                rule.check.check(doc, &rule.meta, &mut found);
+            }));
+            if ran.is_err() {
+                eprintln!(
+                    "gwlint: internal error: rule `{}` panicked on {}; its findings are skipped",
+                    rule.meta.id, doc.path
+                );
+                continue;
+            }
+            let severity = settings.severity_of(&rule.meta);
+            for mut d in found {
+                d.severity = severity;
+                out.push(d);
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+        });
+        out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+        out
+    }
+}
+
+fn collect_embedded(
+    dir: &'static include_dir::Dir<'static>,
+    out: &mut Vec<(String, &'static str)>,
+) {
+    for file in dir.files() {
+        if let Some(text) = file.contents_utf8() {
+            out.push((file.path().to_string_lossy().replace('\\', "/"), text));
+        }
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, out);
+    }
+}
+
+fn compile_rule(
+    src: &RuleSource<'_>,
+    data: &BTreeMap<&str, &RuleSource<'_>>,
+) -> Result<Rule, SpecError> {
+    let at = |key: &str, needle: Option<&str>, message: String| {
+        SpecError::at(
+            &src.display,
+            src.text,
+            spec::locate(src.text, key, needle),
+            message,
+        )
+    };
+    let file: RuleFile = serde_yaml::from_str(src.text)
+        .map_err(|e| SpecError::from_yaml(&src.display, src.text, &e))?;
+    let stem = src
+        .relative
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml");
+    if stem != file.id && src.relative != src.display {
+        return Err(at(
+            "id",
+            Some(&file.id),
+            format!("rule id `{}` must equal the file name `{stem}`", file.id),
+        ));
+    }
+    if !is_kebab_id(&file.id) {
+        return Err(at(
+            "id",
+            Some(&file.id),
+            format!("rule id `{}` must be ASCII kebab-case", file.id),
+        ));
+    }
+    if let Some(key) = file.foreign_keys().first() {
+        return Err(at(
+            key,
+            None,
+            format!(
+                "key `{key}` does not belong to a rule of kind {:?}",
+                file.kind
+            )
+            .to_lowercase(),
+        ));
+    }
+    for ex in &file.examples {
+        if ex.bad.is_some() == ex.good.is_some() {
+            return Err(at(
+                "examples",
+                None,
+                "each example needs exactly one of `bad` or `good`".into(),
+            ));
+        }
+        if ex.good.is_some() && ex.fixed.is_some() {
+            return Err(at(
+                "fixed",
+                None,
+                "`fixed` belongs to a `bad` example".into(),
+            ));
+        }
+    }
+    if let Some(fix) = file.fix.as_ref().filter(|_| file.kind == Kind::Pattern) {
+        if fix.replace.is_some() == fix.transform.is_some() {
+            return Err(at(
+                "fix",
+                None,
+                "a fix needs exactly one of `replace` or `transform`".into(),
+            ));
+        }
+    }
+    let check: Box<dyn Check> = match file.kind {
+        Kind::Pattern => Box::new(
+            kinds::pattern::PatternCheck::compile(&file)
+                .map_err(|(key, needle, msg)| at(key, needle.as_deref(), msg))?,
+        ),
+        Kind::Substitution => {
+            let mut pairs: Vec<(String, String)> =
+                file.swap.clone().unwrap_or_default().into_iter().collect();
+            if let Some(name) = &file.swap_file {
+                let dir = src.relative.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                let rel = if dir.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                let Some(data_src) = data.get(rel.as_str()) else {
+                    return Err(at(
+                        "swap_file",
+                        Some(name),
+                        format!("swap file `{name}` not found beside the rule"),
+                    ));
+                };
+                pairs.extend(kinds::substitution::parse_swap_file(data_src.text).map_err(
+                    |(line, msg)| SpecError::at(&data_src.display, data_src.text, (line, 1), msg),
+                )?);
+            }
+            if pairs.is_empty() {
+                return Err(at(
+                    "kind",
+                    None,
+                    "a substitution rule needs `swap` or `swap_file`".into(),
+                ));
+            }
+            Box::new(
+                kinds::substitution::SubstitutionCheck::new(pairs, file.fix.clone())
+                    .map_err(|m| at("swap", None, m))?,
+            )
+        }
+        Kind::Builtin => {
+            let params = file.params.clone().unwrap_or(serde_yaml::Value::Null);
+            builtin::build(&file.id, &params).map_err(|m| at("params", None, m))?
+        }
+    };
+    let fixable = file.fix.is_some()
+        || file.kind == Kind::Substitution
+        || (file.kind == Kind::Builtin && builtin::is_fixable(&file.id));
+    Ok(Rule {
+        meta: RuleMeta {
+            id: file.id,
+            title: file.title,
+            category: file.category,
+            severity: file.severity,
+            kind: file.kind,
+            message: file.message,
+            docs: file.docs,
+            examples: file.examples,
+            fixable,
+            origin: src.display.clone(),
+        },
+        check,
+    })
+}
+
+fn is_kebab_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+/// Which rules run, and at what severity. Selectors are rule ids or category names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+}
+
+impl Settings {
+    fn matches(selector: &str, meta: &RuleMeta) -> bool {
+        selector == "all" || selector == meta.id || selector == meta.category.as_str()
+    }
+
+    pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| Self::matches(s, meta)))
+            && !self.ignore.iter().any(|s| Self::matches(s, meta))
+    }
+
+    pub fn severity_of(&self, meta: &RuleMeta) -> Severity {
+        self.severity
+            .get(&meta.id)
+            .or_else(|| self.severity.get(meta.category.as_str()))
+            .copied()
+            .unwrap_or(meta.severity)
+    }
+
+    /// Selectors that name neither a rule nor a category in `rules`.
+    pub fn unknown_selectors<'a>(&'a self, rules: &RuleSet) -> Vec<&'a str> {
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .chain(self.severity.keys())
+            .map(String::as_str)
+            .filter(|s| *s != "all" && Category::from_name(s).is_none() && rules.get(s).is_none())
+            .collect()
+    }
+}

@@ -1,0 +1,345 @@
+//! Bytes to text: encoding detection and decoding, and the line index.
+//!
+//! Everything here is pure (no I/O). The CLI reads bytes and hands them to
+//! [`decode`]; the language server receives text that is already UTF-8.
+
+use std::fmt;
+
+/// The encoding a file was read in; `--fix` writes it back the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TextEncoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Gb18030,
+}
+
+impl TextEncoding {
+    /// Parse a user-given encoding name (`--encoding`, config).
+    pub fn from_name(name: &str) -> Option<TextEncoding> {
+        match name.to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-8" | "utf8" => Some(TextEncoding::Utf8),
+            "utf-8-bom" | "utf8-bom" | "utf-8-sig" => Some(TextEncoding::Utf8Bom),
+            "utf-16le" | "utf-16-le" => Some(TextEncoding::Utf16Le),
+            "utf-16be" | "utf-16-be" => Some(TextEncoding::Utf16Be),
+            "gbk" | "gb2312" | "gb18030" | "cp936" => Some(TextEncoding::Gb18030),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Utf8Bom => "utf-8-bom",
+            TextEncoding::Utf16Le => "utf-16le",
+            TextEncoding::Utf16Be => "utf-16be",
+            TextEncoding::Gb18030 => "gb18030",
+        }
+    }
+
+    /// Encode text back into this encoding (with the BOM where the original had one).
+    /// Returns `None` when a character cannot be represented.
+    pub fn encode(self, text: &str) -> Option<Vec<u8>> {
+        match self {
+            TextEncoding::Utf8 => Some(text.as_bytes().to_vec()),
+            TextEncoding::Utf8Bom => {
+                let mut out = vec![0xEF, 0xBB, 0xBF];
+                out.extend_from_slice(text.as_bytes());
+                Some(out)
+            }
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+                let le = self == TextEncoding::Utf16Le;
+                let mut out = if le {
+                    vec![0xFF, 0xFE]
+                } else {
+                    vec![0xFE, 0xFF]
+                };
+                for unit in text.encode_utf16() {
+                    let b = if le {
+                        unit.to_le_bytes()
+                    } else {
+                        unit.to_be_bytes()
+                    };
+                    out.extend_from_slice(&b);
+                }
+                Some(out)
+            }
+            TextEncoding::Gb18030 => {
+                let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
+                if unmappable {
+                    None
+                } else {
+                    Some(bytes.into_owned())
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for TextEncoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a file's bytes were not turned into text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The bytes contain NUL bytes or other control bytes: not a text document.
+    Binary,
+    /// The bytes are neither UTF-8 nor GB18030 (too many undecodable sequences).
+    Undecodable,
+    /// A forced encoding did not fit the bytes.
+    NotInEncoding(TextEncoding),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Binary => {
+                f.write_str("binary file (contains NUL or control bytes), skipped")
+            }
+            DecodeError::Undecodable => {
+                f.write_str("not valid UTF-8, UTF-16 (with BOM) or GB18030 text, skipped")
+            }
+            DecodeError::NotInEncoding(e) => write!(f, "bytes are not valid {e}, skipped"),
+        }
+    }
+}
+
+/// Text decoded from bytes, with the encoding it came in.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: TextEncoding,
+}
+
+/// Decode a file's bytes. With `forced`, only that encoding is tried.
+///
+/// Order when not forced: BOM (UTF-8, UTF-16 LE/BE), then UTF-8, then GB18030.
+/// A file with NUL bytes (without a UTF-16 BOM) is binary.
+pub fn decode(bytes: &[u8], forced: Option<TextEncoding>) -> Result<Decoded, DecodeError> {
+    if let Some(enc) = forced {
+        return decode_as(bytes, enc);
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return decode_as(bytes, TextEncoding::Utf8Bom);
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) {
+        return decode_as(bytes, TextEncoding::Utf16Le);
+    }
+    if bytes.starts_with(&[0xFE, 0xFF]) {
+        return decode_as(bytes, TextEncoding::Utf16Be);
+    }
+    if looks_binary(bytes) {
+        return Err(DecodeError::Binary);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(Decoded {
+            text: text.to_owned(),
+            encoding: TextEncoding::Utf8,
+        });
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(DecodeError::Undecodable);
+    }
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: TextEncoding::Gb18030,
+    })
+}
+
+fn decode_as(bytes: &[u8], enc: TextEncoding) -> Result<Decoded, DecodeError> {
+    let fail = || DecodeError::NotInEncoding(enc);
+    let text = match enc {
+        TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
+            let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+            if enc == TextEncoding::Utf8 && looks_binary(body) {
+                return Err(DecodeError::Binary);
+            }
+            std::str::from_utf8(body).map_err(|_| fail())?.to_owned()
+        }
+        TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+            let coding = if enc == TextEncoding::Utf16Le {
+                encoding_rs::UTF_16LE
+            } else {
+                encoding_rs::UTF_16BE
+            };
+            let body = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+                &bytes[2..]
+            } else {
+                bytes
+            };
+            let (text, had_errors) = coding.decode_without_bom_handling(body);
+            if had_errors || body.len() % 2 != 0 {
+                return Err(fail());
+            }
+            text.into_owned()
+        }
+        TextEncoding::Gb18030 => {
+            if looks_binary(bytes) {
+                return Err(DecodeError::Binary);
+            }
+            let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+            if had_errors {
+                return Err(fail());
+            }
+            text.into_owned()
+        }
+    };
+    if text.contains('\0') {
+        return Err(DecodeError::Binary);
+    }
+    Ok(Decoded {
+        text,
+        encoding: enc,
+    })
+}
+
+/// NUL bytes, or many C0 control bytes other than tab/CR/LF/FF, mean binary.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    if memchr_nul(sample) {
+        return true;
+    }
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .count();
+    controls > 0 && controls * 100 > sample.len()
+}
+
+fn memchr_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+}
+
+/// Maps byte offsets in a text to 1-based lines and 1-based columns in Unicode characters.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset where each line starts; `line_starts[0] == 0`.
+    line_starts: Vec<usize>,
+}
+
+/// A position in a text: 1-based line, 1-based column in characters, byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { line_starts }
+    }
+
+    /// Number of lines (a trailing newline starts one more, empty line).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 0-based line number containing byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte range of 0-based line `line`, without its `\n` (a `\r` before it is kept).
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_starts.get(line).copied().unwrap_or(text.len());
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map(|&next| next - 1)
+            .unwrap_or(text.len());
+        start..end.max(start)
+    }
+
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
+    /// The position of byte `offset` (clamped to the text, moved back to a char boundary).
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let start = self.line_starts[line];
+        let column = text[start..offset].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+            offset,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf8_bom_gbk_utf16() {
+        let text = "关于印发《2018年工会工作要点》的通知\r\n";
+        assert_eq!(
+            decode(text.as_bytes(), None).unwrap().encoding,
+            TextEncoding::Utf8
+        );
+        let bom = TextEncoding::Utf8Bom.encode(text).unwrap();
+        let d = decode(&bom, None).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (text, TextEncoding::Utf8Bom));
+        let gbk = TextEncoding::Gb18030.encode(text).unwrap();
+        let d = decode(&gbk, None).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (text, TextEncoding::Gb18030));
+        for enc in [TextEncoding::Utf16Le, TextEncoding::Utf16Be] {
+            let bytes = enc.encode(text).unwrap();
+            let d = decode(&bytes, None).unwrap();
+            assert_eq!((d.text.as_str(), d.encoding), (text, enc));
+        }
+    }
+
+    #[test]
+    fn rejects_binary_and_garbage() {
+        assert_eq!(
+            decode(b"PK\x03\x04\0\0abc", None).unwrap_err(),
+            DecodeError::Binary
+        );
+        assert_eq!(
+            decode(&[0xFF, 0x30, 0x81, 0xFF, 0xFF, 0x20], None).unwrap_err(),
+            DecodeError::Undecodable
+        );
+        assert!(decode(&[0xC4, 0xE3], Some(TextEncoding::Utf8)).is_err());
+        assert_eq!(decode(b"", None).unwrap().text, "");
+    }
+
+    #[test]
+    fn line_index_columns_are_characters() {
+        let text = "一、总体要求\n（一）指导思想𠮷x\n";
+        let idx = LineIndex::new(text);
+        let off = text.find('x').unwrap();
+        assert_eq!(
+            idx.position(text, off),
+            Position {
+                line: 2,
+                column: 9,
+                offset: off
+            }
+        );
+        assert_eq!(idx.position(text, 0).line, 1);
+        assert_eq!(idx.position(text, text.len()).line, 3);
+        assert_eq!(&text[idx.line_range(text, 0)], "一、总体要求");
+    }
+}

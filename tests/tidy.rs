@@ -1,0 +1,69 @@
+//! House rules for the rule set and the source tree: every rule documented, with enough
+//! examples, filed under its category; every module starts with a `//!` doc line.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use gwlint::RuleSet;
+use std::path::Path;
+
+const DOC_SECTIONS: &[&str] = &["## 检查内容", "## 为什么", "## 示例", "## 修复"];
+
+#[test]
+fn every_rule_is_documented_with_examples() {
+    let rules = RuleSet::builtin().unwrap();
+    assert!(
+        rules.len() >= 10,
+        "expected the shipped rule set, got {}",
+        rules.len()
+    );
+    let mut problems = Vec::new();
+    for r in rules.rules() {
+        let m = &r.meta;
+        for s in DOC_SECTIONS {
+            if !m.docs.contains(s) {
+                problems.push(format!("{}: docs lack section {s}", m.id));
+            }
+        }
+        let bad = m.examples.iter().filter(|e| e.bad.is_some()).count();
+        let good = m.examples.iter().filter(|e| e.good.is_some()).count();
+        if bad < 3 || good < 3 {
+            problems.push(format!(
+                "{}: needs >= 3 bad and >= 3 good examples (has {bad}/{good})",
+                m.id
+            ));
+        }
+        let expected = format!("rules/{}/{}.yaml", m.category.as_str(), m.id);
+        if m.origin != expected {
+            problems.push(format!(
+                "{}: should live at {expected}, found {}",
+                m.id, m.origin
+            ));
+        }
+        if m.title.is_empty() || m.title.is_ascii() {
+            problems.push(format!("{}: title should be a short Chinese title", m.id));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_source_file_starts_with_a_module_doc() {
+    let mut missing = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                if !text.trim_start().starts_with("//!") {
+                    missing.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "files without a //! header: {missing:?}"
+    );
+}
