@@ -34,7 +34,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check drafts (files, folders walked for .txt/.md, or `-` for stdin).
+    /// Check drafts (files, folders walked for .txt/.md/.docx, or `-` for stdin).
     Check(CheckArgs),
     /// List the rules: id, category, severity, fixable, title.
     Rules(RulesArgs),

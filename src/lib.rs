@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod docx;
 pub mod document;
 pub mod fix;
 pub mod load;
