@@ -151,11 +151,7 @@ pub fn document_xml_text(xml: &str) -> Result<String, DocxError> {
 }
 
 /// `w:tab`, `w:br` and `w:cr` inside an open paragraph.
-fn push_break(
-    name: &str,
-    e: &quick_xml::events::BytesStart<'_>,
-    paragraphs: &mut [String],
-) {
+fn push_break(name: &str, e: &quick_xml::events::BytesStart<'_>, paragraphs: &mut [String]) {
     let Some(p) = paragraphs.last_mut() else {
         return;
     };

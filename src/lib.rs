@@ -11,8 +11,8 @@
 
 pub mod cli;
 pub mod diagnostic;
-pub mod docx;
 pub mod document;
+pub mod docx;
 pub mod fix;
 pub mod load;
 pub mod normalize;

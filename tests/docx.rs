@@ -122,7 +122,10 @@ fn folders_are_walked_for_docx_and_damaged_files_are_skipped() {
 fn docx_is_never_a_fix_target() {
     use gwlint::load::{fix_refusal, Input};
     let refusal = fix_refusal(&Input::File("草稿.docx".into())).unwrap();
-    assert!(refusal.contains("--fix does not rewrite .docx"), "{refusal}");
+    assert!(
+        refusal.contains("--fix does not rewrite .docx"),
+        "{refusal}"
+    );
     assert_eq!(fix_refusal(&Input::File("草稿.txt".into())), None);
     assert_eq!(fix_refusal(&Input::Stdin), None);
 }
