@@ -235,18 +235,29 @@ fn memchr_nul(bytes: &[u8]) -> bool {
     bytes.contains(&0)
 }
 
-/// Bytes with NULs only at odd (LE) or only at even (BE) positions that decode cleanly
-/// as UTF-16: ASCII and line breaks in UTF-16 without a BOM.
+/// Bytes whose NULs sit (nearly) all at odd positions (LE) or all at even positions (BE)
+/// and that decode cleanly as UTF-16: ASCII and line breaks in UTF-16 without a BOM.
+/// (A few NULs at the other parity come from characters like U+5F00 开.)
 fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
     if bytes.len() % 2 != 0 {
         return None;
     }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
-    let nul_at = |parity: usize| sample.iter().skip(parity).step_by(2).any(|&b| b == 0);
-    let enc = match (nul_at(0), nul_at(1)) {
-        (false, true) => TextEncoding::Utf16Le,
-        (true, false) => TextEncoding::Utf16Be,
-        _ => return None,
+    let nuls_at = |parity: usize| {
+        sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nuls_at(0), nuls_at(1));
+    let enc = if odd > 2 * even {
+        TextEncoding::Utf16Le
+    } else if even > 2 * odd {
+        TextEncoding::Utf16Be
+    } else {
+        return None;
     };
     decode_as(bytes, enc).ok().map(|_| enc)
 }
@@ -394,7 +405,7 @@ mod tests {
 
     #[test]
     fn utf16_without_bom_and_broken_utf8_are_named() {
-        let text = "第1条 关于2018年工作要点\n";
+        let text = "第1条 关于开展2018年工作要点\n";
         let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
         let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert_eq!(

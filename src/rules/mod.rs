@@ -283,6 +283,17 @@ fn compile_rule(
             message,
         )
     };
+    if let Some(pos) = spec::flow_nesting_too_deep(src.text) {
+        return Err(SpecError::at(
+            &src.display,
+            src.text,
+            pos,
+            format!(
+                "brackets nested deeper than {} levels",
+                spec::MAX_FLOW_DEPTH
+            ),
+        ));
+    }
     let file: RuleFile = serde_yaml::from_str(src.text)
         .map_err(|e| SpecError::from_yaml(&src.display, src.text, &e))?;
     let stem = src
