@@ -56,3 +56,40 @@ fn every_rule_example_behaves_as_documented() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every entry of the typo list fires inside a sentence, and its correction does not.
+#[test]
+fn every_typo_entry_fires_in_context_and_its_correction_is_clean() {
+    let rules = RuleSet::builtin().unwrap();
+    let settings = only("common-typo");
+    let tsv = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/typo/common-typo.tsv"
+    ))
+    .unwrap();
+    let mut entries = 0;
+    let mut failures = Vec::new();
+    for line in tsv
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let mut cols = line.split('\t');
+        let (wrong, right) = (cols.next().unwrap(), cols.next().unwrap());
+        entries += 1;
+        for (text, want) in [
+            (format!("各单位要{wrong}，确保实效。"), true),
+            (format!("各单位要{right}，确保实效。"), false),
+        ] {
+            let doc = Document::from_text("t.txt", text.as_str());
+            let found = !gwlint::check(&doc, &rules, &settings).is_empty();
+            if found != want {
+                failures.push(format!("{text:?}: flagged={found}, want {want}"));
+            }
+        }
+    }
+    assert!(
+        entries >= 300,
+        "the list must keep at least 300 entries, has {entries}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
