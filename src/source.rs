@@ -258,7 +258,7 @@ fn memchr_nul(bytes: &[u8]) -> bool {
 /// and that decode cleanly as UTF-16: ASCII and line breaks in UTF-16 without a BOM.
 /// (A few NULs at the other parity come from characters like U+5F00 开.)
 fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(64 * 1024)];
