@@ -222,16 +222,30 @@ struct Context {
 }
 
 impl Context {
-    /// Config settings for `input`, then the command line: `--select` replaces, `--ignore` adds.
+    /// Config settings for `input`, then the command line: `--select` replaces the
+    /// config's `select` and `ignore` (per-file ignores still apply), `--ignore` adds.
     fn settings_for(&self, input: &Input, args: &CheckArgs) -> Settings {
-        let mut settings = match (&self.config, input) {
-            (Some(c), Input::File(p)) => c.settings_for(p),
-            (Some(c), Input::Stdin) => c.settings_for(Path::new("-")),
-            (None, _) => Settings::default(),
+        let path = match input {
+            Input::File(p) => p.as_path(),
+            Input::Stdin => Path::new("-"),
         };
-        if !args.select.is_empty() {
-            settings.select = args.select.clone();
-        }
+        let mut settings = match &self.config {
+            Some(c) if !args.select.is_empty() => {
+                let mut s = c.settings_for(path);
+                s.select = args.select.clone();
+                s.ignore = c
+                    .matching_ignores(path)
+                    .iter()
+                    .flat_map(|p| p.rules.iter().cloned())
+                    .collect();
+                s
+            }
+            Some(c) => c.settings_for(path),
+            None => Settings {
+                select: args.select.clone(),
+                ..Settings::default()
+            },
+        };
         settings.ignore.extend(args.ignore.iter().cloned());
         settings
     }
