@@ -57,7 +57,7 @@ pub const REFERENCE: &[ConfigKey] = &[
         key: "select",
         value: "list of rule ids or categories (`all`)",
         default: "all rules",
-        meaning: "only these rules run; `--select` on the command line replaces it",
+        meaning: "only these rules run; `--select` on the command line replaces it (and `ignore`)",
     },
     ConfigKey {
         key: "ignore",

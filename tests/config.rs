@@ -173,10 +173,11 @@ fn config_errors_point_at_file_line_and_column() {
     assert!(err(&o).contains("nope.yaml"), "{}", err(&o));
 }
 
+/// `GWLINT_UPDATE_README=1 cargo test --test config` rewrites the table from the code.
 #[test]
 fn readme_config_reference_is_generated_from_the_code() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
     let start = "<!-- config-reference:start -->\n";
     let end = "<!-- config-reference:end -->";
     let a = readme
@@ -184,9 +185,25 @@ fn readme_config_reference_is_generated_from_the_code() {
         .expect("README has the config reference markers")
         + start.len();
     let b = readme[a..].find(end).unwrap() + a;
+    let want = gwlint::config::reference_markdown();
+    if std::env::var_os("GWLINT_UPDATE_README").is_some() {
+        std::fs::write(&path, format!("{}{want}{}", &readme[..a], &readme[b..])).unwrap();
+        return;
+    }
     assert_eq!(
         &readme[a..b],
-        gwlint::config::reference_markdown(),
-        "README's config reference is stale: paste gwlint::config::reference_markdown() between the markers"
+        want,
+        "README's config reference is stale: run GWLINT_UPDATE_README=1 cargo test --test config"
     );
+}
+
+#[test]
+fn readme_config_example_parses() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let a = readme.find("```yaml\n# gwlint.yaml\n").unwrap() + "```yaml\n".len();
+    let b = readme[a..].find("```").unwrap() + a;
+    let file: gwlint::config::ConfigFile = serde_yaml::from_str(&readme[a..b]).unwrap();
+    assert_eq!(file.profile, Some(gwlint::document::Profile::Notice));
+    assert_eq!(file.per_file_ignores.len(), 2);
 }

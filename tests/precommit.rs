@@ -67,7 +67,13 @@ fn git(dir: &Path) -> Command {
 /// everything outside target/ and .git/ when this is not a git checkout.
 fn tree_files(root: &Path) -> Vec<PathBuf> {
     let listed = git(root)
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .output()
         .ok()
         .filter(|o| o.status.success());
@@ -123,7 +129,8 @@ fn snapshot_repo(work: &Path) -> (PathBuf, String) {
     (repo, rev)
 }
 
-const CLEAN: &str = "关于开展安全生产检查的通知\n各部门：\n请于本月底前完成自查，并报送整改情况。\n";
+const CLEAN: &str =
+    "关于开展安全生产检查的通知\n各部门：\n请于本月底前完成自查，并报送整改情况。\n";
 const AD: &str = "关于开展安全生产检查的通知\n【更多范文资料，请关注微信公众号：abcwk2024】\n各部门：\n请于本月底前完成自查。\n";
 
 #[test]
@@ -166,7 +173,9 @@ fn pre_commit_hook_accepts_clean_drafts_and_rejects_ad_residue() {
     let mut install = Command::new(&pre_commit);
     install.current_dir(dir).args(["install"]);
     env(&mut install);
-    ok(install.env("GIT_CONFIG_NOSYSTEM", "1").env("GIT_CONFIG_GLOBAL", "/dev/null"));
+    ok(install
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null"));
     let commit = |message: &str| {
         let mut c = git(dir);
         c.args(["commit", "-m", message]);
