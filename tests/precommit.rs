@@ -33,8 +33,7 @@ fn pre_commit() -> Option<PathBuf> {
 }
 
 fn run(cmd: &mut Command) -> Output {
-    let o = cmd.output().unwrap();
-    o
+    cmd.output().unwrap()
 }
 
 fn ok(cmd: &mut Command) -> String {
