@@ -129,3 +129,27 @@ fn docx_is_never_a_fix_target() {
     assert_eq!(fix_refusal(&Input::File("草稿.txt".into())), None);
     assert_eq!(fix_refusal(&Input::Stdin), None);
 }
+
+#[test]
+fn fix_refuses_docx_and_leaves_it_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("通知.docx");
+    write_docx(&path, &para("各基层工会:"), &[]);
+    let before = std::fs::read(&path).unwrap();
+    let out = gwlint(&["check", "--fix", "--format", "json", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--fix does not rewrite .docx files"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // the findings are those of the unfixed text
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["rule"] == "half-width-punctuation"));
+    // --diff writes nothing and may show what would change
+    let out = gwlint(&["check", "--diff", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}

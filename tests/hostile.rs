@@ -440,12 +440,80 @@ fn cases() -> Vec<Case> {
             code: 1,
             stderr: Stderr::Silent,
         },
+        // ---- config files --------------------------------------------------------------
+        Case {
+            name: "config file that is a directory",
+            setup: |d| {
+                std::fs::create_dir(d.join("conf.yaml")).unwrap();
+                Ok(check(&[&"--config", &d.join("conf.yaml"), &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("conf.yaml:1:1: cannot read config file: Is a directory"),
+        },
+        Case {
+            name: "discovered gwlint.yaml that is a directory",
+            setup: |d| {
+                std::fs::create_dir(d.join("gwlint.yaml")).unwrap();
+                Ok(check(&[&file(d, "a.txt", DIRTY)]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "config with an alias bomb",
+            setup: |d| {
+                let mut y = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+                for i in 1..10 {
+                    let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+                    y.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+                }
+                let c = file(d, "gwlint.yaml", y);
+                Ok(check(&[&"--config", &c, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("gwlint.yaml:1:1: unknown field `a0`"),
+        },
+        Case {
+            name: "config nested 100,000 brackets deep",
+            setup: |d| {
+                let y = format!("select: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+                file(d, "gwlint.yaml", y);
+                Ok(check(&[&file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("gwlint.yaml:1:265: brackets nested deeper than 256 levels"),
+        },
+        Case {
+            name: ".docx with --fix",
+            setup: |d| {
+                let xml = "<w:p><w:r><w:t>各基层工会:</w:t></w:r></w:p>";
+                let z = docx(&[("word/document.xml", xml.as_bytes())]);
+                Ok(check(&[&"--fix", &file(d, "通知.docx", z)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("通知.docx: --fix does not rewrite .docx files"),
+        },
         // ---- options -----------------------------------------------------------------
         Case {
             name: "conflicting options: --format given twice",
             setup: |d| Ok(check(&[&"--format", &"json", &"--format", &"human", &file(d, "a.txt", CLEAN)])),
             code: 2,
             stderr: Stderr::Line("the argument '--format <FORMAT>' cannot be used multiple times"),
+        },
+        Case {
+            name: "conflicting options: --config with --isolated",
+            setup: |d| {
+                let c = file(d, "gwlint.yaml", "select: [typo]\n");
+                Ok(check(&[&"--config", &c, &"--isolated", &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("the argument '--config <FILE>' cannot be used with '--isolated'"),
+        },
+        Case {
+            name: "conflicting options: --fix with --add-ignore",
+            setup: |d| Ok(check(&[&"--fix", &"--add-ignore", &file(d, "a.txt", CLEAN)])),
+            code: 2,
+            stderr: Stderr::Line("the argument '--fix' cannot be used with '--add-ignore'"),
         },
         Case {
             name: "unknown rule in --select",

@@ -283,19 +283,7 @@ fn compile_rule(
             message,
         )
     };
-    if let Some(pos) = spec::flow_nesting_too_deep(src.text) {
-        return Err(SpecError::at(
-            &src.display,
-            src.text,
-            pos,
-            format!(
-                "brackets nested deeper than {} levels",
-                spec::MAX_FLOW_DEPTH
-            ),
-        ));
-    }
-    let file: RuleFile = serde_yaml::from_str(src.text)
-        .map_err(|e| SpecError::from_yaml(&src.display, src.text, &e))?;
+    let file: RuleFile = spec::from_yaml_guarded(&src.display, src.text)?;
     let stem = src
         .relative
         .rsplit('/')

@@ -263,6 +263,23 @@ pub fn flow_nesting_too_deep(source: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// Parse YAML text with serde_yaml after the [`flow_nesting_too_deep`] guard; errors
+/// point at file:line:col. Rule, config and ignore files all go through here.
+pub fn from_yaml_guarded<T: serde::de::DeserializeOwned>(
+    display: &str,
+    source: &str,
+) -> Result<T, SpecError> {
+    if let Some(pos) = flow_nesting_too_deep(source) {
+        return Err(SpecError::at(
+            display,
+            source,
+            pos,
+            format!("brackets nested deeper than {MAX_FLOW_DEPTH} levels"),
+        ));
+    }
+    serde_yaml::from_str(source).map_err(|e| SpecError::from_yaml(display, source, &e))
+}
+
 pub fn locate(source: &str, key: &str, needle: Option<&str>) -> (usize, usize) {
     let key_line = source.lines().position(|l| {
         let t = l.trim_start();
