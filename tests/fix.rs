@@ -333,7 +333,13 @@ fn fixes_that_never_settle_are_an_error_and_nothing_is_written() {
     let path = dir.path().join("合同.txt");
     std::fs::write(&path, "甲方负责。\n").unwrap();
     let o = gwlint(
-        &["check", "--fix", "--rules", rules.to_str().unwrap(), path.to_str().unwrap()],
+        &[
+            "check",
+            "--fix",
+            "--rules",
+            rules.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(o.status.code(), Some(2));
