@@ -402,13 +402,32 @@ fn check_command(args: &CheckArgs) -> i32 {
     let mut contexts: Vec<Context> = Vec::new();
     let mut context_of_path: HashMap<Option<PathBuf>, usize> = HashMap::new();
     let mut input_context: Vec<usize> = Vec::new();
-    let config_for = |input: &Input| -> Option<PathBuf> {
+    // Discovery walks up from each file's folder; folders repeat, so remember the answers.
+    let mut found_in: HashMap<(PathBuf, bool), Option<PathBuf>> = HashMap::new();
+    let mut discover_cached = |input: &Input, ignore_file: bool| -> Option<PathBuf> {
+        let start = search_start(input);
+        let dir = start
+            .parent()
+            .filter(|_| !start.is_dir())
+            .map_or_else(|| start.clone(), Path::to_path_buf);
+        found_in
+            .entry((dir, ignore_file))
+            .or_insert_with(|| {
+                if ignore_file {
+                    IgnoreFile::discover(&start)
+                } else {
+                    config::discover(&start)
+                }
+            })
+            .clone()
+    };
+    let mut config_for = |input: &Input| -> Option<PathBuf> {
         if args.isolated {
             None
         } else if let Some(c) = &args.config {
             Some(c.clone())
         } else {
-            config::discover(&search_start(input))
+            discover_cached(input, false)
         }
     };
     if inputs.is_empty() {
@@ -440,7 +459,7 @@ fn check_command(args: &CheckArgs) -> i32 {
     let mut input_ignore: Vec<Option<usize>> = Vec::new();
     for input in &inputs {
         let found = match input {
-            Input::File(p) if !args.isolated => IgnoreFile::discover(p),
+            Input::File(_) if !args.isolated => discover_cached(input, true),
             _ => None,
         };
         let index = match found {
@@ -520,7 +539,8 @@ fn check_command(args: &CheckArgs) -> i32 {
     // Write fixes (or print diffs); with stdin the fixed text goes to stdout.
     let stdin_fix = args.fix && !args.diff && checked.iter().any(|c| c.input == Input::Stdin);
     let mut diffs = String::new();
-    for c in &checked {
+    let mut unwritten = Vec::new();
+    for (k, c) in checked.iter().enumerate() {
         if args.diff {
             if let Some(old) = &c.original {
                 diffs.push_str(&fix::unified_diff(&c.doc.path, old, &c.doc.text));
@@ -539,6 +559,7 @@ fn check_command(args: &CheckArgs) -> i32 {
                 "{}: the fixed text cannot be written in {}; nothing was written",
                 c.doc.path, c.doc.encoding
             )));
+            unwritten.push(k);
             continue;
         };
         match &c.input {
@@ -546,13 +567,20 @@ fn check_command(args: &CheckArgs) -> i32 {
             Input::File(path) if c.original.is_some() => {
                 if let Err(e) = load::write_atomic(path, &bytes) {
                     problems.push(LoadProblem::Error(format!(
-                        "{}: cannot write the fixed file: {}",
+                        "{}: cannot write the fixed file: {}; nothing was written",
                         c.doc.path,
                         load::io_message(&e)
                     )));
+                    unwritten.push(k);
                 }
             }
             Input::File(_) => {}
+        }
+    }
+    // A file that could not be written is reported as it is on disk, unfixed.
+    for k in unwritten {
+        if let Ok(c) = jobs[checked[k].index].run(None) {
+            checked[k] = c;
         }
     }
 
