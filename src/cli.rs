@@ -1,4 +1,4 @@
-//! The command line (clap): `check`, `rules`, `explain`. Thin: it loads files, calls
+//! The command line (clap): `check`, `rules`, `explain`, `server`. Thin: it loads files, calls
 //! [`crate::check`], and hands the results to [`crate::render`].
 //!
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 diagnostics; 2 usage, rule, config
@@ -45,6 +45,8 @@ pub enum Command {
         #[command(flatten)]
         rules: RuleSourceArgs,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -134,6 +136,7 @@ pub fn run_command(command: Command) -> i32 {
             },
             Err(code) => code,
         },
+        Command::Server => crate::lsp::run(),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod fix;
 pub mod load;
+pub mod lsp;
 pub mod normalize;
 pub mod render;
 pub mod rules;
