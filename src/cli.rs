@@ -304,6 +304,8 @@ fn search_start(input: &Input) -> PathBuf {
 
 /// The result of checking one input.
 pub struct Checked {
+    /// Position of the input in the command line's expanded list.
+    pub index: usize,
     pub input: Input,
     /// The document as it is now (after fixing, when fixes were applied).
     pub doc: Document,
@@ -325,6 +327,7 @@ impl Checked {
 
 /// One input with everything needed to check it.
 struct Job<'a> {
+    index: usize,
     input: &'a Input,
     ctx: &'a Context,
     settings: Settings,
@@ -335,12 +338,12 @@ struct Job<'a> {
 impl Job<'_> {
     /// Lint with suppressions applied: what the user sees and what --fix fixes.
     fn lint(&self, doc: &Document) -> (Vec<Diagnostic>, BTreeSet<usize>) {
-        let found = crate::check(doc, &self.ctx.rules, &self.settings);
-        let found = suppress::apply_markdown_comments(doc, found);
-        match &self.ignore {
-            Some((file, entries)) => suppress::apply_ignore_file(doc, file, entries, found),
-            None => (found, BTreeSet::new()),
-        }
+        suppress::check_with_suppressions(
+            doc,
+            &self.ctx.rules,
+            &self.settings,
+            self.ignore.as_ref().map(|(f, e)| (*f, e.as_slice())),
+        )
     }
 
     fn run(&self, fix_mode: Option<FixMode>) -> Result<Checked, LoadProblem> {
@@ -364,6 +367,7 @@ impl Job<'_> {
         }
         let (diagnostics, used_entries) = self.lint(&doc);
         Ok(Checked {
+            index: self.index,
             input: self.input.clone(),
             doc,
             diagnostics,
@@ -394,13 +398,32 @@ fn check_command(args: &CheckArgs) -> i32 {
     let mut contexts: Vec<Context> = Vec::new();
     let mut context_of_path: HashMap<Option<PathBuf>, usize> = HashMap::new();
     let mut input_context: Vec<usize> = Vec::new();
-    let config_for = |input: &Input| -> Option<PathBuf> {
+    // Discovery walks up from each file's folder; folders repeat, so remember the answers.
+    let mut found_in: HashMap<(PathBuf, bool), Option<PathBuf>> = HashMap::new();
+    let mut discover_cached = |input: &Input, ignore_file: bool| -> Option<PathBuf> {
+        let start = search_start(input);
+        let dir = start
+            .parent()
+            .filter(|_| !start.is_dir())
+            .map_or_else(|| start.clone(), Path::to_path_buf);
+        found_in
+            .entry((dir, ignore_file))
+            .or_insert_with(|| {
+                if ignore_file {
+                    IgnoreFile::discover(&start)
+                } else {
+                    config::discover(&start)
+                }
+            })
+            .clone()
+    };
+    let mut config_for = |input: &Input| -> Option<PathBuf> {
         if args.isolated {
             None
         } else if let Some(c) = &args.config {
             Some(c.clone())
         } else {
-            config::discover(&search_start(input))
+            discover_cached(input, false)
         }
     };
     if inputs.is_empty() {
@@ -432,7 +455,7 @@ fn check_command(args: &CheckArgs) -> i32 {
     let mut input_ignore: Vec<Option<usize>> = Vec::new();
     for input in &inputs {
         let found = match input {
-            Input::File(p) if !args.isolated => IgnoreFile::discover(p),
+            Input::File(_) if !args.isolated => discover_cached(input, true),
             _ => None,
         };
         let index = match found {
@@ -466,6 +489,7 @@ fn check_command(args: &CheckArgs) -> i32 {
                 (file, entries)
             });
             Job {
+                index: i,
                 input,
                 ctx,
                 settings: ctx.settings_for(input, args),
@@ -488,6 +512,9 @@ fn check_command(args: &CheckArgs) -> i32 {
         return EXIT_CLEAN;
     }
 
+    if args.unsafe_fixes && !(args.fix || args.diff) && !args.quiet {
+        eprintln!("gwlint: notice: --unsafe-fixes only has an effect with --fix or --diff");
+    }
     let fix_mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
         FixMode::SafeAndUnsafe
     } else {
@@ -506,7 +533,8 @@ fn check_command(args: &CheckArgs) -> i32 {
     // Write fixes (or print diffs); with stdin the fixed text goes to stdout.
     let stdin_fix = args.fix && !args.diff && checked.iter().any(|c| c.input == Input::Stdin);
     let mut diffs = String::new();
-    for c in &checked {
+    let mut unwritten = Vec::new();
+    for (k, c) in checked.iter().enumerate() {
         if args.diff {
             if let Some(old) = &c.original {
                 diffs.push_str(&fix::unified_diff(&c.doc.path, old, &c.doc.text));
@@ -521,6 +549,7 @@ fn check_command(args: &CheckArgs) -> i32 {
                 "{}: the fixed text cannot be written in {}; nothing was written",
                 c.doc.path, c.doc.encoding
             )));
+            unwritten.push(k);
             continue;
         };
         match &c.input {
@@ -528,13 +557,20 @@ fn check_command(args: &CheckArgs) -> i32 {
             Input::File(path) if c.original.is_some() => {
                 if let Err(e) = load::write_atomic(path, &bytes) {
                     problems.push(LoadProblem::Error(format!(
-                        "{}: cannot write the fixed file: {}",
+                        "{}: cannot write the fixed file: {}; nothing was written",
                         c.doc.path,
                         load::io_message(&e)
                     )));
+                    unwritten.push(k);
                 }
             }
             Input::File(_) => {}
+        }
+    }
+    // A file that could not be written is reported as it is on disk, unfixed.
+    for k in unwritten {
+        if let Ok(c) = jobs[checked[k].index].run(None) {
+            checked[k] = c;
         }
     }
 
@@ -558,7 +594,6 @@ fn check_command(args: &CheckArgs) -> i32 {
             &checked,
             &contexts,
             &input_context,
-            &inputs,
             &mut ignore_files,
             &input_ignore,
             args.quiet,
@@ -571,7 +606,6 @@ fn check_command(args: &CheckArgs) -> i32 {
     if !args.quiet {
         report_stale(
             &checked,
-            &inputs,
             &contexts,
             &input_context,
             &ignore_files,
@@ -743,6 +777,43 @@ fn describe_settings(job: &Job<'_>, ignore: Option<&IgnoreFile>, args: &CheckArg
     s
 }
 
+/// Per ignore file (index into `ignore_files`), the entries that no longer match: for a
+/// checked file whose rule ran and found nothing with that hash, or for a file that no
+/// longer exists.
+fn stale_entries(
+    checked: &[Checked],
+    contexts: &[Context],
+    input_context: &[usize],
+    ignore_files: &[IgnoreFile],
+    input_ignore: &[Option<usize>],
+) -> BTreeMap<usize, BTreeSet<usize>> {
+    let mut stale: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for c in checked {
+        let (Input::File(path), Some(f)) = (&c.input, input_ignore[c.index]) else {
+            continue;
+        };
+        let file = &ignore_files[f];
+        let rules = &contexts[input_context[c.index]].rules;
+        for e in file.entries_for(&file.key_for(path)) {
+            let entry = &file.entries[e];
+            let ran = rules
+                .get(&entry.rule)
+                .is_none_or(|r| c.settings.is_enabled(&r.meta));
+            if ran && !c.used_entries.contains(&e) {
+                stale.entry(f).or_default().insert(e);
+            }
+        }
+    }
+    for (f, file) in ignore_files.iter().enumerate() {
+        for (e, entry) in file.entries.iter().enumerate() {
+            if !file.dir.join(&entry.file).exists() {
+                stale.entry(f).or_default().insert(e);
+            }
+        }
+    }
+    stale
+}
+
 /// Where `--add-ignore` records the findings of `path` when no ignore file exists yet:
 /// beside the config file in effect; else the current folder if it contains the file;
 /// else the file's own folder.
@@ -761,32 +832,39 @@ fn new_ignore_path(path: &Path, ctx: &Context) -> PathBuf {
         .join(suppress::IGNORE_FILE_NAME)
 }
 
-/// `--add-ignore`: for every checked file, its ignore file's entries become exactly the
-/// entries that matched plus one per remaining diagnostic; entries of other files stay.
+/// `--add-ignore`: stale entries are dropped, and every remaining diagnostic of the checked
+/// files gets an entry; entries of other files stay.
 fn add_ignores(
     checked: &[Checked],
     contexts: &[Context],
     input_context: &[usize],
-    inputs: &[Input],
     ignore_files: &mut Vec<IgnoreFile>,
     input_ignore: &[Option<usize>],
     quiet: bool,
 ) -> Result<(), i32> {
-    let mut new_files: HashMap<PathBuf, usize> = HashMap::new();
     // ignore file index → (added, removed)
     let mut touched: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    let stale = stale_entries(checked, contexts, input_context, ignore_files, input_ignore);
+    for (&f, indices) in &stale {
+        let file = &mut ignore_files[f];
+        let mut i = 0;
+        file.entries.retain(|_| {
+            let keep = !indices.contains(&i);
+            i += 1;
+            keep
+        });
+        touched.entry(f).or_default().1 += indices.len();
+    }
+    let mut new_files: HashMap<PathBuf, usize> = HashMap::new();
     for c in checked {
         let Input::File(path) = &c.input else {
             eprintln!("gwlint: notice: -: stdin has no file name; nothing recorded for it");
             continue;
         };
-        let Some(i) = inputs.iter().position(|x| x == &c.input) else {
-            continue;
-        };
-        let index = match input_ignore[i] {
+        let index = match input_ignore[c.index] {
             Some(f) => f,
             None => {
-                let target = new_ignore_path(path, &contexts[input_context[i]]);
+                let target = new_ignore_path(path, &contexts[input_context[c.index]]);
                 *new_files.entry(target.clone()).or_insert_with(|| {
                     ignore_files.push(IgnoreFile::new(&target));
                     ignore_files.len() - 1
@@ -795,22 +873,12 @@ fn add_ignores(
         };
         let file = &mut ignore_files[index];
         let key = file.key_for(path);
-        let before = file.entries.len();
-        let mut i = 0;
-        file.entries.retain(|e| {
-            let keep = e.file != key || c.used_entries.contains(&i);
-            i += 1;
-            keep
-        });
-        let removed = before - file.entries.len();
         let added = file.add(
             c.diagnostics
                 .iter()
                 .map(|d| suppress::entry_for(&c.doc, &key, d)),
         );
-        let t = touched.entry(index).or_default();
-        t.0 += added;
-        t.1 += removed;
+        touched.entry(index).or_default().0 += added;
     }
     for (index, (added, removed)) in touched {
         let file = &ignore_files[index];
@@ -835,45 +903,18 @@ fn add_ignores(
     Ok(())
 }
 
-/// Warn about ignore-file entries that no longer match: for a checked file whose rule ran
-/// and found nothing with that hash, or for a file that no longer exists.
+/// Warn about ignore-file entries that no longer match.
 fn report_stale(
     checked: &[Checked],
-    inputs: &[Input],
     contexts: &[Context],
     input_context: &[usize],
     ignore_files: &[IgnoreFile],
     input_ignore: &[Option<usize>],
 ) {
-    for (f, file) in ignore_files.iter().enumerate() {
-        let mut stale: BTreeSet<usize> = BTreeSet::new();
-        for c in checked {
-            let Some(i) = inputs.iter().position(|x| x == &c.input) else {
-                continue;
-            };
-            let Input::File(path) = &c.input else {
-                continue;
-            };
-            if input_ignore[i] != Some(f) {
-                continue;
-            }
-            let rules = &contexts[input_context[i]].rules;
-            for e in file.entries_for(&file.key_for(path)) {
-                let entry = &file.entries[e];
-                let ran = rules
-                    .get(&entry.rule)
-                    .is_none_or(|r| c.settings.is_enabled(&r.meta));
-                if ran && !c.used_entries.contains(&e) {
-                    stale.insert(e);
-                }
-            }
-        }
-        for (e, entry) in file.entries.iter().enumerate() {
-            if !file.dir.join(&entry.file).exists() {
-                stale.insert(e);
-            }
-        }
-        for e in stale {
+    let stale = stale_entries(checked, contexts, input_context, ignore_files, input_ignore);
+    for (f, indices) in stale {
+        let file = &ignore_files[f];
+        for e in indices {
             let entry = &file.entries[e];
             eprintln!(
                 "gwlint: warning: {}:{}: stale ignore entry: {} [{}] 「{}」 no longer matches; delete it or run --add-ignore again",

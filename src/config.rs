@@ -165,6 +165,13 @@ pub fn find_upwards(path: &Path, names: &[&str]) -> Option<PathBuf> {
 }
 
 impl Config {
+    /// The config in effect for `path` (a file or folder): the nearest config file, loaded;
+    /// `None` when there is none. (`validate` it against the rule set built from
+    /// [`Config::rule_dirs`].)
+    pub fn for_path(path: &Path) -> Result<Option<Config>, SpecError> {
+        discover(path).map(|p| Config::load(&p)).transpose()
+    }
+
     /// Read and parse a config file.
     pub fn load(path: &Path) -> Result<Config, SpecError> {
         let display = path.display().to_string();

@@ -90,6 +90,9 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<LoadProblem>
 }
 
 pub fn io_message(e: &std::io::Error) -> String {
+    if let Some(inner) = e.get_ref() {
+        return inner.to_string();
+    }
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -156,10 +159,20 @@ pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, L
 /// it the original's permissions, flush it to disk, and rename it over the original. A
 /// symlink is followed (the file it points to is replaced, the link stays). Readers see
 /// the old or the new contents, never a mix; on error the original is untouched.
+///
+/// A read-only file is refused (a rename would replace it regardless). On Unix the owner
+/// and group are carried over when the process may set them.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let permissions = std::fs::metadata(&target)?.permissions();
+    let meta = std::fs::metadata(&target)?;
+    let permissions = meta.permissions();
+    if permissions.readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".gwlint-")
         .suffix(".tmp")
@@ -167,6 +180,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     std::fs::set_permissions(tmp.path(), permissions)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // best effort: only root (or the owner, for the group) may do this
+        let _ = std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()));
+    }
     tmp.persist(&target).map_err(|e| e.error)?;
     Ok(())
 }
@@ -219,5 +238,12 @@ mod tests {
         // no temporary file is left behind
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert!(names.len() <= 2);
+        // a read-only file is refused and left alone
+        let mut ro = std::fs::metadata(&file).unwrap().permissions();
+        ro.set_readonly(true);
+        std::fs::set_permissions(&file, ro).unwrap();
+        let e = write_atomic(&file, b"newer").unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied);
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
     }
 }

@@ -261,6 +261,24 @@ pub fn apply_ignore_file(
     (kept, used)
 }
 
+/// Lint `doc` and apply the suppressions: Markdown comments, then the ignore file's
+/// `entries` (indices into `file.entries`, see [`IgnoreFile::entries_for`]). Returns the
+/// diagnostics to show (and to fix) and the entries that matched. The CLI and the
+/// language server both call this, so they agree on what is suppressed.
+pub fn check_with_suppressions(
+    doc: &Document,
+    rules: &crate::rules::RuleSet,
+    settings: &crate::rules::Settings,
+    ignore: Option<(&IgnoreFile, &[usize])>,
+) -> (Vec<Diagnostic>, BTreeSet<usize>) {
+    let found = crate::check(doc, rules, settings);
+    let found = apply_markdown_comments(doc, found);
+    match ignore {
+        Some((file, entries)) => apply_ignore_file(doc, file, entries, found),
+        None => (found, BTreeSet::new()),
+    }
+}
+
 /// Whether a path names a Markdown file (the only kind where comments are honoured).
 pub fn is_markdown(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();

@@ -292,3 +292,28 @@ fn bom_and_utf16_survive_fixing() {
         .collect();
     assert_eq!(String::from_utf16(&units).unwrap(), want);
 }
+
+#[test]
+fn read_only_files_are_not_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("只读.txt");
+    std::fs::write(&path, "各单位:\n").unwrap();
+    let mut p = std::fs::metadata(&path).unwrap().permissions();
+    p.set_readonly(true);
+    std::fs::set_permissions(&path, p).unwrap();
+    let o = gwlint(&["check", "--fix", path.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("read-only"), "{}", text(&o.stderr));
+    // the report shows the file as it is, not as it would have been
+    assert!(
+        text(&o.stdout).contains("half-width-punctuation"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(
+        !text(&o.stdout).contains("已自动修复"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "各单位:\n");
+}

@@ -131,3 +131,41 @@ fn markdown_comments_disable_rules_but_not_in_txt() {
         "{txt:?}"
     );
 }
+
+#[test]
+fn add_ignore_keeps_entries_of_rules_that_did_not_run_and_of_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("a.txt"), "开展劳动竟赛,做好准备。\n").unwrap();
+    std::fs::write(root.join("b.txt"), "开展劳动竟赛,做好准备。\n").unwrap();
+    let o = gwlint_in(root, &["check", "--add-ignore", "a.txt", "b.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = std::fs::read_to_string(root.join(".gwlint-ignore.yaml")).unwrap();
+    assert_eq!(text.matches("- file:").count(), 4, "{text}");
+    // a partial run (one rule, one file) drops nothing
+    std::fs::write(root.join("a.txt"), "开展劳动竟赛，做好准备。\n").unwrap();
+    let o = gwlint_in(
+        root,
+        &["check", "--add-ignore", "--select", "typo", "a.txt"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = std::fs::read_to_string(root.join(".gwlint-ignore.yaml")).unwrap();
+    assert_eq!(text.matches("- file:").count(), 4, "{text}");
+    // a full run of a.txt drops its stale punctuation entry only
+    let o = gwlint_in(root, &["check", "--add-ignore", "a.txt"]);
+    assert!(err(&o).contains("移除了 1 条"), "{}", err(&o));
+    let text = std::fs::read_to_string(root.join(".gwlint-ignore.yaml")).unwrap();
+    assert_eq!(text.matches("- file:").count(), 3, "{text}");
+    assert_eq!(text.matches("file: b.txt").count(), 2, "{text}");
+    let o = gwlint_in(root, &["check", "a.txt", "b.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+    // deleting a file makes its entries stale
+    std::fs::remove_file(root.join("b.txt")).unwrap();
+    let o = gwlint_in(root, &["check", "a.txt"]);
+    assert_eq!(
+        err(&o).matches("stale ignore entry: b.txt").count(),
+        2,
+        "{}",
+        err(&o)
+    );
+}
