@@ -583,7 +583,7 @@ fn check_command(args: &CheckArgs) -> i32 {
     }
     // A file that could not be written is reported as it is on disk, unfixed.
     for k in unwritten {
-        if let Ok(c) = jobs[checked[k].index].run(None) {
+        if let Ok(c) = jobs[checked[k].index].run(None, false) {
             checked[k] = c;
         }
     }
