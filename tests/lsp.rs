@@ -834,3 +834,72 @@ fn stdio_server_survives_malformed_input_and_exits_cleanly() {
     );
     assert!(child.wait().unwrap().success());
 }
+
+/// The document's `gwlint.yaml` and `.gwlint-ignore.yaml` apply as in `gwlint check`, and
+/// a change to either re-publishes.
+#[test]
+fn config_and_ignore_files_apply_and_changes_republish() {
+    let tmp = tempfile::tempdir().unwrap();
+    let project = tmp.path().join("项目");
+    std::fs::create_dir_all(project.join("二〇二四")).unwrap();
+    let config = project.join("gwlint.yaml");
+    std::fs::write(
+        &config,
+        "ignore: [half-width-punctuation]\nseverity:\n  doc-number-bracket: error\n",
+    )
+    .unwrap();
+    let draft = project.join("二〇二四/草稿.txt");
+    std::fs::write(&draft, DRAFT).unwrap();
+    let uri = gwlint::lsp::convert::path_to_uri(&draft);
+    let mut c = Client::start(json!({}), &[]);
+    let diags = c.open(&uri, DRAFT);
+    assert_eq!(diags.len(), 4, "{diags:#?}");
+    assert!(diags.iter().all(|d| d["code"] != "half-width-punctuation"));
+    assert_eq!(find(&diags, "doc-number-bracket")["severity"], 1);
+
+    // Client settings act like flags: select replaces the config's select and ignore.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"select": ["punctuation"]}}),
+    );
+    let diags = c.diagnostics(&uri);
+    assert_eq!(
+        rules_of(&diags),
+        [
+            (1, "doc-number-bracket".to_owned()),
+            (2, "half-width-punctuation".to_owned())
+        ]
+    );
+    assert_eq!(find(&diags, "doc-number-bracket")["severity"], 1);
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
+    assert_eq!(c.diagnostics(&uri).len(), 4);
+
+    // Accept the current findings with the CLI; the server honours the ignore file.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gwlint"))
+        .args(["check", "--add-ignore"])
+        .arg(&draft)
+        .output()
+        .unwrap();
+    let ignore_file = project.join(".gwlint-ignore.yaml");
+    assert!(ignore_file.is_file(), "{out:?}");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": gwlint::lsp::convert::path_to_uri(&ignore_file), "type": 1}]}),
+    );
+    assert!(c.diagnostics(&uri).is_empty());
+
+    // A broken config is reported and then treated as absent.
+    std::fs::remove_file(&ignore_file).unwrap();
+    std::fs::write(&config, "ignore: [half-width-punctuation\nnot: yaml: [").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": gwlint::lsp::convert::path_to_uri(&config), "type": 2}]}),
+    );
+    let msg = c.wait_for("window/showMessage");
+    assert!(
+        msg["message"].as_str().unwrap().contains("gwlint.yaml"),
+        "{msg}"
+    );
+    assert_eq!(c.diagnostics(&uri).len(), 5);
+    assert_eq!(c.shutdown(), 0);
+}

@@ -67,38 +67,47 @@ impl Server {
         }
     }
 
-    /// A rule file in an extra rule folder changed: reload the rules. A config file
-    /// changed: re-lint. Either way every open document is re-published.
+    /// A config or ignore file changed: forget the loaded ones. A rule file in a rule
+    /// folder in use changed: forget the rule sets. Either way every open document is
+    /// re-linted and re-published.
     pub(super) fn did_change_watched_files(&mut self, p: DidChangeWatchedFilesParams) {
-        let mut reload = false;
-        let mut relint = false;
+        let mut configs = false;
+        let mut rules = false;
         for change in &p.changes {
             let Some(path) = convert::uri_to_path(change.uri.as_str()) else {
                 continue;
             };
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if matches!(name, "gwlint.yaml" | ".gwlint.yaml") {
-                relint = true;
+            if crate::config::CONFIG_FILE_NAMES.contains(&name)
+                || name == crate::suppress::IGNORE_FILE_NAME
+            {
+                configs = true;
+                continue;
             }
             let is_rule_file = path
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| matches!(e, "yaml" | "yml" | "tsv"));
             if is_rule_file
-                && self
-                    .options
-                    .extra_rule_folders
-                    .iter()
-                    .any(|dir| path.starts_with(dir))
+                && (self.project.rule_folders().any(|dir| path.starts_with(dir))
+                    || self
+                        .options
+                        .extra_rule_folders
+                        .iter()
+                        .any(|dir| path.starts_with(dir)))
             {
-                reload = true;
+                rules = true;
             }
         }
-        if reload {
-            let folders = self.options.extra_rule_folders.clone();
-            self.reload_rules(&folders);
+        if configs {
+            self.project.forget_configs();
+            // A config's `rules:` folders may have changed too.
+            self.project.forget_rules();
         }
-        if reload || relint {
+        if rules {
+            self.project.forget_rules();
+        }
+        if configs || rules {
             self.mark_all_dirty();
         }
     }
@@ -117,11 +126,33 @@ impl Server {
     }
 
     fn lint_and_publish(&mut self, key: &str) {
-        let Some(doc) = self.docs.get_mut(key) else {
+        if !self.docs.contains_key(key) {
+            return;
+        }
+        let path = convert::uri_to_path(key);
+        let resolved = self.project.resolve(
+            path.as_deref(),
+            &self.settings,
+            &self.options.extra_rule_folders,
+        );
+        self.project.rule_set(&resolved.rule_dirs);
+        self.show_problems();
+        let (Some(doc), Some(rules)) = (
+            self.docs.get_mut(key),
+            self.project.built_rule_set(&resolved.rule_dirs),
+        ) else {
             return;
         };
-        let document = Document::from_text(convert::display_name(key), doc.text.clone());
-        doc.diagnostics = crate::check(&document, &self.rules, &self.settings);
+        let mut document = Document::from_text(convert::display_name(key), doc.text.clone());
+        document.profile = resolved.profile;
+        let ignore = resolved
+            .ignore
+            .as_ref()
+            .map(|(file, entries)| (file.as_ref(), entries.as_slice()));
+        doc.diagnostics =
+            crate::suppress::check_with_suppressions(&document, rules, &resolved.settings, ignore)
+                .0;
+        doc.rule_dirs = resolved.rule_dirs;
         doc.dirty = false;
         let diagnostics = doc
             .diagnostics
@@ -237,7 +268,11 @@ impl Server {
                 continue;
             }
             shown.push(&d.rule);
-            if let Some(rule) = self.rules.get(&d.rule) {
+            let rule = self
+                .project
+                .built_rule_set(&doc.rule_dirs)
+                .and_then(|set| set.get(&d.rule));
+            if let Some(rule) = rule {
                 if !text.is_empty() {
                     text.push_str("\n---\n\n");
                 }

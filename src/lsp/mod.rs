@@ -8,10 +8,13 @@
 //!
 //! Settings come from `initializationOptions` and `workspace/didChangeConfiguration`
 //! (the VS Code extension's shape): `{select, ignore, rules: {<id>: {severity}},
-//! extraRuleFolders}`; severity is error | warning | info | hint | off.
+//! extraRuleFolders}`; severity is error | warning | info | hint | off. They combine with
+//! the document's `gwlint.yaml` and `.gwlint-ignore.yaml` as command-line flags do
+//! (`project.rs`).
 
 pub mod convert;
 mod handlers;
+mod project;
 pub mod transport;
 
 use crate::diagnostic::Severity;
@@ -19,6 +22,7 @@ use crate::rules::spec::SpecError;
 use crate::rules::{RuleSet, Settings};
 use convert::{LineMap, PositionEncoding};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use project::Project;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -158,6 +162,8 @@ struct OpenDoc {
     lines: LineMap,
     /// The diagnostics of the current text (valid when `dirty` is false).
     diagnostics: Vec<crate::Diagnostic>,
+    /// The rule folders of the rule set that produced `diagnostics` (for hover).
+    rule_dirs: Vec<PathBuf>,
     dirty: bool,
 }
 
@@ -169,6 +175,7 @@ impl OpenDoc {
             lines: LineMap::new(&text),
             text,
             diagnostics: Vec::new(),
+            rule_dirs: Vec::new(),
             dirty: true,
         }
     }
@@ -182,9 +189,9 @@ enum Flow {
 pub(crate) struct Server {
     conn: Connection,
     encoding: PositionEncoding,
-    base_rules: fn() -> Result<RuleSet, SpecError>,
-    rules: RuleSet,
+    project: Project,
     options: ClientOptions,
+    /// The client's settings, before combining with a config file.
     settings: Settings,
     hints: BTreeSet<String>,
     /// Open documents keyed by their URI string.
@@ -217,8 +224,7 @@ impl Server {
         let mut server = Server {
             conn,
             encoding: PositionEncoding::negotiate(&offered),
-            base_rules,
-            rules: RuleSet::default(),
+            project: Project::new(base_rules),
             options: ClientOptions::default(),
             settings: Settings::default(),
             hints: BTreeSet::new(),
@@ -241,7 +247,6 @@ impl Server {
             }
             _ => ClientOptions::default(),
         };
-        server.reload_rules(&options.extra_rule_folders);
         server.apply_options(options);
         server
     }
@@ -410,10 +415,15 @@ impl Server {
             });
         }
         if self.can_register_watchers {
-            let watchers: Vec<Value> = ["**/gwlint.yaml", "**/.gwlint.yaml", "**/*.{yaml,yml,tsv}"]
-                .iter()
-                .map(|g| serde_json::json!({ "globPattern": g }))
-                .collect();
+            let watchers: Vec<Value> = [
+                "**/gwlint.yaml",
+                "**/.gwlint.yaml",
+                "**/.gwlint-ignore.yaml",
+                "**/*.{yaml,yml,tsv}",
+            ]
+            .iter()
+            .map(|g| serde_json::json!({ "globPattern": g }))
+            .collect();
             let params = serde_json::json!({ "registrations": [{
                 "id": "gwlint-watch-config-and-rules",
                 "method": "workspace/didChangeWatchedFiles",
@@ -427,57 +437,19 @@ impl Server {
         }
     }
 
-    /// Replace the rule set: the base rules plus every extra folder that loads. A folder
-    /// with a broken rule file is left out and reported; the rest keep working.
-    fn reload_rules(&mut self, folders: &[PathBuf]) {
-        let mut problems = Vec::new();
-        let mut good = Vec::new();
-        for dir in folders {
-            let mut probe = RuleSet::default();
-            match probe.load_dir(dir) {
-                Ok(()) => good.push(dir),
-                Err(e) => problems.push(spec_error_text(&e)),
-            }
-        }
-        let base = (self.base_rules)();
-        self.rules = match base {
-            Ok(mut set) => {
-                let mut failed = None;
-                for dir in &good {
-                    if let Err(e) = set.load_dir(dir) {
-                        failed = Some(e);
-                        break;
-                    }
-                }
-                match failed {
-                    None => set,
-                    Some(e) => {
-                        problems.push(spec_error_text(&e));
-                        (self.base_rules)().unwrap_or_default()
-                    }
-                }
-            }
-            Err(e) => {
-                problems.push(spec_error_text(&e));
-                RuleSet::default()
-            }
-        };
-        for p in problems {
-            self.show(lsp_types::MessageType::ERROR, p);
-        }
-    }
-
-    /// Take new client options: rebuild the rules if the folders changed, recompute the
+    /// Take new client options: drop the rule sets if the folders changed, recompute the
     /// settings, and mark every document for re-linting.
     fn apply_options(&mut self, options: ClientOptions) {
         if options.extra_rule_folders != self.options.extra_rule_folders {
-            self.reload_rules(&options.extra_rule_folders);
+            self.project.forget_rules();
         }
         let (settings, hints, problems) = options.to_settings();
         for p in problems {
             self.show(lsp_types::MessageType::WARNING, p);
         }
-        let unknown = settings.unknown_selectors(&self.rules);
+        let unknown =
+            settings.unknown_selectors(self.project.rule_set(&options.extra_rule_folders));
+        self.show_problems();
         if !unknown.is_empty() {
             let text = format!(
                 "gwlint: unknown rule or category in the settings: {}",
@@ -489,6 +461,13 @@ impl Server {
         self.hints = hints;
         self.options = options;
         self.mark_all_dirty();
+    }
+
+    /// Show what loading config, ignore and rule files reported.
+    fn show_problems(&mut self) {
+        for p in std::mem::take(&mut self.project.problems) {
+            self.show(lsp_types::MessageType::ERROR, p);
+        }
     }
 
     fn mark_all_dirty(&mut self) {
@@ -533,10 +512,6 @@ impl Server {
             message,
         });
     }
-}
-
-fn spec_error_text(e: &SpecError) -> String {
-    format!("gwlint: {}:{}:{}: {}", e.path, e.line, e.column, e.message)
 }
 
 fn params<P: serde::de::DeserializeOwned>(value: Value) -> Result<P, (ErrorCode, String)> {
