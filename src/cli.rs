@@ -1,4 +1,5 @@
-//! The command line (clap): `check`, `rules`, `explain`. Thin: it finds config and ignore
+//! The command line (clap): `check`, `rules`, `explain`, `server` (→ [`crate::lsp::run`]).
+//! Thin: it finds config and ignore
 //! files ([`crate::config`], [`crate::suppress`]), loads files, calls [`crate::check`],
 //! applies fixes ([`crate::fix`]) and hands the results to [`crate::render`].
 //!
@@ -51,6 +52,8 @@ pub enum Command {
         #[command(flatten)]
         rules: RuleSourceArgs,
     },
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
 }
 
 /// Output format of `gwlint check`.
@@ -186,6 +189,7 @@ pub fn run_command(command: Command) -> i32 {
             },
             Err(code) => code,
         },
+        Command::Server => crate::lsp::run(),
     }
 }
 
