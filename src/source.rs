@@ -249,10 +249,14 @@ fn decode_as(bytes: &[u8], enc: TextEncoding) -> Result<Decoded, DecodeError> {
     if text.contains('\0') {
         return Err(DecodeError::Binary);
     }
-    Ok(Decoded {
-        text,
-        encoding: enc,
-    })
+    // `--encoding utf-8` on a file with a BOM: keep the BOM when writing back (found by
+    // fuzzing: the BOM was silently dropped).
+    let encoding = if enc == TextEncoding::Utf8 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        TextEncoding::Utf8Bom
+    } else {
+        enc
+    };
+    Ok(Decoded { text, encoding })
 }
 
 /// NUL bytes anywhere, or many C0 control bytes other than tab/CR/LF/FF in the first
@@ -446,6 +450,18 @@ mod tests {
         let mut late_nul = "正文。\n".repeat(20_000).into_bytes();
         late_nul.push(0);
         assert_eq!(decode(&late_nul, None).unwrap_err(), DecodeError::Binary);
+    }
+
+    #[test]
+    fn forced_utf8_keeps_a_bom() {
+        // regression (fuzz target `decode`): the BOM was dropped and the text re-encoded without it
+        let bytes = [0xEF, 0xBB, 0xBF, b'8', b'+', b';'];
+        let d = decode(&bytes, Some(TextEncoding::Utf8)).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("8+;", TextEncoding::Utf8Bom)
+        );
+        assert_eq!(d.encoding.encode(&d.text).unwrap(), bytes);
     }
 
     #[test]
