@@ -56,3 +56,83 @@ fn every_rule_example_behaves_as_documented() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every entry of the typo list fires inside a sentence, and its correction does not.
+#[test]
+fn every_typo_entry_fires_in_context_and_its_correction_is_clean() {
+    let rules = RuleSet::builtin().unwrap();
+    let settings = only("common-typo");
+    let tsv = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/typo/common-typo.tsv"
+    ))
+    .unwrap();
+    let mut entries = 0;
+    let mut failures = Vec::new();
+    for line in tsv
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let mut cols = line.split('\t');
+        let (wrong, right) = (cols.next().unwrap(), cols.next().unwrap());
+        entries += 1;
+        for (text, want) in [
+            (format!("各单位：{wrong}，确保实效。"), true),
+            (format!("各单位：{right}，确保实效。"), false),
+        ] {
+            let doc = Document::from_text("t.txt", text.as_str());
+            let found = !gwlint::check(&doc, &rules, &settings).is_empty();
+            if found != want {
+                failures.push(format!("{text:?}: flagged={found}, want {want}"));
+            }
+        }
+    }
+    assert!(
+        entries >= 300,
+        "the list must keep at least 300 entries, has {entries}"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `tests/fixtures/<rule-id>/flags*.txt` and `clean*.txt`: cases separated by lines `---`.
+/// Every case of a flags file must raise that rule; no case of a clean file may.
+#[test]
+fn per_rule_fixture_cases() {
+    let rules = RuleSet::builtin().unwrap();
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut failures = Vec::new();
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&base).unwrap() {
+        let dir = entry.unwrap().path();
+        let id = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if !dir.is_dir() || rules.get(&id).is_none() {
+            continue;
+        }
+        let settings = only(&id);
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let path = file.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let want = if name.starts_with("flags") {
+                true
+            } else if name.starts_with("clean") {
+                false
+            } else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).unwrap();
+            for case in text.split("\n---\n") {
+                cases += 1;
+                let doc = Document::from_text(format!("{id}/{name}"), case);
+                let found = gwlint::check(&doc, &rules, &settings);
+                if found.is_empty() == want {
+                    failures.push(format!(
+                        "{id}/{name}: {case:?} flagged={}",
+                        !found.is_empty()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(cases > 50, "expected fixture cases, found {cases}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -38,6 +38,22 @@ fn every_rule_is_documented_with_examples() {
                 m.id, m.origin
             ));
         }
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(&m.id);
+        let has = |prefix: &str| {
+            std::fs::read_dir(&fixtures).is_ok_and(|rd| {
+                rd.filter_map(Result::ok)
+                    .any(|e| e.file_name().to_string_lossy().starts_with(prefix))
+            })
+        };
+        if !has("flags") || !has("clean") {
+            problems.push(format!(
+                "{}: needs tests/fixtures/{}/flags*.txt and clean*.txt (cases separated by `---` lines; \
+                 every flags case must raise the rule, no clean case may)",
+                m.id, m.id
+            ));
+        }
         if m.title.is_empty() || m.title.is_ascii() {
             problems.push(format!("{}: title should be a short Chinese title", m.id));
         }

@@ -92,13 +92,19 @@ fn clause_around(text: &str, span: &Range<usize>) -> Range<usize> {
     start..end
 }
 
-/// True when the segmentation of the clause puts the span strictly inside a longer word.
+/// True when the dictionary segmentation of the clause disagrees with the span: the span
+/// lies inside a longer word, or a dictionary word straddles one of its ends
+/// (「毕竟赛程」 is 毕竟/赛程, so 竟赛 is not a word there).
 pub fn inside_longer_word(text: &str, span: &Range<usize>) -> bool {
     let clause = clause_around(text, span);
     let rel = (span.start - clause.start)..(span.end - clause.start);
-    crate::segment::words(&text[clause])
-        .into_iter()
-        .any(|w| w.start <= rel.start && w.end >= rel.end && w.len() > rel.len())
+    let sentence = &text[clause];
+    crate::segment::words(sentence).into_iter().any(|w| {
+        let contains = w.start <= rel.start && w.end >= rel.end && w.len() > rel.len();
+        let straddles = |b: usize| w.start < b && b < w.end;
+        let is_word = sentence[w.clone()].chars().count() > 1;
+        contains || (is_word && (straddles(rel.start) || straddles(rel.end)))
+    })
 }
 
 impl Check for SubstitutionCheck {
