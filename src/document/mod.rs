@@ -5,6 +5,7 @@
 
 pub mod dates;
 pub mod debug;
+pub mod numbering;
 pub mod numerals;
 pub mod outline;
 pub mod parts;

@@ -78,6 +78,8 @@ pub struct Structure {
     pub dates: Vec<DateMention>,
     pub ranges: Vec<DateRange>,
     pub toc: Option<Toc>,
+    /// Numbering faults, computed on first use ([`Structure::numbering`]).
+    numbering: std::sync::OnceLock<Vec<super::numbering::Finding>>,
 }
 
 static INLINE_ITEM: LazyLock<Regex> =
@@ -161,7 +163,15 @@ impl Structure {
                 prev_nonblank_title = false;
                 continue;
             }
-            let title = parts::is_title_like(c);
+            // the first line of the file is a title when it ends with a document type
+            // (「宣传思想工作要点」 has no year but is still the title)
+            let first_line_title = title_lines.is_empty()
+                && s.headings.is_empty()
+                && lines[..i].iter().all(|l| l.norm.is_empty())
+                && parts::title_doc_type(c).is_some()
+                && !parts::ends_with_terminal(c)
+                && (4..=60).contains(&c.chars().count());
+            let title = first_line_title || parts::is_title_like(c);
             if title && !prev_nonblank_title {
                 title_lines.push(i);
             }
@@ -173,7 +183,7 @@ impl Structure {
         bounds.extend(title_lines.iter().copied().filter(|&t| t > 0));
         for (k, &start) in bounds.iter().enumerate() {
             let end = bounds.get(k + 1).copied().unwrap_or(lines.len());
-            let title = title_lines.contains(&start).then(|| Part {
+            let title = title_lines.binary_search(&start).is_ok().then(|| Part {
                 line: start,
                 span: content_span(text, &lines[start].range),
             });
@@ -213,17 +223,14 @@ impl Structure {
             s.headings[h].segment = seg;
             stack.push(h);
         }
+        // headings are in line order, so each segment's headings are one range
+        let mut next = 0;
         for (k, segment) in s.segments.iter_mut().enumerate() {
-            let first = s
-                .headings
-                .iter()
-                .position(|h| h.segment >= k)
-                .unwrap_or(s.headings.len());
-            let end = s.headings[first..]
-                .iter()
-                .position(|h| h.segment > k)
-                .map_or(s.headings.len(), |p| first + p);
-            segment.headings = first..end;
+            let first = next;
+            while next < s.headings.len() && s.headings[next].segment <= k {
+                next += 1;
+            }
+            segment.headings = first..next;
         }
 
         // 版头: agency mark, document number, signer — before the first title
@@ -481,12 +488,18 @@ impl Structure {
         s
     }
 
+    /// Numbering faults of the outline (gaps, repeats, wrong starts, mixed delimiters and
+    /// styles, misplaced levels), analysed once.
+    pub fn numbering(&self) -> &[super::numbering::Finding] {
+        self.numbering
+            .get_or_init(|| super::numbering::analyse(self))
+    }
+
     /// The segment (contained document) containing line `line`.
     pub fn segment_of_line(&self, line: usize) -> usize {
         self.segments
-            .iter()
-            .rposition(|g| g.lines.start <= line)
-            .unwrap_or(0)
+            .partition_point(|g| g.lines.start <= line)
+            .saturating_sub(1)
     }
 
     /// The main document: the first segment with a title (the notice of a red-header file).

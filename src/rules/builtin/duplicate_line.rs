@@ -69,20 +69,27 @@ impl Check for DuplicateLine {
             r.start + lead..r.start + line.trim_end().len().max(lead)
         };
         // a line repeated right after itself, or a long line repeated in the same document
-        let mut seen: HashMap<(&str, usize), usize> = HashMap::new();
+        // lines are visited in order, so one map per contained document suffices
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut segment = 0;
         for (k, &i) in nonblank.iter().enumerate() {
-            let c = compact(i);
-            let n = chars(i);
-            if markup(i) {
-                continue; // Markdown headings, tables, quotes and list items
+            while segment + 1 < st.segments.len() && st.segments[segment + 1].lines.start <= i {
+                segment += 1;
+                seen.clear();
             }
-            let adjacent = k > 0 && compact(nonblank[k - 1]) == c && n >= self.p.adjacent_min_chars;
-            let segment = st.segment_of_line(i);
-            let earlier = if n >= self.p.anywhere_min_chars {
-                seen.get(&(c, segment)).copied()
-            } else {
-                None
-            };
+            let c = compact(i);
+            if c.len() < self.p.adjacent_min_chars.min(self.p.anywhere_min_chars) || markup(i) {
+                continue; // too short (bytes ≥ chars), or Markdown headings, tables, lists
+            }
+            let adjacent = k > 0 && compact(nonblank[k - 1]) == c;
+            let long = c.len() >= self.p.anywhere_min_chars;
+            if !adjacent && !long {
+                continue;
+            }
+            let n = chars(i);
+            let adjacent = adjacent && n >= self.p.adjacent_min_chars;
+            let long = n >= self.p.anywhere_min_chars;
+            let earlier = if long { seen.get(c).copied() } else { None };
             if adjacent || earlier.is_some() {
                 let first = if adjacent {
                     nonblank[k - 1]
@@ -92,13 +99,16 @@ impl Check for DuplicateLine {
                 let span = content(i);
                 let sugg = format!("与第{}行重复", first + 1);
                 out.push(meta.diagnostic(span.clone(), &doc.text[span], Some(&sugg), None));
-            } else if n >= self.p.anywhere_min_chars {
-                seen.insert((c, segment), i);
+            } else if long {
+                seen.insert(c, i);
             }
         }
         // cover fragments next to the full title
         let short = |i: usize| {
             let c = compact(i);
+            if c.len() > 4 * self.p.fragment_max_chars {
+                return false;
+            }
             let n = c.chars().count();
             n > 0 && n <= self.p.fragment_max_chars && c.chars().all(char::is_alphanumeric)
         };

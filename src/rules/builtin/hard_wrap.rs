@@ -65,13 +65,12 @@ impl Check for HardWrap {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
         let compact = |i: usize| &norm[st.lines[i].norm.clone()];
+        let widths: Vec<usize> = (0..st.lines.len()).map(|i| units(compact(i))).collect();
         let min_units = 2 * self.p.min_width;
         // the page width: the most common width of lines that do not end a sentence
         let mut hist: HashMap<usize, usize> = HashMap::new();
-        for i in 0..st.lines.len() {
-            let c = compact(i);
-            let u = units(c);
-            if u >= min_units && !ends_sentence(c) {
+        for (i, &u) in widths.iter().enumerate() {
+            if u >= min_units && !ends_sentence(compact(i)) {
                 *hist.entry(u).or_default() += 1;
             }
         }
@@ -80,13 +79,12 @@ impl Check for HardWrap {
         };
         let tol = 2 * self.p.tolerance;
         let wrapped = |i: usize| {
-            let c = compact(i);
-            let u = units(c);
-            u + tol >= page && u <= page + tol && !ends_sentence(c)
+            let u = widths[i];
+            u + tol >= page && u <= page + tol && !ends_sentence(compact(i))
         };
         let full: usize = (0..st.lines.len()).filter(|&i| wrapped(i)).count();
         let long = (0..st.lines.len())
-            .filter(|&i| units(compact(i)) >= min_units)
+            .filter(|&i| widths[i] >= min_units)
             .count();
         if full < self.p.min_lines || (full as f64) < self.p.min_share * long as f64 {
             return;

@@ -79,8 +79,37 @@ impl Check for TocMismatch {
         }
         let text = |r: &std::ops::Range<usize>| doc.text.get(r.clone()).unwrap_or("");
         // body lines after the TOC, by key
+        // candidate lines: title-sized, no sentence punctuation (a cheap test on the
+        // normalised line before building a comparison key)
+        let norm = doc.normalized.as_str();
+        let max_len = toc
+            .entries
+            .iter()
+            .map(|e| e.title_span.len())
+            .max()
+            .unwrap_or(0)
+            * 2
+            + 16;
+        // the last character of each entry's title (通知, 意见 …): a line ending otherwise
+        // cannot match, whatever its punctuation
+        let last_chars: HashSet<char> = toc
+            .entries
+            .iter()
+            .filter_map(|e| key(text(&e.title_span)).chars().next_back())
+            .collect();
         let mut body: Vec<(usize, String)> = Vec::new();
         for (i, l) in st.lines.iter().enumerate().skip(toc.end_line) {
+            let c = &norm[l.norm.clone()];
+            if c.len() < 8 || c.len() > max_len || c.contains(['。', ';', '；']) {
+                continue;
+            }
+            let last = c
+                .trim_end_matches(|ch: char| !ch.is_alphanumeric())
+                .chars()
+                .next_back();
+            if !last.is_some_and(|ch| last_chars.contains(&crate::normalize::fold_char(ch))) {
+                continue;
+            }
             let k = key(text(&l.range));
             if k.chars().count() >= 4 {
                 body.push((i, k));
