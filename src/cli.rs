@@ -1,21 +1,27 @@
-//! The command line (clap): `check`, `rules`, `explain`. Thin: it loads files, calls
-//! [`crate::check`], and hands the results to [`crate::render`].
+//! The command line (clap): `check`, `rules`, `explain`. Thin: it finds config and ignore
+//! files ([`crate::config`], [`crate::suppress`]), loads files, calls [`crate::check`],
+//! applies fixes ([`crate::fix`]) and hands the results to [`crate::render`].
 //!
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 diagnostics; 2 usage, rule, config
 //! or I/O error.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use crate::config::{self, Config};
 use crate::diagnostic::{Category, Diagnostic, Severity};
-use crate::document::Document;
+use crate::document::{Document, Profile};
+use crate::fix::{self, FixMode};
 use crate::load::{self, Input, LoadProblem};
 use crate::render::{self, Report};
-use crate::rules::{RuleSet, Settings};
+use crate::rules::spec::SpecError;
+use crate::rules::{RuleMeta, RuleSet, Settings};
 use crate::source::TextEncoding;
+use crate::suppress::{self, IgnoreFile};
 use clap::{Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_DIAGNOSTICS: i32 = 1;
@@ -62,8 +68,26 @@ pub enum DebugCommand {
     },
 }
 
+/// Output format of `gwlint check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// codespan-style snippets with carets (default).
+    Human,
+    /// One JSON array (the stable contract in README.md).
+    Json,
+    /// One JSON object per line, the same objects as `json`.
+    Jsonl,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`).
+    Github,
+    /// JUnit XML.
+    Junit,
+}
+
+/// Output format of `gwlint rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
     Human,
     Json,
 }
@@ -82,10 +106,10 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Only these rules or categories (comma-separated or repeated).
+    /// Only these rules or categories (comma-separated or repeated); replaces the config's `select`.
     #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
     pub select: Vec<String>,
-    /// Skip these rules or categories.
+    /// Skip these rules or categories; added to the config's `ignore`.
     #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
     pub ignore: Vec<String>,
     /// Lowest severity that makes the exit code 1.
@@ -99,12 +123,40 @@ pub struct CheckArgs {
     /// Print no summary line and no notices about skipped files.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Apply safe fixes, writing files in place (same encoding, line endings and BOM).
+    /// With stdin, the fixed text goes to stdout and the report to stderr.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: also apply unsafe fixes (they may change meaning; proofread).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print a unified diff of what --fix would change; write nothing. Exit 1 if there is a diff.
+    #[arg(long)]
+    pub diff: bool,
+    /// Use this config file instead of looking for gwlint.yaml / .gwlint.yaml.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore all config files and .gwlint-ignore.yaml files.
+    #[arg(long)]
+    pub isolated: bool,
+    /// Print the resolved settings for each file and exit.
+    #[arg(long)]
+    pub show_settings: bool,
+    /// Record the current diagnostics as accepted in .gwlint-ignore.yaml (and drop stale entries).
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub add_ignore: bool,
+    /// Print how many diagnostics each rule raised instead of the diagnostics.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit 0 even when diagnostics are found (errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
     #[command(flatten)]
     pub rules: RuleSourceArgs,
 }
@@ -192,13 +244,19 @@ fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
 
 /// Built-in rules plus `--rules` folders; errors are printed, the exit code returned.
 pub fn load_rules(args: &RuleSourceArgs) -> Result<RuleSet, i32> {
-    let report = |e: &crate::rules::spec::SpecError| {
-        eprint!("{}", render::human::render_spec_error(e));
-        EXIT_ERROR
-    };
-    let mut set = RuleSet::builtin().map_err(|e| report(&e))?;
-    for dir in &args.rule_dirs {
-        set.load_dir(dir).map_err(|e| report(&e))?;
+    load_rule_dirs(args.rule_dirs.iter().map(PathBuf::as_path))
+}
+
+fn report_spec_error(e: &SpecError) -> i32 {
+    eprint!("{}", render::human::render_spec_error(e));
+    EXIT_ERROR
+}
+
+/// Built-in rules plus the given folders; errors are printed, the exit code returned.
+fn load_rule_dirs<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> Result<RuleSet, i32> {
+    let mut set = RuleSet::builtin().map_err(|e| report_spec_error(&e))?;
+    for dir in dirs {
+        set.load_dir(dir).map_err(|e| report_spec_error(&e))?;
     }
     Ok(set)
 }
@@ -210,18 +268,168 @@ fn print_out(s: &str) {
     let _ = out.flush();
 }
 
+/// The rules and config that apply to a group of files (one per config file in effect).
+struct Context {
+    config: Option<Config>,
+    rules: RuleSet,
+}
+
+impl Context {
+    /// Config settings for `input`, then the command line: `--select` replaces the
+    /// config's `select` and `ignore` (per-file ignores still apply), `--ignore` adds.
+    fn settings_for(&self, input: &Input, args: &CheckArgs) -> Settings {
+        let path = match input {
+            Input::File(p) => p.as_path(),
+            Input::Stdin => Path::new("-"),
+        };
+        let mut settings = match &self.config {
+            Some(c) if !args.select.is_empty() => {
+                let mut s = c.settings_for(path);
+                s.select = args.select.clone();
+                s.ignore = c
+                    .matching_ignores(path)
+                    .iter()
+                    .flat_map(|p| p.rules.iter().cloned())
+                    .collect();
+                s
+            }
+            Some(c) => c.settings_for(path),
+            None => Settings {
+                select: args.select.clone(),
+                ..Settings::default()
+            },
+        };
+        settings.ignore.extend(args.ignore.iter().cloned());
+        settings
+    }
+
+    fn profile(&self) -> Profile {
+        self.config
+            .as_ref()
+            .and_then(|c| c.file.profile)
+            .unwrap_or_default()
+    }
+}
+
+/// Load a config (if any) and the rule set it implies; errors are printed.
+fn build_context(config_path: Option<&Path>, args: &CheckArgs) -> Result<Context, i32> {
+    let config = match config_path {
+        None => None,
+        Some(p) => Some(Config::load(p).map_err(|e| report_spec_error(&e))?),
+    };
+    let dirs: Vec<&Path> = config
+        .iter()
+        .flat_map(|c| c.rule_dirs.iter().map(PathBuf::as_path))
+        .chain(args.rules.rule_dirs.iter().map(PathBuf::as_path))
+        .collect();
+    let rules = load_rule_dirs(dirs)?;
+    if let Some(c) = &config {
+        c.validate(&rules).map_err(|e| report_spec_error(&e))?;
+    }
+    let cli = Settings {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        ..Settings::default()
+    };
+    let unknown = cli.unknown_selectors(&rules);
+    if !unknown.is_empty() {
+        eprintln!(
+            "gwlint: unknown rule or category: {} (see `gwlint rules`; categories: {})",
+            unknown.join(", "),
+            Category::ALL.map(|c| c.as_str()).join(", ")
+        );
+        return Err(EXIT_ERROR);
+    }
+    Ok(Context { config, rules })
+}
+
+/// The folder a config or ignore file is looked for from.
+fn search_start(input: &Input) -> PathBuf {
+    match input {
+        Input::File(p) => p.clone(),
+        Input::Stdin => PathBuf::from("."),
+    }
+}
+
 /// The result of checking one input.
 pub struct Checked {
+    /// Position of the input in the command line's expanded list.
+    pub index: usize,
+    pub input: Input,
+    /// The document as it is now (after fixing, when fixes were applied).
     pub doc: Document,
     pub diagnostics: Vec<Diagnostic>,
+    /// The text before fixing, when `--fix` / `--diff` changed it.
+    pub original: Option<String>,
+    /// Fixes applied, per rule.
+    pub fixed: BTreeMap<String, usize>,
+    /// Entries of the file's ignore file that matched a diagnostic.
+    pub used_entries: BTreeSet<usize>,
+    pub settings: Settings,
+}
+
+impl Checked {
+    fn fixes(&self) -> usize {
+        self.fixed.values().sum()
+    }
+}
+
+/// One input with everything needed to check it.
+struct Job<'a> {
+    index: usize,
+    input: &'a Input,
+    ctx: &'a Context,
+    settings: Settings,
+    encoding: Option<TextEncoding>,
+    ignore: Option<(&'a IgnoreFile, Vec<usize>)>,
+}
+
+impl Job<'_> {
+    /// Lint with suppressions applied: what the user sees and what --fix fixes.
+    fn lint(&self, doc: &Document) -> (Vec<Diagnostic>, BTreeSet<usize>) {
+        suppress::check_with_suppressions(
+            doc,
+            &self.ctx.rules,
+            &self.settings,
+            self.ignore.as_ref().map(|(f, e)| (*f, e.as_slice())),
+        )
+    }
+
+    fn run(&self, fix_mode: Option<FixMode>) -> Result<Checked, LoadProblem> {
+        let mut doc = load::load(self.input, self.encoding)?;
+        doc.profile = self.ctx.profile();
+        let mut original = None;
+        let mut fixed = BTreeMap::new();
+        if let Some(mode) = fix_mode {
+            let remake = |text: &str| {
+                let mut d = Document::new(doc.path.clone(), text.to_owned(), doc.encoding);
+                d.profile = doc.profile;
+                d
+            };
+            let outcome = fix::fix_until_stable(&doc.text, mode, |text| self.lint(&remake(text)).0)
+                .map_err(|e| LoadProblem::Error(format!("{}: {e}", doc.path)))?;
+            if outcome.text != doc.text {
+                let next = remake(&outcome.text);
+                original = Some(std::mem::replace(&mut doc, next).text);
+                fixed = outcome.per_rule;
+            }
+        }
+        let (diagnostics, used_entries) = self.lint(&doc);
+        Ok(Checked {
+            index: self.index,
+            input: self.input.clone(),
+            doc,
+            diagnostics,
+            original,
+            fixed,
+            used_entries,
+            settings: self.settings.clone(),
+        })
+    }
 }
 
 fn check_command(args: &CheckArgs) -> i32 {
-    let rules = match load_rules(&args.rules) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let encoding = match args
+    let cli_encoding = match args
         .encoding
         .as_deref()
         .map(|n| (n, TextEncoding::from_name(n)))
@@ -233,29 +441,136 @@ fn check_command(args: &CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let settings = Settings {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        ..Settings::default()
-    };
-    let unknown = settings.unknown_selectors(&rules);
-    if !unknown.is_empty() {
-        eprintln!(
-            "gwlint: unknown rule or category: {} (see `gwlint rules`; categories: {})",
-            unknown.join(", "),
-            Category::ALL.map(|c| c.as_str()).join(", ")
-        );
-        return EXIT_ERROR;
-    }
     let (inputs, mut problems) = load::collect_inputs(&args.paths);
-    let results: Vec<Result<Checked, LoadProblem>> = inputs
-        .par_iter()
-        .map(|input: &Input| {
-            let doc = load::load(input, encoding)?;
-            let diagnostics = crate::check(&doc, &rules, &settings);
-            Ok(Checked { doc, diagnostics })
+
+    // The config in effect for each input, each config loaded once.
+    let mut contexts: Vec<Context> = Vec::new();
+    let mut context_of_path: HashMap<Option<PathBuf>, usize> = HashMap::new();
+    let mut input_context: Vec<usize> = Vec::new();
+    // Discovery walks up from each file's folder; folders repeat, so remember the answers.
+    let mut found_in: HashMap<(PathBuf, bool), Option<PathBuf>> = HashMap::new();
+    let mut discover_cached = |input: &Input, ignore_file: bool| -> Option<PathBuf> {
+        let start = search_start(input);
+        let dir = start
+            .parent()
+            .filter(|_| !start.is_dir())
+            .map_or_else(|| start.clone(), Path::to_path_buf);
+        found_in
+            .entry((dir, ignore_file))
+            .or_insert_with(|| {
+                if ignore_file {
+                    IgnoreFile::discover(&start)
+                } else {
+                    config::discover(&start)
+                }
+            })
+            .clone()
+    };
+    let mut config_for = |input: &Input| -> Option<PathBuf> {
+        if args.isolated {
+            None
+        } else if let Some(c) = &args.config {
+            Some(c.clone())
+        } else {
+            discover_cached(input, false)
+        }
+    };
+    if inputs.is_empty() {
+        // still load the config so that its errors are reported
+        let path = config_for(&Input::Stdin).filter(|_| args.config.is_some());
+        if let Err(code) = build_context(path.as_deref(), args) {
+            return code;
+        }
+    }
+    for input in &inputs {
+        let path = config_for(input);
+        let index = match context_of_path.get(&path) {
+            Some(&i) => i,
+            None => match build_context(path.as_deref(), args) {
+                Ok(ctx) => {
+                    contexts.push(ctx);
+                    context_of_path.insert(path, contexts.len() - 1);
+                    contexts.len() - 1
+                }
+                Err(code) => return code,
+            },
+        };
+        input_context.push(index);
+    }
+
+    // The ignore file in effect for each input.
+    let mut ignore_files: Vec<IgnoreFile> = Vec::new();
+    let mut ignore_of_path: HashMap<PathBuf, usize> = HashMap::new();
+    let mut input_ignore: Vec<Option<usize>> = Vec::new();
+    for input in &inputs {
+        let found = match input {
+            Input::File(_) if !args.isolated => discover_cached(input, true),
+            _ => None,
+        };
+        let index = match found {
+            None => None,
+            Some(path) => match ignore_of_path.get(&path) {
+                Some(&i) => Some(i),
+                None => match IgnoreFile::load(&path) {
+                    Ok(f) => {
+                        ignore_files.push(f);
+                        ignore_of_path.insert(path, ignore_files.len() - 1);
+                        Some(ignore_files.len() - 1)
+                    }
+                    Err(e) => return report_spec_error(&e),
+                },
+            },
+        };
+        input_ignore.push(index);
+    }
+
+    let jobs: Vec<Job<'_>> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let ctx = &contexts[input_context[i]];
+            let ignore = input_ignore[i].map(|f| {
+                let file = &ignore_files[f];
+                let entries = match input {
+                    Input::File(p) => file.entries_for(&file.key_for(p)),
+                    Input::Stdin => Vec::new(),
+                };
+                (file, entries)
+            });
+            Job {
+                index: i,
+                input,
+                ctx,
+                settings: ctx.settings_for(input, args),
+                encoding: cli_encoding.or(ctx.config.as_ref().and_then(|c| c.encoding)),
+                ignore,
+            }
         })
         .collect();
+
+    if args.show_settings {
+        let mut s = String::new();
+        for (i, job) in jobs.iter().enumerate() {
+            s.push_str(&describe_settings(
+                job,
+                input_ignore[i].map(|f| &ignore_files[f]),
+                args,
+            ));
+        }
+        print_out(&s);
+        return EXIT_CLEAN;
+    }
+
+    if args.unsafe_fixes && !(args.fix || args.diff) && !args.quiet {
+        eprintln!("gwlint: notice: --unsafe-fixes only has an effect with --fix or --diff");
+    }
+    let fix_mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
+        FixMode::SafeAndUnsafe
+    } else {
+        FixMode::SafeOnly
+    });
+    let results: Vec<Result<Checked, LoadProblem>> =
+        jobs.par_iter().map(|job| job.run(fix_mode)).collect();
     let mut checked = Vec::new();
     for r in results {
         match r {
@@ -263,6 +578,51 @@ fn check_command(args: &CheckArgs) -> i32 {
             Err(p) => problems.push(p),
         }
     }
+
+    // Write fixes (or print diffs); with stdin the fixed text goes to stdout.
+    let stdin_fix = args.fix && !args.diff && checked.iter().any(|c| c.input == Input::Stdin);
+    let mut diffs = String::new();
+    let mut unwritten = Vec::new();
+    for (k, c) in checked.iter().enumerate() {
+        if args.diff {
+            if let Some(old) = &c.original {
+                diffs.push_str(&fix::unified_diff(&c.doc.path, old, &c.doc.text));
+            }
+            continue;
+        }
+        if !args.fix {
+            continue;
+        }
+        let Some(bytes) = c.doc.encoding.encode(&c.doc.text) else {
+            problems.push(LoadProblem::Error(format!(
+                "{}: the fixed text cannot be written in {}; nothing was written",
+                c.doc.path, c.doc.encoding
+            )));
+            unwritten.push(k);
+            continue;
+        };
+        match &c.input {
+            Input::Stdin => print_bytes(&bytes),
+            Input::File(path) if c.original.is_some() => {
+                if let Err(e) = load::write_atomic(path, &bytes) {
+                    problems.push(LoadProblem::Error(format!(
+                        "{}: cannot write the fixed file: {}; nothing was written",
+                        c.doc.path,
+                        load::io_message(&e)
+                    )));
+                    unwritten.push(k);
+                }
+            }
+            Input::File(_) => {}
+        }
+    }
+    // A file that could not be written is reported as it is on disk, unfixed.
+    for k in unwritten {
+        if let Ok(c) = jobs[checked[k].index].run(None) {
+            checked[k] = c;
+        }
+    }
+
     let mut had_error = false;
     for p in &problems {
         match p {
@@ -277,6 +637,42 @@ fn check_command(args: &CheckArgs) -> i32 {
             }
         }
     }
+
+    if args.add_ignore {
+        return match add_ignores(
+            &checked,
+            &contexts,
+            &input_context,
+            &mut ignore_files,
+            &input_ignore,
+            args.quiet,
+        ) {
+            Ok(()) if had_error => EXIT_ERROR,
+            Ok(()) => EXIT_CLEAN,
+            Err(code) => code,
+        };
+    }
+    if !args.quiet {
+        report_stale(
+            &checked,
+            &contexts,
+            &input_context,
+            &ignore_files,
+            &input_ignore,
+        );
+    }
+
+    if args.diff {
+        print_out(&diffs);
+        return if had_error {
+            EXIT_ERROR
+        } else if diffs.is_empty() || args.exit_zero {
+            EXIT_CLEAN
+        } else {
+            EXIT_DIAGNOSTICS
+        };
+    }
+
     let reports: Vec<Report<'_>> = checked
         .iter()
         .map(|c| Report {
@@ -284,33 +680,34 @@ fn check_command(args: &CheckArgs) -> i32 {
             diagnostics: &c.diagnostics,
         })
         .collect();
-    match args.format {
-        Format::Json => print_out(&render::json::render(&reports)),
-        Format::Human => {
-            let mut s = String::new();
-            for r in &reports {
-                s.push_str(&render::human::render(r));
-            }
-            let total: usize = checked.iter().map(|c| c.diagnostics.len()).sum();
-            let fixable = checked
-                .iter()
-                .flat_map(|c| &c.diagnostics)
-                .filter(|d| {
-                    d.fix
-                        .as_ref()
-                        .is_some_and(|f| f.applicability == crate::Applicability::Safe)
-                })
-                .count();
-            let files = checked.iter().filter(|c| !c.diagnostics.is_empty()).count();
-            if !args.quiet {
-                s.push_str(&render::human::summary(
-                    total,
-                    if total == 0 { checked.len() } else { files },
-                    fixable,
-                ));
-            }
-            print_out(&s);
+    let out = if args.statistics {
+        match args.format {
+            Format::Json | Format::Jsonl => render::statistics::render_json(&reports),
+            _ => render::statistics::render_table(&reports),
         }
+    } else {
+        match args.format {
+            Format::Json => render::json::render(&reports),
+            Format::Jsonl => render::jsonl::render(&reports),
+            Format::Github => render::github::render(&reports),
+            Format::Junit => render::junit::render(&reports),
+            Format::Sarif => {
+                let mut metas: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
+                for ctx in &contexts {
+                    for r in ctx.rules.rules() {
+                        metas.entry(r.meta.id.as_str()).or_insert(&r.meta);
+                    }
+                }
+                let metas: Vec<&RuleMeta> = metas.into_values().collect();
+                render::sarif::render(&reports, &metas)
+            }
+            Format::Human => human_report(&checked, &reports, args),
+        }
+    };
+    if stdin_fix {
+        eprint!("{out}");
+    } else {
+        print_out(&out);
     }
     if had_error {
         return EXIT_ERROR;
@@ -320,15 +717,274 @@ fn check_command(args: &CheckArgs) -> i32 {
         .iter()
         .flat_map(|c| &c.diagnostics)
         .any(|d| d.severity >= threshold);
-    if failing {
+    if failing && !args.exit_zero {
         EXIT_DIAGNOSTICS
     } else {
         EXIT_CLEAN
     }
 }
 
-fn rules_table(rules: &RuleSet, format: Format) -> String {
-    if format == Format::Json {
+fn human_report(checked: &[Checked], reports: &[Report<'_>], args: &CheckArgs) -> String {
+    let mut s = String::new();
+    for r in reports {
+        s.push_str(&render::human::render(r));
+    }
+    if args.quiet {
+        return s;
+    }
+    let fixed: usize = checked.iter().map(Checked::fixes).sum();
+    if fixed > 0 {
+        let files = checked.iter().filter(|c| c.fixes() > 0).count();
+        s.push_str(&format!(
+            "已自动修复 {fixed} 处问题，涉及 {files} 个文件。\n"
+        ));
+    }
+    let total: usize = checked.iter().map(|c| c.diagnostics.len()).sum();
+    let fixable = checked
+        .iter()
+        .flat_map(|c| &c.diagnostics)
+        .filter(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == crate::Applicability::Safe)
+        })
+        .count();
+    let files = checked.iter().filter(|c| !c.diagnostics.is_empty()).count();
+    s.push_str(&render::human::summary(
+        total,
+        if total == 0 { checked.len() } else { files },
+        fixable,
+    ));
+    s
+}
+
+/// `--show-settings`: what applies to one file, as YAML-like text.
+fn describe_settings(job: &Job<'_>, ignore: Option<&IgnoreFile>, args: &CheckArgs) -> String {
+    let ctx = job.ctx;
+    let list = |v: &[String]| format!("[{}]", v.join(", "));
+    let config = match &ctx.config {
+        Some(c) => c.path.display().to_string(),
+        None if args.isolated => "none (--isolated)".into(),
+        None => "none (defaults)".into(),
+    };
+    let encoding = job
+        .encoding
+        .map_or("detect".to_string(), |e| e.name().to_string());
+    let rule_dirs: Vec<String> = ctx
+        .config
+        .iter()
+        .flat_map(|c| c.rule_dirs.iter())
+        .chain(args.rules.rule_dirs.iter())
+        .map(|p| p.display().to_string())
+        .collect();
+    let per_file: Vec<String> = match (&ctx.config, job.input) {
+        (Some(c), Input::File(p)) => c
+            .matching_ignores(p)
+            .iter()
+            .map(|m| format!("{} → {}", m.pattern, m.rules.join(", ")))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let severity: Vec<String> = job
+        .settings
+        .severity
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    let enabled: Vec<String> = ctx
+        .rules
+        .rules()
+        .iter()
+        .filter(|r| job.settings.is_enabled(&r.meta))
+        .map(|r| format!("{} ({})", r.meta.id, job.settings.severity_of(&r.meta)))
+        .collect();
+    let mut s = format!("file: {}\n", job.input.display());
+    s.push_str(&format!("config: {config}\n"));
+    s.push_str(&format!(
+        "ignore_file: {}\n",
+        ignore.map_or("none".to_string(), |f| f.path.display().to_string())
+    ));
+    s.push_str(&format!("profile: {}\n", ctx.profile().as_str()));
+    s.push_str(&format!("encoding: {encoding}\n"));
+    s.push_str(&format!(
+        "select: {}\n",
+        if job.settings.select.is_empty() {
+            "[all]".to_string()
+        } else {
+            list(&job.settings.select)
+        }
+    ));
+    s.push_str(&format!("ignore: {}\n", list(&job.settings.ignore)));
+    s.push_str(&format!("per_file_ignores_matched: {}\n", list(&per_file)));
+    s.push_str(&format!("severity: {{{}}}\n", severity.join(", ")));
+    s.push_str(&format!("rules: {}\n", list(&rule_dirs)));
+    s.push_str(&format!("enabled_rules: # {}\n", enabled.len()));
+    for r in enabled {
+        s.push_str(&format!("  - {r}\n"));
+    }
+    s.push('\n');
+    s
+}
+
+/// Per ignore file (index into `ignore_files`), the entries that no longer match: for a
+/// checked file whose rule ran and found nothing with that hash, or for a file that no
+/// longer exists.
+fn stale_entries(
+    checked: &[Checked],
+    contexts: &[Context],
+    input_context: &[usize],
+    ignore_files: &[IgnoreFile],
+    input_ignore: &[Option<usize>],
+) -> BTreeMap<usize, BTreeSet<usize>> {
+    let mut stale: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for c in checked {
+        let (Input::File(path), Some(f)) = (&c.input, input_ignore[c.index]) else {
+            continue;
+        };
+        let file = &ignore_files[f];
+        let rules = &contexts[input_context[c.index]].rules;
+        for e in file.entries_for(&file.key_for(path)) {
+            let entry = &file.entries[e];
+            let ran = rules
+                .get(&entry.rule)
+                .is_none_or(|r| c.settings.is_enabled(&r.meta));
+            if ran && !c.used_entries.contains(&e) {
+                stale.entry(f).or_default().insert(e);
+            }
+        }
+    }
+    for (f, file) in ignore_files.iter().enumerate() {
+        for (e, entry) in file.entries.iter().enumerate() {
+            if !file.dir.join(&entry.file).exists() {
+                stale.entry(f).or_default().insert(e);
+            }
+        }
+    }
+    stale
+}
+
+/// Where `--add-ignore` records the findings of `path` when no ignore file exists yet:
+/// beside the config file in effect; else the current folder if it contains the file;
+/// else the file's own folder.
+fn new_ignore_path(path: &Path, ctx: &Context) -> PathBuf {
+    if let Some(c) = &ctx.config {
+        return c.dir.join(suppress::IGNORE_FILE_NAME);
+    }
+    let abs = config::absolute(path);
+    if let Ok(cwd) = std::env::current_dir() {
+        if abs.starts_with(&cwd) {
+            return PathBuf::from(suppress::IGNORE_FILE_NAME);
+        }
+    }
+    abs.parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        .join(suppress::IGNORE_FILE_NAME)
+}
+
+/// `--add-ignore`: stale entries are dropped, and every remaining diagnostic of the checked
+/// files gets an entry; entries of other files stay.
+fn add_ignores(
+    checked: &[Checked],
+    contexts: &[Context],
+    input_context: &[usize],
+    ignore_files: &mut Vec<IgnoreFile>,
+    input_ignore: &[Option<usize>],
+    quiet: bool,
+) -> Result<(), i32> {
+    // ignore file index → (added, removed)
+    let mut touched: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    let stale = stale_entries(checked, contexts, input_context, ignore_files, input_ignore);
+    for (&f, indices) in &stale {
+        let file = &mut ignore_files[f];
+        let mut i = 0;
+        file.entries.retain(|_| {
+            let keep = !indices.contains(&i);
+            i += 1;
+            keep
+        });
+        touched.entry(f).or_default().1 += indices.len();
+    }
+    let mut new_files: HashMap<PathBuf, usize> = HashMap::new();
+    for c in checked {
+        let Input::File(path) = &c.input else {
+            eprintln!("gwlint: notice: -: stdin has no file name; nothing recorded for it");
+            continue;
+        };
+        let index = match input_ignore[c.index] {
+            Some(f) => f,
+            None => {
+                let target = new_ignore_path(path, &contexts[input_context[c.index]]);
+                *new_files.entry(target.clone()).or_insert_with(|| {
+                    ignore_files.push(IgnoreFile::new(&target));
+                    ignore_files.len() - 1
+                })
+            }
+        };
+        let file = &mut ignore_files[index];
+        let key = file.key_for(path);
+        let added = file.add(
+            c.diagnostics
+                .iter()
+                .map(|d| suppress::entry_for(&c.doc, &key, d)),
+        );
+        touched.entry(index).or_default().0 += added;
+    }
+    for (index, (added, removed)) in touched {
+        let file = &ignore_files[index];
+        if added == 0 && removed == 0 {
+            continue;
+        }
+        if let Err(e) = load::write_new_atomic(&file.path, file.render().as_bytes()) {
+            eprintln!(
+                "gwlint: error: {}: cannot write: {}",
+                file.path.display(),
+                load::io_message(&e)
+            );
+            return Err(EXIT_ERROR);
+        }
+        if !quiet {
+            eprintln!(
+                "gwlint: {}: 记录了 {added} 条已接受的问题，移除了 {removed} 条过期记录。",
+                file.path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Warn about ignore-file entries that no longer match.
+fn report_stale(
+    checked: &[Checked],
+    contexts: &[Context],
+    input_context: &[usize],
+    ignore_files: &[IgnoreFile],
+    input_ignore: &[Option<usize>],
+) {
+    let stale = stale_entries(checked, contexts, input_context, ignore_files, input_ignore);
+    for (f, indices) in stale {
+        let file = &ignore_files[f];
+        for e in indices {
+            let entry = &file.entries[e];
+            eprintln!(
+                "gwlint: warning: {}:{}: stale ignore entry: {} [{}] 「{}」 no longer matches; delete it or run --add-ignore again",
+                file.path.display(),
+                file.line_of(e),
+                entry.file,
+                entry.rule,
+                entry.text
+            );
+        }
+    }
+}
+
+fn print_bytes(bytes: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes);
+    let _ = out.flush();
+}
+
+fn rules_table(rules: &RuleSet, format: ListFormat) -> String {
+    if format == ListFormat::Json {
         let v: Vec<serde_json::Value> = rules
             .rules()
             .iter()

@@ -10,6 +10,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod fix;
@@ -19,6 +20,7 @@ pub mod render;
 pub mod rules;
 pub mod segment;
 pub mod source;
+pub mod suppress;
 
 pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Severity};
 pub use document::Document;

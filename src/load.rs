@@ -1,9 +1,10 @@
-//! File I/O for the CLI: finding drafts under the given paths and reading them into
-//! [`Document`]s. Directories are walked with the `ignore` crate (honours .gitignore).
+//! File I/O for the CLI: finding drafts under the given paths, reading them into
+//! [`Document`]s, and writing fixed drafts back ([`write_atomic`]). Directories are walked
+//! with the `ignore` crate (honours .gitignore).
 
 use crate::document::Document;
 use crate::source::{decode, TextEncoding};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are skipped with a notice.
@@ -89,6 +90,9 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<LoadProblem>
 }
 
 pub fn io_message(e: &std::io::Error) -> String {
+    if let Some(inner) = e.get_ref() {
+        return inner.to_string();
+    }
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -149,4 +153,97 @@ pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, L
         )));
     }
     Ok(Document::new(name, decoded.text, decoded.encoding))
+}
+
+/// Replace a file's contents atomically: write a temporary file in the same folder, give
+/// it the original's permissions, flush it to disk, and rename it over the original. A
+/// symlink is followed (the file it points to is replaced, the link stays). Readers see
+/// the old or the new contents, never a mix; on error the original is untouched.
+///
+/// A read-only file is refused (a rename would replace it regardless). On Unix the owner
+/// and group are carried over when the process may set them.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let meta = std::fs::metadata(&target)?;
+    let permissions = meta.permissions();
+    if permissions.readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gwlint-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    std::fs::set_permissions(tmp.path(), permissions)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // best effort: only root (or the owner, for the group) may do this
+        let _ = std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()));
+    }
+    tmp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Write a new file (or replace one) atomically; used for `.gwlint-ignore.yaml`.
+pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.exists() {
+        return write_atomic(path, bytes);
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gwlint-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_keeps_permissions_and_follows_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("稿.txt");
+        std::fs::write(&file, "old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+            let link = dir.path().join("link.txt");
+            std::os::unix::fs::symlink(&file, &link).unwrap();
+            write_atomic(&link, b"new").unwrap();
+            assert!(std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink());
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o640);
+        }
+        #[cfg(not(unix))]
+        write_atomic(&file, b"new").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+        // no temporary file is left behind
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(names.len() <= 2);
+        // a read-only file is refused and left alone
+        let mut ro = std::fs::metadata(&file).unwrap().permissions();
+        ro.set_readonly(true);
+        std::fs::set_permissions(&file, ro).unwrap();
+        let e = write_atomic(&file, b"newer").unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied);
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+    }
 }

@@ -92,6 +92,8 @@ pub enum DecodeError {
     Undecodable,
     /// A forced encoding did not fit the bytes.
     NotInEncoding(TextEncoding),
+    /// The text is mostly U+FFFD replacement characters: it was mangled before it got here.
+    Garbled,
 }
 
 impl fmt::Display for DecodeError {
@@ -104,6 +106,9 @@ impl fmt::Display for DecodeError {
                 f.write_str("not valid UTF-8, UTF-16 (with BOM) or GB18030 text, skipped")
             }
             DecodeError::NotInEncoding(e) => write!(f, "bytes are not valid {e}, skipped"),
+            DecodeError::Garbled => f.write_str(
+                "text is garbled (many U+FFFD replacement characters from an earlier bad conversion), skipped",
+            ),
         }
     }
 }
@@ -120,6 +125,20 @@ pub struct Decoded {
 /// Order when not forced: BOM (UTF-8, UTF-16 LE/BE), then UTF-8, then GB18030.
 /// A file with NUL bytes (without a UTF-16 BOM) is binary.
 pub fn decode(bytes: &[u8], forced: Option<TextEncoding>) -> Result<Decoded, DecodeError> {
+    let decoded = decode_bytes(bytes, forced)?;
+    if is_garbled(&decoded.text) {
+        return Err(DecodeError::Garbled);
+    }
+    Ok(decoded)
+}
+
+/// More than 2 % of the characters (and at least 8) are U+FFFD.
+fn is_garbled(text: &str) -> bool {
+    let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+    bad >= 8 && bad * 50 > text.chars().count()
+}
+
+fn decode_bytes(bytes: &[u8], forced: Option<TextEncoding>) -> Result<Decoded, DecodeError> {
     if let Some(enc) = forced {
         return decode_as(bytes, enc);
     }
@@ -323,6 +342,13 @@ mod tests {
         );
         assert!(decode(&[0xC4, 0xE3], Some(TextEncoding::Utf8)).is_err());
         assert_eq!(decode(b"", None).unwrap().text, "");
+        let garbled = "工会\u{FFFD}\u{FFFD}".repeat(8);
+        assert_eq!(
+            decode(garbled.as_bytes(), None).unwrap_err(),
+            DecodeError::Garbled
+        );
+        let one_bad = format!("{}\u{FFFD}", "正常的公文文本。".repeat(20));
+        assert!(decode(one_bad.as_bytes(), None).is_ok());
     }
 
     #[test]

@@ -28,6 +28,42 @@ pub struct Document {
     pub lines: LineIndex,
     pub normalized: NormalizedView,
     structure: OnceLock<Structure>,
+    /// The document kind forced by the config (`profile:`); [`Profile::Auto`] = detect it.
+    pub profile: Profile,
+}
+
+/// What kind of 公文 a document is, for rules whose expectations depend on it
+/// (required parts, numbering). Set from the config file's `profile` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Recognise the kind from the text.
+    #[default]
+    Auto,
+    /// A (red-header) notice: 通知, 通报, 决定 ….
+    Notice,
+    /// A work plan or summary: 工作要点, 计划, 总结.
+    Plan,
+    /// A compilation of documents with a table of contents (汇编).
+    Compilation,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 4] = [
+        Profile::Auto,
+        Profile::Notice,
+        Profile::Plan,
+        Profile::Compilation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Auto => "auto",
+            Profile::Notice => "notice",
+            Profile::Plan => "plan",
+            Profile::Compilation => "compilation",
+        }
+    }
 }
 
 impl Document {
@@ -41,6 +77,7 @@ impl Document {
             lines,
             normalized,
             structure: OnceLock::new(),
+            profile: Profile::Auto,
         }
     }
 

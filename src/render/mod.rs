@@ -1,7 +1,13 @@
-//! Turning diagnostics into text for people (`human`) and programs (`json`).
+//! Turning diagnostics into text for people (`human`), programs (`json`, `jsonl`) and CI
+//! (`sarif`, `github`, `junit`), plus `--statistics` counts (`statistics`).
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
+pub mod sarif;
+pub mod statistics;
 
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;

@@ -2,8 +2,9 @@
 //!
 //! The kinds are profiles in `params` (data, not code): each says when it applies (the
 //! title's document type, whether the file has a red header) and which parts it requires.
-//! Profiles are detected automatically per contained document; `params.profile` forces
-//! one for the main document. One diagnostic per document lists everything missing.
+//! Profiles are detected automatically per contained document; the config's `profile`
+//! (notice / plan) selects the profiles of that `kind` for the main document, and
+//! `params.profile` forces one by name. One diagnostic per document lists everything missing.
 
 use crate::diagnostic::Diagnostic;
 use crate::document::parts::Segment;
@@ -20,12 +21,19 @@ struct When {
     /// The file has a red header (发文机关标志 or 发文字号) and this is its main document.
     #[serde(default)]
     header: Option<bool>,
+    /// The document has (true) or lacks (false) a 成文日期: `signed: true` limits a
+    /// profile to finished documents, not fragments and drafts in progress.
+    #[serde(default)]
+    signed: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Profile {
     name: String,
+    /// The config `profile` (notice, plan, compilation) this profile belongs to.
+    #[serde(default)]
+    kind: Option<String>,
     when: When,
     requires: Vec<String>,
     /// Required only when the file has a 版记 (a 拟稿 / 校对 line).
@@ -130,10 +138,20 @@ impl Check for RequiredParts {
         for (k, g) in st.segments.iter().enumerate() {
             let Some(title) = &g.title else { continue };
             let is_main = Some(k) == main;
+            let configured = match doc.profile {
+                crate::document::Profile::Auto => None,
+                other => Some(other.as_str()),
+            };
             let applies = |p: &Profile| {
                 if is_main {
                     if let Some(name) = &self.forced {
                         return &p.name == name;
+                    }
+                    if let Some(kind) = configured {
+                        if p.kind.as_deref() != Some(kind) {
+                            return false;
+                        }
+                        return p.when.header.is_none_or(|want| want == red_header);
                     }
                 }
                 let type_ok = p.when.doc_types.is_empty()
@@ -144,7 +162,11 @@ impl Check for RequiredParts {
                     .when
                     .header
                     .is_none_or(|want| want == (is_main && red_header));
-                type_ok && header_ok
+                let signed_ok = p
+                    .when
+                    .signed
+                    .is_none_or(|want| want == g.signing_date.is_some());
+                type_ok && header_ok && signed_ok
             };
             let mut missing: Vec<&str> = Vec::new();
             for prof in self.profiles.iter().filter(|p| applies(p)) {

@@ -1,0 +1,55 @@
+//! GitHub Actions workflow commands: one `::error file=…,line=…,col=…::message` line per
+//! diagnostic (`warning` and `notice` for the other severities), which GitHub shows as
+//! annotations on the pull request. Values are escaped as the Actions toolkit does.
+
+use super::Report;
+use crate::diagnostic::Severity;
+
+/// `%`, `\r`, `\n` in a message.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Also `:` and `,` in a property value.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(reports: &[Report<'_>]) -> String {
+    let mut s = String::new();
+    for r in reports {
+        let file = escape_property(r.doc.path.strip_prefix("./").unwrap_or(&r.doc.path));
+        for d in r.diagnostics {
+            let start = r.doc.lines.position(&r.doc.text, d.span.start);
+            let end = r.doc.lines.position(&r.doc.text, d.span.end);
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            s.push_str(&format!(
+                "::{level} file={file},line={},endLine={},col={},endColumn={},title={}::{}\n",
+                start.line,
+                end.line,
+                start.column,
+                end.column,
+                escape_property(&format!("gwlint {}", d.rule)),
+                escape_data(&format!("{} [{}]", d.message, d.rule)),
+            ));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_the_toolkit() {
+        assert_eq!(escape_data("50%\r\nx"), "50%25%0D%0Ax");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

@@ -1,0 +1,449 @@
+//! Out-of-band suppression. A 公文 cannot carry lint comments, so accepted findings are
+//! recorded beside the drafts, in `.gwlint-ignore.yaml` ([`IgnoreFile`]), keyed by file,
+//! rule and a hash of the matched text with a few characters around it
+//! ([`context_hash`]): the entry keeps matching when the rest of the file changes, and
+//! stops matching (becomes stale) when the finding itself is edited away.
+//!
+//! In Markdown files only, `<!-- gwlint-disable RULE … -->` / `<!-- gwlint-enable -->`
+//! comments switch rules off for a stretch of text ([`markdown_disabled`]).
+//!
+//! Pure except [`IgnoreFile::load`] (reads the file). Named `suppress` so as not to clash
+//! with the `ignore` crate.
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::rules::spec::{locate, SpecError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// The ignore file's name; found by walking up from each checked file.
+pub const IGNORE_FILE_NAME: &str = ".gwlint-ignore.yaml";
+
+/// Characters of context hashed on each side of the matched text.
+pub const CONTEXT_CHARS: usize = 8;
+
+/// One accepted finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreEntry {
+    /// The draft, relative to the ignore file's folder, with `/` separators.
+    pub file: String,
+    pub rule: String,
+    /// [`context_hash`] of the finding.
+    pub hash: String,
+    /// The matched text, for people reading the file; not used for matching.
+    #[serde(default)]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreData {
+    #[serde(default)]
+    ignores: Vec<IgnoreEntry>,
+}
+
+/// A loaded `.gwlint-ignore.yaml`.
+#[derive(Debug, Clone)]
+pub struct IgnoreFile {
+    pub path: PathBuf,
+    /// The folder holding the file (absolute); entry paths are relative to it.
+    pub dir: PathBuf,
+    pub source: String,
+    pub entries: Vec<IgnoreEntry>,
+}
+
+const HEADER: &str =
+    "# gwlint: accepted findings (`gwlint check --add-ignore` writes this file).\n\
+# Each entry silences one finding: file, rule, and a hash of the matched text with a few\n\
+# characters around it. Delete an entry to see its finding again.\n";
+
+impl IgnoreFile {
+    /// An empty ignore file at `path` (not yet written).
+    pub fn new(path: &Path) -> IgnoreFile {
+        let abs = crate::config::absolute(path);
+        IgnoreFile {
+            dir: abs.parent().map(Path::to_path_buf).unwrap_or_default(),
+            path: path.to_path_buf(),
+            source: String::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// The nearest ignore file for `path` (a file or folder), walking up.
+    pub fn discover(path: &Path) -> Option<PathBuf> {
+        crate::config::find_upwards(path, &[IGNORE_FILE_NAME])
+    }
+
+    pub fn load(path: &Path) -> Result<IgnoreFile, SpecError> {
+        let display = path.display().to_string();
+        let err = |message: String| SpecError {
+            path: display.clone(),
+            line: 1,
+            column: 1,
+            message,
+            source: String::new(),
+        };
+        let bytes = std::fs::read(path).map_err(|e| {
+            err(format!(
+                "cannot read ignore file: {}",
+                crate::load::io_message(&e)
+            ))
+        })?;
+        let source =
+            String::from_utf8(bytes).map_err(|_| err("ignore file is not valid UTF-8".into()))?;
+        let mut file = IgnoreFile::new(path);
+        file.entries = IgnoreFile::parse(&display, &source)?;
+        file.source = source;
+        Ok(file)
+    }
+
+    /// Parse the entries of an ignore file's text.
+    pub fn parse(display: &str, source: &str) -> Result<Vec<IgnoreEntry>, SpecError> {
+        let only_comments = source
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        if only_comments {
+            return Ok(Vec::new());
+        }
+        let data: IgnoreData =
+            serde_yaml::from_str(source).map_err(|e| SpecError::from_yaml(display, source, &e))?;
+        Ok(data.ignores)
+    }
+
+    /// The key of `file` in this ignore file: its path relative to [`IgnoreFile::dir`],
+    /// with `/` separators (the path as given when it is outside that folder).
+    pub fn key_for(&self, file: &Path) -> String {
+        let abs = crate::config::absolute(file);
+        let rel = abs.strip_prefix(&self.dir).unwrap_or(file);
+        rel.to_string_lossy().replace('\\', "/")
+    }
+
+    /// Indices of the entries for `key`.
+    pub fn entries_for(&self, key: &str) -> Vec<usize> {
+        (0..self.entries.len())
+            .filter(|&i| self.entries[i].file == key)
+            .collect()
+    }
+
+    /// 1-based line of entry `index` in the file as loaded (1 when unknown).
+    pub fn line_of(&self, index: usize) -> usize {
+        let Some(e) = self.entries.get(index) else {
+            return 1;
+        };
+        // the n-th occurrence of this hash for this file and rule
+        let nth = self.entries[..index]
+            .iter()
+            .filter(|o| o.hash == e.hash)
+            .count();
+        self.source
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains(&e.hash))
+            .nth(nth)
+            .map_or_else(|| locate(&self.source, "ignores", None).0, |(i, _)| i + 1)
+    }
+
+    /// Add entries (skipping duplicates) and keep them sorted.
+    pub fn add(&mut self, new: impl IntoIterator<Item = IgnoreEntry>) -> usize {
+        let mut set: BTreeSet<IgnoreEntry> = self.entries.drain(..).collect();
+        let before = set.len();
+        let mut seen: BTreeSet<(String, String, String)> = set
+            .iter()
+            .map(|e| (e.file.clone(), e.rule.clone(), e.hash.clone()))
+            .collect();
+        for e in new {
+            if seen.insert((e.file.clone(), e.rule.clone(), e.hash.clone())) {
+                set.insert(e);
+            }
+        }
+        let added = set.len() - before;
+        self.entries = set.into_iter().collect();
+        added
+    }
+
+    /// The file's text, as `--add-ignore` writes it.
+    pub fn render(&self) -> String {
+        let data = IgnoreData {
+            ignores: self.entries.clone(),
+        };
+        let body = serde_yaml::to_string(&data).unwrap_or_else(|_| "ignores: []\n".into());
+        format!("{HEADER}{body}")
+    }
+}
+
+/// The entry that would accept diagnostic `d` of `doc`, for the file key `file`.
+pub fn entry_for(doc: &Document, file: &str, d: &Diagnostic) -> IgnoreEntry {
+    let text = doc.text.get(d.span.clone()).unwrap_or("");
+    let short: String = text.chars().take(40).collect();
+    IgnoreEntry {
+        file: file.to_owned(),
+        rule: d.rule.clone(),
+        hash: context_hash(&doc.text, &d.rule, &d.span),
+        text: short.replace(['\r', '\n'], " "),
+    }
+}
+
+/// A hash of the rule, the matched text and up to [`CONTEXT_CHARS`] characters on each
+/// side within its line. `\r` is left out, so converting line endings does not unsettle
+/// entries; other lines never matter.
+/// FNV-1a (64 bit), written as 16 hex digits: stable across gwlint versions and platforms.
+pub fn context_hash(text: &str, rule: &str, span: &Range<usize>) -> String {
+    let start = floor_boundary(text, span.start);
+    let end = floor_boundary(text, span.end.max(start));
+    let before: String = {
+        let mut v: Vec<char> = text[..start]
+            .chars()
+            .rev()
+            .filter(|&c| c != '\r')
+            .take_while(|&c| c != '\n')
+            .take(CONTEXT_CHARS)
+            .collect();
+        v.reverse();
+        v.into_iter().collect()
+    };
+    let after: String = text[end..]
+        .chars()
+        .filter(|&c| c != '\r')
+        .take_while(|&c| c != '\n')
+        .take(CONTEXT_CHARS)
+        .collect();
+    let matched: String = text[start..end].chars().filter(|&c| c != '\r').collect();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [rule, "\u{0}", &before, "\u{0}", &matched, "\u{0}", &after] {
+        for b in part.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Drop the diagnostics accepted by `entries` (indices into `file.entries`). Returns the
+/// diagnostics kept and the indices of the entries that matched something.
+pub fn apply_ignore_file(
+    doc: &Document,
+    file: &IgnoreFile,
+    entries: &[usize],
+    diagnostics: Vec<Diagnostic>,
+) -> (Vec<Diagnostic>, BTreeSet<usize>) {
+    let mut used = BTreeSet::new();
+    if entries.is_empty() {
+        return (diagnostics, used);
+    }
+    let kept = diagnostics
+        .into_iter()
+        .filter(|d| {
+            let hash = context_hash(&doc.text, &d.rule, &d.span);
+            let hit: Vec<usize> = entries
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    file.entries
+                        .get(i)
+                        .is_some_and(|e| e.rule == d.rule && e.hash == hash)
+                })
+                .collect();
+            used.extend(hit.iter().copied());
+            hit.is_empty()
+        })
+        .collect();
+    (kept, used)
+}
+
+/// Lint `doc` and apply the suppressions: Markdown comments, then the ignore file's
+/// `entries` (indices into `file.entries`, see [`IgnoreFile::entries_for`]). Returns the
+/// diagnostics to show (and to fix) and the entries that matched. The CLI and the
+/// language server both call this, so they agree on what is suppressed.
+pub fn check_with_suppressions(
+    doc: &Document,
+    rules: &crate::rules::RuleSet,
+    settings: &crate::rules::Settings,
+    ignore: Option<(&IgnoreFile, &[usize])>,
+) -> (Vec<Diagnostic>, BTreeSet<usize>) {
+    let found = crate::check(doc, rules, settings);
+    let found = apply_markdown_comments(doc, found);
+    match ignore {
+        Some((file, entries)) => apply_ignore_file(doc, file, entries, found),
+        None => (found, BTreeSet::new()),
+    }
+}
+
+/// Whether a path names a Markdown file (the only kind where comments are honoured).
+pub fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// A stretch of a Markdown text where rules are off: `rules` empty means all rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisabledRange {
+    pub range: Range<usize>,
+    pub rules: Vec<String>,
+}
+
+/// The ranges switched off by `<!-- gwlint-disable [RULE …] -->` … `<!-- gwlint-enable
+/// [RULE …] -->` comments (rules separated by spaces or commas; ids or categories). A
+/// disable without a matching enable lasts to the end of the text.
+pub fn markdown_disabled(text: &str) -> Vec<DisabledRange> {
+    // open: selector ("" = all) → start offset
+    let mut open: Vec<(String, usize)> = Vec::new();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(rel) = text[at..].find("<!--") {
+        let start = at + rel;
+        let Some(close_rel) = text[start..].find("-->") else {
+            break;
+        };
+        let end = start + close_rel + 3;
+        let body = text[start + 4..start + close_rel].trim();
+        at = end;
+        let (enable, rest) = if let Some(r) = body.strip_prefix("gwlint-disable") {
+            (false, r)
+        } else if let Some(r) = body.strip_prefix("gwlint-enable") {
+            (true, r)
+        } else {
+            continue;
+        };
+        if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+            continue;
+        }
+        let names: Vec<String> = rest
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if enable {
+            let closes_all = names.is_empty();
+            open.retain(|(sel, from)| {
+                if closes_all || names.contains(sel) {
+                    out.push(DisabledRange {
+                        range: *from..start,
+                        rules: if sel.is_empty() {
+                            vec![]
+                        } else {
+                            vec![sel.clone()]
+                        },
+                    });
+                    false
+                } else {
+                    true
+                }
+            });
+        } else if names.is_empty() {
+            open.push((String::new(), end));
+        } else {
+            open.extend(names.into_iter().map(|n| (n, end)));
+        }
+    }
+    for (sel, from) in open {
+        out.push(DisabledRange {
+            range: from..text.len(),
+            rules: if sel.is_empty() { vec![] } else { vec![sel] },
+        });
+    }
+    out
+}
+
+/// Drop diagnostics that start inside a disabled range of a Markdown document.
+/// Other documents are returned unchanged.
+pub fn apply_markdown_comments(doc: &Document, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if !is_markdown(&doc.path) || !doc.text.contains("gwlint-") {
+        return diagnostics;
+    }
+    let ranges = markdown_disabled(&doc.text);
+    diagnostics
+        .into_iter()
+        .filter(|d| {
+            !ranges.iter().any(|r| {
+                r.range.contains(&d.span.start)
+                    && (r.rules.is_empty()
+                        || r.rules
+                            .iter()
+                            .any(|s| s == "all" || *s == d.rule || s == d.category.as_str()))
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_depends_on_nearby_text_only() {
+        let a = "第一段很长很长的内容。\n开展劳动竟赛活动，提高质量。\n";
+        let b = "完全不同的开头。\n\n开展劳动竟赛活动，提高质量。\n结尾也变了\n";
+        let span = |t: &str| {
+            let i = t.find("竟赛").unwrap();
+            i..i + "竟赛".len()
+        };
+        assert_eq!(
+            context_hash(a, "common-typo", &span(a)),
+            context_hash(b, "common-typo", &span(b))
+        );
+        let c = a.replace("劳动竟赛活动", "技能竟赛活动");
+        assert_ne!(
+            context_hash(a, "common-typo", &span(a)),
+            context_hash(&c, "common-typo", &span(&c))
+        );
+        assert_ne!(
+            context_hash(a, "common-typo", &span(a)),
+            context_hash(a, "other-rule", &span(a))
+        );
+        // CRLF does not change the hash
+        let crlf = a.replace('\n', "\r\n");
+        assert_eq!(
+            context_hash(a, "r", &span(a)),
+            context_hash(&crlf, "r", &span(&crlf))
+        );
+    }
+
+    #[test]
+    fn markdown_ranges() {
+        let t = "甲\n<!-- gwlint-disable common-typo, spacing -->\n乙\n<!-- gwlint-enable spacing -->\n丙\n<!--gwlint-disable-->\n丁";
+        let r = markdown_disabled(t);
+        let b = t.find('乙').unwrap();
+        let c = t.find('丙').unwrap();
+        let d = t.find('丁').unwrap();
+        let covers = |off: usize, rule: &str| {
+            r.iter().any(|x| {
+                x.range.contains(&off) && (x.rules.is_empty() || x.rules.iter().any(|s| s == rule))
+            })
+        };
+        assert!(covers(b, "common-typo") && covers(b, "spacing"));
+        assert!(covers(c, "common-typo") && !covers(c, "spacing"));
+        assert!(covers(d, "anything"));
+        assert!(!covers(0, "common-typo"));
+        // an unrelated comment or a longer word is not a directive
+        assert!(markdown_disabled("<!-- note --> <!-- gwlint-disabled x -->").is_empty());
+    }
+
+    #[test]
+    fn ignore_file_round_trip() {
+        let mut f = IgnoreFile::new(Path::new("/p/.gwlint-ignore.yaml"));
+        let e = IgnoreEntry {
+            file: "通知.txt".into(),
+            rule: "common-typo".into(),
+            hash: "00ff00ff00ff00ff".into(),
+            text: "竟赛".into(),
+        };
+        assert_eq!(f.add([e.clone(), e.clone()]), 1);
+        let text = f.render();
+        assert!(text.starts_with("# gwlint"));
+        assert_eq!(IgnoreFile::parse("x", &text).unwrap(), vec![e]);
+        let bad = IgnoreFile::parse("x", "ignores:\n  - file: a\n    rul: b\n").unwrap_err();
+        assert_eq!(bad.line, 3, "{bad}");
+        assert_eq!(f.key_for(Path::new("/p/子/a.txt")), "子/a.txt");
+    }
+}
