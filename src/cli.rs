@@ -40,7 +40,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check drafts (files, folders walked for .txt/.md, or `-` for stdin).
+    /// Check drafts (files, folders walked for .txt/.md/.docx, or `-` for stdin).
     Check(CheckArgs),
     /// List the rules: id, category, severity, fixable, title.
     Rules(RulesArgs),
@@ -366,6 +366,9 @@ pub struct Checked {
     /// Entries of the file's ignore file that matched a diagnostic.
     pub used_entries: BTreeSet<usize>,
     pub settings: Settings,
+    /// Why `--fix` left this input alone although it had fixes (a `.docx`); the
+    /// diagnostics are then those of the unfixed text.
+    pub refused: Option<String>,
 }
 
 impl Checked {
@@ -395,11 +398,13 @@ impl Job<'_> {
         )
     }
 
-    fn run(&self, fix_mode: Option<FixMode>) -> Result<Checked, LoadProblem> {
+    /// `writes`: the fixed text would be written back (`--fix`, not `--diff`).
+    fn run(&self, fix_mode: Option<FixMode>, writes: bool) -> Result<Checked, LoadProblem> {
         let mut doc = load::load(self.input, self.encoding)?;
         doc.profile = self.ctx.profile();
         let mut original = None;
         let mut fixed = BTreeMap::new();
+        let mut refused = None;
         if let Some(mode) = fix_mode {
             let remake = |text: &str| {
                 let mut d = Document::new(doc.path.clone(), text.to_owned(), doc.encoding);
@@ -408,7 +413,9 @@ impl Job<'_> {
             };
             let outcome = fix::fix_until_stable(&doc.text, mode, |text| self.lint(&remake(text)).0)
                 .map_err(|e| LoadProblem::Error(format!("{}: {e}", doc.path)))?;
-            if outcome.text != doc.text {
+            if outcome.text != doc.text && writes && load::fix_refusal(self.input).is_some() {
+                refused = load::fix_refusal(self.input);
+            } else if outcome.text != doc.text {
                 let next = remake(&outcome.text);
                 original = Some(std::mem::replace(&mut doc, next).text);
                 fixed = outcome.per_rule;
@@ -424,6 +431,7 @@ impl Job<'_> {
             fixed,
             used_entries,
             settings: self.settings.clone(),
+            refused,
         })
     }
 }
@@ -569,8 +577,10 @@ fn check_command(args: &CheckArgs) -> i32 {
     } else {
         FixMode::SafeOnly
     });
-    let results: Vec<Result<Checked, LoadProblem>> =
-        jobs.par_iter().map(|job| job.run(fix_mode)).collect();
+    let results: Vec<Result<Checked, LoadProblem>> = jobs
+        .par_iter()
+        .map(|job| job.run(fix_mode, args.fix && !args.diff))
+        .collect();
     let mut checked = Vec::new();
     for r in results {
         match r {
@@ -591,6 +601,10 @@ fn check_command(args: &CheckArgs) -> i32 {
             continue;
         }
         if !args.fix {
+            continue;
+        }
+        if let Some(why) = &c.refused {
+            problems.push(LoadProblem::Error(why.clone()));
             continue;
         }
         let Some(bytes) = c.doc.encoding.encode(&c.doc.text) else {
@@ -618,7 +632,7 @@ fn check_command(args: &CheckArgs) -> i32 {
     }
     // A file that could not be written is reported as it is on disk, unfixed.
     for k in unwritten {
-        if let Ok(c) = jobs[checked[k].index].run(None) {
+        if let Ok(c) = jobs[checked[k].index].run(None, false) {
             checked[k] = c;
         }
     }

@@ -204,7 +204,7 @@ impl Config {
         let file: ConfigFile = if only_comments {
             ConfigFile::default()
         } else {
-            serde_yaml::from_str(source).map_err(|e| SpecError::from_yaml(display, source, &e))?
+            crate::rules::spec::from_yaml_guarded(display, source)?
         };
         let at = |key: &str, needle: Option<&str>, message: String| {
             SpecError::at(display, source, locate(source, key, needle), message)

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
+pub mod docx;
 pub mod fix;
 pub mod load;
 pub mod normalize;

@@ -1,6 +1,8 @@
 //! File I/O for the CLI: finding drafts under the given paths, reading them into
 //! [`Document`]s, and writing fixed drafts back ([`write_atomic`]). Directories are walked
-//! with the `ignore` crate (honours .gitignore).
+//! with the `ignore` crate (honours .gitignore). `.docx` files (by extension) go through
+//! [`crate::docx`] instead of [`decode`]; they are read-only: [`fix_refusal`] says why
+//! `--fix` does not touch them.
 
 use crate::document::Document;
 use crate::source::{decode, TextEncoding};
@@ -11,7 +13,7 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// The file extensions checked when walking a directory.
-pub const DRAFT_EXTENSIONS: &[&str] = &["txt", "md"];
+pub const DRAFT_EXTENSIONS: &[&str] = &["txt", "md", "docx"];
 
 /// A path to check, or stdin (`-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,28 @@ impl Input {
             Input::File(p) => p.display().to_string(),
         }
     }
+
+    /// A Word document (`.docx`, any case): text comes from [`crate::docx`].
+    pub fn is_docx(&self) -> bool {
+        match self {
+            Input::Stdin => false,
+            Input::File(p) => p
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| x.eq_ignore_ascii_case("docx")),
+        }
+    }
+}
+
+/// Why `--fix` must not rewrite this input, or `None` when it may. A `.docx` is never
+/// rewritten (gwlint would have to rebuild the Word file from plain text).
+pub fn fix_refusal(input: &Input) -> Option<String> {
+    input.is_docx().then(|| {
+        format!(
+            "{}: --fix does not rewrite .docx files; apply the fixes in the word processor",
+            input.display()
+        )
+    })
 }
 
 /// Why an input was not checked. `Error` makes the run fail (exit 2); `Skipped` is a notice.
@@ -56,7 +80,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<LoadProblem>) {
                 walk_dir(path, &mut inputs, &mut problems);
                 if inputs.len() == before {
                     problems.push(LoadProblem::Skipped(format!(
-                        "{}: no .txt or .md drafts found in this folder",
+                        "{}: no .txt, .md or .docx drafts found in this folder",
                         path.display()
                     )));
                 }
@@ -145,8 +169,20 @@ pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, L
             "{name}: empty file, nothing to check"
         )));
     }
-    let decoded =
-        decode(&bytes, encoding).map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?;
+    let decoded = if input.is_docx() {
+        let text = crate::docx::extract_text(&bytes)
+            .map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?;
+        drop(bytes);
+        crate::source::Decoded {
+            text,
+            encoding: TextEncoding::Utf8,
+        }
+    } else {
+        let decoded =
+            decode(&bytes, encoding).map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?;
+        drop(bytes);
+        decoded
+    };
     if decoded.text.trim().is_empty() {
         return Err(LoadProblem::Skipped(format!(
             "{name}: only whitespace, nothing to check"

@@ -92,6 +92,12 @@ pub enum DecodeError {
     Undecodable,
     /// A forced encoding did not fit the bytes.
     NotInEncoding(TextEncoding),
+    /// UTF-16 text without a byte-order mark (NUL bytes at every other position); it is
+    /// read only when the encoding is given with `--encoding`.
+    Utf16WithoutBom(TextEncoding),
+    /// Valid UTF-8 except for a few bytes (a damaged or truncated UTF-8 file). Decoding it
+    /// as GB18030 would garble the whole text, so it is refused with the first bad offset.
+    BrokenUtf8 { offset: usize },
     /// The text is mostly U+FFFD replacement characters: it was mangled before it got here.
     Garbled,
 }
@@ -106,6 +112,14 @@ impl fmt::Display for DecodeError {
                 f.write_str("not valid UTF-8, UTF-16 (with BOM) or GB18030 text, skipped")
             }
             DecodeError::NotInEncoding(e) => write!(f, "bytes are not valid {e}, skipped"),
+            DecodeError::Utf16WithoutBom(e) => write!(
+                f,
+                "looks like UTF-16 without a byte-order mark, skipped (use --encoding {e})"
+            ),
+            DecodeError::BrokenUtf8 { offset } => write!(
+                f,
+                "invalid UTF-8 at byte {offset} of otherwise UTF-8 text, skipped (re-save as UTF-8)"
+            ),
             DecodeError::Garbled => f.write_str(
                 "text is garbled (many U+FFFD replacement characters from an earlier bad conversion), skipped",
             ),
@@ -152,13 +166,18 @@ fn decode_bytes(bytes: &[u8], forced: Option<TextEncoding>) -> Result<Decoded, D
         return decode_as(bytes, TextEncoding::Utf16Be);
     }
     if looks_binary(bytes) {
-        return Err(DecodeError::Binary);
+        return Err(
+            utf16_without_bom(bytes).map_or(DecodeError::Binary, DecodeError::Utf16WithoutBom)
+        );
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(Decoded {
             text: text.to_owned(),
             encoding: TextEncoding::Utf8,
         });
+    }
+    if let Some(offset) = broken_utf8(bytes) {
+        return Err(DecodeError::BrokenUtf8 { offset });
     }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     if had_errors {
@@ -217,12 +236,13 @@ fn decode_as(bytes: &[u8], enc: TextEncoding) -> Result<Decoded, DecodeError> {
     })
 }
 
-/// NUL bytes, or many C0 control bytes other than tab/CR/LF/FF, mean binary.
+/// NUL bytes anywhere, or many C0 control bytes other than tab/CR/LF/FF in the first
+/// 64 KiB, mean binary.
 fn looks_binary(bytes: &[u8]) -> bool {
-    let sample = &bytes[..bytes.len().min(64 * 1024)];
-    if memchr_nul(sample) {
+    if memchr_nul(bytes) {
         return true;
     }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
     let controls = sample
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
@@ -232,6 +252,60 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 fn memchr_nul(bytes: &[u8]) -> bool {
     bytes.contains(&0)
+}
+
+/// Bytes whose NULs sit (nearly) all at odd positions (LE) or all at even positions (BE)
+/// and that decode cleanly as UTF-16: ASCII and line breaks in UTF-16 without a BOM.
+/// (A few NULs at the other parity come from characters like U+5F00 开.)
+fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
+    if !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let nuls_at = |parity: usize| {
+        sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nuls_at(0), nuls_at(1));
+    let enc = if odd > 2 * even {
+        TextEncoding::Utf16Le
+    } else if even > 2 * odd {
+        TextEncoding::Utf16Be
+    } else {
+        return None;
+    };
+    decode_as(bytes, enc).ok().map(|_| enc)
+}
+
+/// The first bad offset when `bytes` (which are not valid UTF-8) are still clearly UTF-8:
+/// at least ten valid multi-byte characters per invalid sequence. GBK text read as UTF-8
+/// has almost no valid multi-byte characters, so it never qualifies.
+fn broken_utf8(bytes: &[u8]) -> Option<usize> {
+    let lead_bytes = |s: &[u8]| s.iter().filter(|&&b| b >= 0xC0).count();
+    let (mut rest, mut pos, mut errors, mut multibyte) = (bytes, 0usize, 0usize, 0usize);
+    let mut first = None;
+    while errors <= 1000 {
+        match std::str::from_utf8(rest) {
+            Ok(_) => {
+                multibyte += lead_bytes(rest);
+                break;
+            }
+            Err(e) => {
+                let valid = e.valid_up_to();
+                multibyte += lead_bytes(&rest[..valid]);
+                errors += 1;
+                first.get_or_insert(pos + valid);
+                let skip = valid + e.error_len().unwrap_or(rest.len() - valid);
+                pos += skip;
+                rest = &rest[skip..];
+            }
+        }
+    }
+    first.filter(|_| multibyte >= 10 * errors)
 }
 
 /// Maps byte offsets in a text to 1-based lines and 1-based columns in Unicode characters.
@@ -349,6 +423,44 @@ mod tests {
         );
         let one_bad = format!("{}\u{FFFD}", "正常的公文文本。".repeat(20));
         assert!(decode(one_bad.as_bytes(), None).is_ok());
+        // a NUL far past the sampled start is still binary
+        let mut late_nul = "正文。\n".repeat(20_000).into_bytes();
+        late_nul.push(0);
+        assert_eq!(decode(&late_nul, None).unwrap_err(), DecodeError::Binary);
+    }
+
+    #[test]
+    fn utf16_without_bom_and_broken_utf8_are_named() {
+        let text = "第1条 关于开展2018年工作要点\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(
+            decode(&le, None).unwrap_err(),
+            DecodeError::Utf16WithoutBom(TextEncoding::Utf16Le)
+        );
+        assert_eq!(
+            decode(&be, None).unwrap_err(),
+            DecodeError::Utf16WithoutBom(TextEncoding::Utf16Be)
+        );
+        assert_eq!(decode(&le, Some(TextEncoding::Utf16Le)).unwrap().text, text);
+        let mut broken = "关于印发工作要点的通知。".repeat(10).into_bytes();
+        broken.insert(30, 0xFF);
+        assert_eq!(
+            decode(&broken, None).unwrap_err(),
+            DecodeError::BrokenUtf8 { offset: 30 }
+        );
+        // truncated in the middle of the last character
+        let whole = "关于印发工作要点的通知".repeat(3);
+        let cut = &whole.as_bytes()[..whole.len() - 1];
+        assert!(matches!(
+            decode(cut, None),
+            Err(DecodeError::BrokenUtf8 { .. })
+        ));
+        // real GBK is still GBK
+        let gbk = TextEncoding::Gb18030
+            .encode(&"各基层工会：现将有关事项通知如下。".repeat(50))
+            .unwrap();
+        assert_eq!(decode(&gbk, None).unwrap().encoding, TextEncoding::Gb18030);
     }
 
     #[test]

@@ -108,8 +108,7 @@ impl IgnoreFile {
         if only_comments {
             return Ok(Vec::new());
         }
-        let data: IgnoreData =
-            serde_yaml::from_str(source).map_err(|e| SpecError::from_yaml(display, source, &e))?;
+        let data: IgnoreData = crate::rules::spec::from_yaml_guarded(display, source)?;
         Ok(data.ignores)
     }
 

@@ -317,3 +317,34 @@ fn read_only_files_are_not_rewritten() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "各单位:\n");
 }
+
+#[test]
+fn fixes_that_never_settle_are_an_error_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("规则");
+    std::fs::create_dir_all(&rules).unwrap();
+    let rule = |id: &str, from: &str, to: &str| {
+        format!(
+            "id: {id}\ntitle: 来回改\ncategory: other\nseverity: info\nkind: pattern\nmessage: m\ndocs: d\nexamples: []\npatterns: ['{from}']\nfix:\n  replace: '{to}'\n  applicability: safe\n"
+        )
+    };
+    std::fs::write(rules.join("flip.yaml"), rule("flip", "甲方", "乙方")).unwrap();
+    std::fs::write(rules.join("flop.yaml"), rule("flop", "乙方", "甲方")).unwrap();
+    let path = dir.path().join("合同.txt");
+    std::fs::write(&path, "甲方负责。\n").unwrap();
+    let o = gwlint(
+        &[
+            "check",
+            "--fix",
+            "--rules",
+            rules.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("did not converge after 10 passes"), "{err}");
+    assert!(err.contains("flip") || err.contains("flop"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "甲方负责。\n");
+}

@@ -63,7 +63,7 @@ fn git(dir: &Path) -> Command {
 }
 
 /// The files of the working tree: tracked and untracked-but-not-ignored (git), or
-/// everything outside target/ and .git/ when this is not a git checkout.
+/// everything outside target/, .git/ and node_modules/ when git cannot list them.
 fn tree_files(root: &Path) -> Vec<PathBuf> {
     let listed = git(root)
         .args([
@@ -91,7 +91,9 @@ fn tree_files(root: &Path) -> Vec<PathBuf> {
         for e in std::fs::read_dir(root.join(&rel)).unwrap() {
             let e = e.unwrap();
             let name = e.file_name();
-            if rel.as_os_str().is_empty() && (name == "target" || name == ".git") {
+            if (rel.as_os_str().is_empty() && (name == "target" || name == ".git"))
+                || name == "node_modules"
+            {
                 continue;
             }
             let p = rel.join(&name);

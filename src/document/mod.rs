@@ -114,18 +114,28 @@ pub fn line_around(text: &str, offset: usize) -> Range<usize> {
 }
 
 /// The byte range of the paragraph (lines up to a blank line) containing `offset`.
+///
+/// Separators are `\n\n` and `\n\r\n`; the nearest one on each side wins. Work is in
+/// proportion to the paragraph's length, not the text's.
 pub fn paragraph_around(text: &str, offset: usize) -> Range<usize> {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let start = before
-        .rfind("\n\n")
-        .or_else(|| before.rfind("\n\r\n").map(|i| i + 1))
-        .map_or(0, |i| i + 2);
-    let after = &text[offset..];
-    let end = after
-        .find("\n\n")
-        .or_else(|| after.find("\n\r\n"))
-        .map_or(text.len(), |i| offset + i);
+    let b = text.as_bytes();
+    let offset = offset.min(b.len());
+    // a separator ends right before `k`
+    let ends_separator = |k: usize| {
+        k >= 2
+            && b[k - 1] == b'\n'
+            && (b[k - 2] == b'\n' || (k >= 3 && b[k - 2] == b'\r' && b[k - 3] == b'\n'))
+    };
+    let start = (2..=offset).rev().find(|&k| ends_separator(k)).unwrap_or(0);
+    // a separator starts at `k`
+    let starts_separator = |k: usize| {
+        b[k] == b'\n'
+            && (b.get(k + 1) == Some(&b'\n')
+                || (b.get(k + 1) == Some(&b'\r') && b.get(k + 2) == Some(&b'\n')))
+    };
+    let end = (offset..b.len())
+        .find(|&k| starts_separator(k))
+        .unwrap_or(b.len());
     start.min(offset)..end
 }
 
@@ -143,4 +153,20 @@ pub(crate) fn static_regex(pattern: &str) -> regex::Regex {
 fn never_matching() -> regex::Regex {
     // `[^\s\S]` is a valid pattern that matches nothing.
     regex::Regex::new(r"[^\s\S]").expect("constant regex")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_split_at_blank_lines_of_either_ending() {
+        let text = "甲\n乙\n\n丙\r\n\r\n丁\n\n";
+        let at = |s: &str| paragraph_around(text, text.find(s).unwrap());
+        assert_eq!(&text[at("乙")], "甲\n乙");
+        assert_eq!(&text[at("丙")], "丙\r");
+        assert_eq!(&text[at("丁")], "丁");
+        assert_eq!(paragraph_around(text, text.len()), text.len()..text.len());
+        assert_eq!(&text[line_around(text, text.find("乙").unwrap())], "乙");
+    }
 }

@@ -8,6 +8,10 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config};
 
+/// Lines longer than this (in bytes) are not printed under a diagnostic: the location
+/// alone is shown, so a 10 MB line with many findings does not print 10 MB per finding.
+pub const MAX_SNIPPET_LINE_BYTES: usize = 2000;
+
 /// Render one document's diagnostics (plain text, no colour).
 pub fn render(report: &Report<'_>) -> String {
     let file = SimpleFile::new(report.doc.path.as_str(), report.doc.text.as_str());
@@ -27,10 +31,30 @@ pub fn render(report: &Report<'_>) -> String {
             };
             notes.push(format!("help（{kind}）: {}", fix.message));
         }
+        let doc = report.doc;
+        let first = doc.lines.line_of(d.span.start);
+        let last = doc.lines.line_of(d.span.end);
+        let widest = (first..=last)
+            .map(|l| doc.lines.line_range(&doc.text, l).len())
+            .max()
+            .unwrap_or(0);
+        let labels = if widest <= MAX_SNIPPET_LINE_BYTES {
+            vec![Label::primary((), d.span.clone())]
+        } else {
+            let p = doc.lines.position(&doc.text, d.span.start);
+            notes.insert(
+                0,
+                format!(
+                    "at {}:{}:{} (line too long to show)",
+                    doc.path, p.line, p.column
+                ),
+            );
+            Vec::new()
+        };
         let cs = head
             .with_code(d.rule.as_str())
             .with_message(d.message.as_str())
-            .with_labels(vec![Label::primary((), d.span.clone())])
+            .with_labels(labels)
             .with_notes(notes);
         match term::emit_into_string(&config, &file, &cs) {
             Ok(s) => out.push_str(&s),

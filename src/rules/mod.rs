@@ -283,8 +283,7 @@ fn compile_rule(
             message,
         )
     };
-    let file: RuleFile = serde_yaml::from_str(src.text)
-        .map_err(|e| SpecError::from_yaml(&src.display, src.text, &e))?;
+    let file: RuleFile = spec::from_yaml_guarded(&src.display, src.text)?;
     let stem = src
         .relative
         .rsplit('/')

@@ -233,6 +233,53 @@ impl SpecError {
 
 /// Find where `needle` (a key's value, e.g. a regex) is written in the YAML source,
 /// searching after the line of `key:`. Falls back to the key, then to 1:1.
+/// Deepest flow nesting (`[` / `{`) accepted in a rule file; serde_yaml stops at 128 levels
+/// of structure anyway, this leaves room for brackets inside quoted regexes.
+pub const MAX_FLOW_DEPTH: usize = 256;
+
+/// The (line, column) where flow brackets nest deeper than [`MAX_FLOW_DEPTH`], if they do.
+///
+/// libyaml's parser takes time quadratic in that depth: a hostile file of 100,000 `[`
+/// runs for minutes before serde_yaml's recursion limit is reached, so it is refused
+/// before parsing. Brackets are counted everywhere (also inside strings), which only
+/// matters for a string with hundreds more `[` than `]`.
+pub fn flow_nesting_too_deep(source: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let (mut line, mut column) = (1, 0);
+    for c in source.chars() {
+        column += 1;
+        match c {
+            '\n' => (line, column) = (line + 1, 0),
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Parse YAML text with serde_yaml after the [`flow_nesting_too_deep`] guard; errors
+/// point at file:line:col. Rule, config and ignore files all go through here.
+pub fn from_yaml_guarded<T: serde::de::DeserializeOwned>(
+    display: &str,
+    source: &str,
+) -> Result<T, SpecError> {
+    if let Some(pos) = flow_nesting_too_deep(source) {
+        return Err(SpecError::at(
+            display,
+            source,
+            pos,
+            format!("brackets nested deeper than {MAX_FLOW_DEPTH} levels"),
+        ));
+    }
+    serde_yaml::from_str(source).map_err(|e| SpecError::from_yaml(display, source, &e))
+}
+
 pub fn locate(source: &str, key: &str, needle: Option<&str>) -> (usize, usize) {
     let key_line = source.lines().position(|l| {
         let t = l.trim_start();

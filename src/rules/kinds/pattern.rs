@@ -103,12 +103,12 @@ impl PatternCheck {
         })
     }
 
-    fn unit(&self, text: &str, span: &Range<usize>) -> Range<usize> {
-        match self.scope {
+    fn unit(&self, text: &str, span: &Range<usize>, cache: &mut UnitCache) -> Range<usize> {
+        cache.get(span.start, || match self.scope {
             Scope::Line => line_around(text, span.start),
             Scope::Paragraph => paragraph_around(text, span.start),
             Scope::Document => 0..text.len(),
-        }
+        })
     }
 
     fn context_ok(&self, text: &str, unit: &Range<usize>, span: &Range<usize>) -> bool {
@@ -147,6 +147,7 @@ impl PatternCheck {
         doc: &Document,
         caps: &Captures<'_>,
         span: &Range<usize>,
+        lines: &mut UnitCache,
     ) -> Option<(Fix, String)> {
         let spec = self.fix.as_ref()?;
         let original = &doc.text[span.clone()];
@@ -156,7 +157,10 @@ impl PatternCheck {
             (span.clone(), out)
         } else {
             match spec.transform? {
-                Transform::Delete => (deletion_range(&doc.text, span), String::new()),
+                Transform::Delete => {
+                    let line = lines.get(span.start, || line_around(&doc.text, span.start));
+                    (deletion_range_in(&doc.text, span, line), String::new())
+                }
                 Transform::FullwidthPunctuation => (span.clone(), fullwidth_punctuation(original)),
             }
         };
@@ -194,6 +198,8 @@ impl Check for PatternCheck {
             View::Original => doc.text.as_str(),
             View::Normalized => doc.normalized.as_str(),
         };
+        let mut units = UnitCache::default();
+        let mut lines = UnitCache::default();
         for re in &self.patterns {
             for caps in re.captures_iter(text) {
                 let Some(m) = caps.name("m").or_else(|| caps.get(0)) else {
@@ -203,7 +209,7 @@ impl Check for PatternCheck {
                 if span.is_empty() {
                     continue;
                 }
-                let unit = self.unit(text, &span);
+                let unit = self.unit(text, &span, &mut units);
                 let whole = caps.get(0).map_or(span.clone(), |w| w.range());
                 if whole.start < unit.start || whole.end > unit.end {
                     continue;
@@ -216,7 +222,8 @@ impl Check for PatternCheck {
                     View::Normalized => doc.normalized.to_original(&doc.text, span.clone()),
                 };
                 let matched = &doc.text[original_span.clone()];
-                let (fix, suggestion) = match self.make_fix(doc, &caps, &original_span) {
+                let (fix, suggestion) = match self.make_fix(doc, &caps, &original_span, &mut lines)
+                {
                     Some((fix, s)) => (Some(fix), Some(s)),
                     None => (None, None),
                 };
@@ -226,10 +233,34 @@ impl Check for PatternCheck {
     }
 }
 
+/// The last scope unit (line or paragraph) looked up. Matches come in text order and
+/// usually share a unit, so a 10 MB line with thousands of matches is scanned once, not
+/// once per match (which would be quadratic). A unit `start..end` is the answer for every
+/// offset in `start..=end`, so reusing it never changes a result.
+#[derive(Default)]
+pub struct UnitCache(Option<Range<usize>>);
+
+impl UnitCache {
+    pub fn get(&mut self, offset: usize, find: impl FnOnce() -> Range<usize>) -> Range<usize> {
+        match &self.0 {
+            Some(r) if r.start <= offset && offset <= r.end => r.clone(),
+            _ => {
+                let r = find();
+                self.0 = Some(r.clone());
+                r
+            }
+        }
+    }
+}
+
 /// The range to delete for `span`: the span itself, or the whole line with its line
 /// break when nothing but spaces would remain on the line.
 pub fn deletion_range(text: &str, span: &Range<usize>) -> Range<usize> {
-    let line = line_around(text, span.start);
+    deletion_range_in(text, span, line_around(text, span.start))
+}
+
+/// [`deletion_range`] with the line around `span.start` already known.
+pub fn deletion_range_in(text: &str, span: &Range<usize>, line: Range<usize>) -> Range<usize> {
     let rest_blank = text[line.start..span.start]
         .chars()
         .all(crate::normalize::is_removed_space)

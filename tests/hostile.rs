@@ -1,0 +1,644 @@
+//! Hostile input, table-driven: every case sets up files, runs `gwlint`, and expects an
+//! exit code and a one-line message on stderr (or no stderr at all). Nothing may panic,
+//! hang or print a backtrace. Cases run in parallel; the big ones (10 MB line, 20 MB
+//! file, 10,000 rules) dominate the time.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// What a case runs: arguments after `gwlint`, and stdin.
+struct Run {
+    args: Vec<OsString>,
+    stdin: Vec<u8>,
+}
+
+/// Expected stderr: a substring of one line, or nothing at all.
+enum Stderr {
+    Line(&'static str),
+    Silent,
+}
+
+struct Case {
+    name: &'static str,
+    /// Creates files under the case's own directory; `Err(reason)` skips the case.
+    setup: fn(&Path) -> Result<Run, String>,
+    code: i32,
+    stderr: Stderr,
+}
+
+fn check(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Run {
+    let mut v = vec![OsString::from("check")];
+    v.extend(args.iter().map(|a| a.as_ref().to_owned()));
+    Run {
+        args: v,
+        stdin: Vec::new(),
+    }
+}
+
+fn file(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+const CLEAN: &str = "关于开展劳动竞赛的通知\n各基层工会：\n全面贯彻党的二十大精神。\n";
+const DIRTY: &str = "开展劳动竟赛，全面贯彻党的XX大精神。\n";
+
+/// A YAML rule file with the required keys; `extra` adds kind-specific ones.
+fn rule_yaml(id: &str, kind: &str, extra: &str) -> String {
+    format!(
+        "id: {id}\ntitle: 测试规则\ncategory: other\nseverity: warning\nkind: {kind}\n\
+         message: 测试\ndocs: 测试\nexamples: []\n{extra}"
+    )
+}
+
+fn rules_dir(dir: &Path, files: &[(&str, String)]) -> std::path::PathBuf {
+    let rules = dir.join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    for (name, text) in files {
+        std::fs::write(rules.join(name), text).unwrap();
+    }
+    rules
+}
+
+fn docx(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        // ---- paths -------------------------------------------------------------------
+        Case {
+            name: "missing file",
+            setup: |d| Ok(check(&[&d.join("不存在.txt")])),
+            code: 2,
+            stderr: Stderr::Line("不存在.txt: no such file or directory"),
+        },
+        Case {
+            name: "folder with no drafts",
+            setup: |d| {
+                file(d, "图片.png", b"\x89PNG\r\n\x1a\n\0\0");
+                Ok(check(&[&d]))
+            },
+            code: 0,
+            stderr: Stderr::Line("no .txt, .md or .docx drafts found in this folder"),
+        },
+        Case {
+            name: "unreadable file",
+            setup: |d| {
+                let p = file(d, "secret.txt", CLEAN);
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+                if std::fs::read(&p).is_ok() {
+                    return Err("running as root: permissions do not apply".into());
+                }
+                Ok(check(&[&p]))
+            },
+            code: 2,
+            stderr: Stderr::Line("secret.txt: permission denied"),
+        },
+        Case {
+            name: "path through a file",
+            setup: |d| {
+                let p = file(d, "a.txt", CLEAN);
+                Ok(check(&[&p.join("b.txt")]))
+            },
+            code: 2,
+            stderr: Stderr::Line("a.txt/b.txt: Not a directory"),
+        },
+        Case {
+            name: "symlink loop given directly",
+            setup: |d| {
+                std::os::unix::fs::symlink("loop.txt", d.join("loop.txt")).unwrap();
+                Ok(check(&[&d.join("loop.txt")]))
+            },
+            code: 2,
+            stderr: Stderr::Line("loop.txt: Too many levels of symbolic links"),
+        },
+        Case {
+            name: "symlink loop and dangling link in a walked folder",
+            setup: |d| {
+                let sub = d.join("drafts");
+                std::fs::create_dir(&sub).unwrap();
+                file(&sub, "a.txt", DIRTY);
+                std::os::unix::fs::symlink(&sub, sub.join("self")).unwrap();
+                std::os::unix::fs::symlink("loop.txt", sub.join("loop.txt")).unwrap();
+                std::os::unix::fs::symlink("gone.txt", sub.join("dangling.txt")).unwrap();
+                Ok(check(&[&sub]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "non-UTF-8 file name in a walked folder",
+            setup: |d| {
+                use std::os::unix::ffi::OsStrExt;
+                let name = std::ffi::OsStr::from_bytes(b"\xb9\xd8\xd3\xda\xff.txt");
+                std::fs::write(d.join(name), DIRTY).unwrap();
+                Ok(check(&[&"--format", &"json", &d]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "non-UTF-8 file name given directly",
+            setup: |d| {
+                use std::os::unix::ffi::OsStrExt;
+                let name = std::ffi::OsStr::from_bytes(b"\xff\xfe\xfd.txt");
+                std::fs::write(d.join(name), DIRTY).unwrap();
+                Ok(check(&[&d.join(name)]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "character device /dev/null",
+            setup: |_| Ok(check(&[&"/dev/null"])),
+            code: 0,
+            stderr: Stderr::Line("/dev/null: empty file, nothing to check"),
+        },
+        // ---- contents ----------------------------------------------------------------
+        Case {
+            name: "0-byte file",
+            setup: |d| Ok(check(&[&file(d, "empty.txt", b"")])),
+            code: 0,
+            stderr: Stderr::Line("empty.txt: empty file, nothing to check"),
+        },
+        Case {
+            name: "whitespace only",
+            setup: |d| Ok(check(&[&file(d, "blank.txt", " \n\u{3000}\r\n\t")])),
+            code: 0,
+            stderr: Stderr::Line("blank.txt: only whitespace, nothing to check"),
+        },
+        Case {
+            name: "binary file",
+            setup: |d| {
+                let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+                png.extend((0..4096u32).map(|i| (i * 7 % 256) as u8));
+                Ok(check(&[&file(d, "scan.txt", png)]))
+            },
+            code: 0,
+            stderr: Stderr::Line("scan.txt: binary file"),
+        },
+        Case {
+            name: "NUL byte after the first 64 KiB",
+            setup: |d| {
+                let mut t = CLEAN.repeat(2000).into_bytes();
+                t.extend_from_slice(b"\0tail");
+                Ok(check(&[&file(d, "late-nul.txt", t)]))
+            },
+            code: 0,
+            stderr: Stderr::Line("late-nul.txt: binary file"),
+        },
+        Case {
+            name: "neither UTF-8 nor GB18030",
+            setup: |d| {
+                let bytes: Vec<u8> = [0xFFu8, 0x30, 0x81, 0xFF, 0xFF, 0x20].repeat(100);
+                Ok(check(&[&file(d, "garbage.txt", bytes)]))
+            },
+            code: 0,
+            stderr: Stderr::Line("not valid UTF-8, UTF-16 (with BOM) or GB18030 text, skipped"),
+        },
+        Case {
+            name: "UTF-16 without BOM",
+            setup: |d| {
+                let t: Vec<u8> = CLEAN.encode_utf16().flat_map(u16::to_le_bytes).collect();
+                Ok(check(&[&file(d, "utf16.txt", t)]))
+            },
+            code: 0,
+            stderr: Stderr::Line(
+                "utf16.txt: looks like UTF-16 without a byte-order mark, skipped (use --encoding utf-16le)",
+            ),
+        },
+        Case {
+            name: "UTF-16 without BOM read with --encoding",
+            setup: |d| {
+                let t: Vec<u8> = DIRTY.encode_utf16().flat_map(u16::to_be_bytes).collect();
+                Ok(check(&[&"--encoding", &"utf-16be", &file(d, "utf16.txt", t)]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "UTF-16 with BOM and an odd byte count",
+            setup: |d| {
+                let mut t = vec![0xFF, 0xFE];
+                t.extend(CLEAN.encode_utf16().flat_map(u16::to_le_bytes));
+                t.push(0x41);
+                Ok(check(&[&file(d, "odd.txt", t)]))
+            },
+            code: 0,
+            stderr: Stderr::Line("odd.txt: bytes are not valid utf-16le, skipped"),
+        },
+        Case {
+            name: "UTF-8 with one bad byte",
+            setup: |d| {
+                let mut t = CLEAN.repeat(5).into_bytes();
+                t.insert(9, 0xFF);
+                Ok(check(&[&file(d, "broken.txt", t)]))
+            },
+            code: 0,
+            stderr: Stderr::Line("broken.txt: invalid UTF-8 at byte 9 of otherwise UTF-8 text"),
+        },
+        Case {
+            name: "GBK forced as UTF-8",
+            setup: |d| {
+                let (gbk, _, _) = encoding_rs::GB18030.encode(CLEAN);
+                Ok(check(&[&"--encoding", &"utf-8", &file(d, "gbk.txt", gbk)]))
+            },
+            code: 0,
+            stderr: Stderr::Line("gbk.txt: bytes are not valid utf-8, skipped"),
+        },
+        Case {
+            name: "old Mac CR-only line ends",
+            setup: |d| Ok(check(&[&file(d, "cr.txt", DIRTY.replace('\n', "\r").repeat(3))])),
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "10 MB line without a newline",
+            setup: |d| {
+                let unit = format!("{}开展劳动竟赛,", "全面落实工作要求，推进各项任务。".repeat(40));
+                let line = unit.repeat(10 * 1024 * 1024 / unit.len() + 1);
+                Ok(check(&[&file(d, "long-line.txt", line)]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "50,000 nested brackets",
+            setup: |d| {
+                let t = format!("{}内容{}\n", "（".repeat(50_000), "）".repeat(49_999));
+                Ok(check(&[&file(d, "brackets.txt", t)]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "20 MB file",
+            setup: |d| {
+                // distinct paragraphs: one paragraph repeated 200,000 times is a real
+                // duplicate (and 「一、」 repeated a numbering fault), not a clean file
+                let mut t = String::with_capacity(21 * 1024 * 1024);
+                let mut i = 0u64;
+                while t.len() < 20 * 1024 * 1024 {
+                    i += 1;
+                    t.push_str(&format!(
+                        "全面贯彻落实上级部署，切实做好第{i}项工作，确保任务按期完成。\n\n"
+                    ));
+                }
+                Ok(check(&[&"--quiet", &file(d, "big.txt", t)]))
+            },
+            code: 0,
+            stderr: Stderr::Silent,
+        },
+        // ---- stdin -------------------------------------------------------------------
+        Case {
+            name: "binary on stdin",
+            setup: |_| {
+                let mut r = check(&[&"-"]);
+                r.stdin = b"\x7fELF\x02\x01\x01\0\0\0\0\0".to_vec();
+                Ok(r)
+            },
+            code: 0,
+            stderr: Stderr::Line("-: binary file"),
+        },
+        Case {
+            name: "empty stdin",
+            setup: |_| Ok(check(&[&"-"])),
+            code: 0,
+            stderr: Stderr::Line("-: empty file, nothing to check"),
+        },
+        // ---- .docx -------------------------------------------------------------------
+        Case {
+            name: ".docx that is not a zip",
+            setup: |d| Ok(check(&[&file(d, "fake.docx", CLEAN)])),
+            code: 0,
+            stderr: Stderr::Line("fake.docx: not a valid .docx (zip) file"),
+        },
+        Case {
+            name: ".docx without word/document.xml",
+            setup: |d| {
+                let z = docx(&[("word/styles.xml", b"<w:styles/>")]);
+                Ok(check(&[&file(d, "nodoc.docx", z)]))
+            },
+            code: 0,
+            stderr: Stderr::Line("nodoc.docx: not a Word document (no word/document.xml"),
+        },
+        Case {
+            name: ".docx with malformed XML",
+            setup: |d| {
+                let z = docx(&[("word/document.xml", b"<w:p><w:t>a</w:x></w:p>")]);
+                Ok(check(&[&file(d, "bad.docx", z)]))
+            },
+            code: 0,
+            stderr: Stderr::Line("bad.docx: damaged .docx (word/document.xml:"),
+        },
+        Case {
+            name: ".docx with 100,000 nested paragraphs and an unknown entity",
+            setup: |d| {
+                let xml = format!(
+                    "{}<w:t>劳动竟赛&bogus;</w:t>{}",
+                    "<w:p>".repeat(100_000),
+                    "</w:p>".repeat(100_000)
+                );
+                let z = docx(&[("word/document.xml", xml.as_bytes())]);
+                Ok(check(&[&"--quiet", &file(d, "deep.docx", z)]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        // ---- rule files --------------------------------------------------------------
+        Case {
+            name: "regex over the size limit",
+            setup: |d| {
+                let r = rules_dir(d, &[("huge.yaml", rule_yaml("huge", "pattern", "patterns: ['\\w{1000}\\w{1000}']\n"))]);
+                Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("regex is too large (compiled size over"),
+        },
+        Case {
+            name: "YAML alias bomb (billion laughs)",
+            setup: |d| {
+                let mut params = String::from("params:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+                for i in 1..10 {
+                    let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+                    params.push_str(&format!("  a{i}: &a{i} [{refs}]\n"));
+                }
+                let r = rules_dir(d, &[("unbalanced-pairs.yaml", rule_yaml("unbalanced-pairs", "builtin", &params))]);
+                Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("unbalanced-pairs.yaml:1:1: repetition limit exceeded"),
+        },
+        Case {
+            name: "YAML nested 100,000 brackets deep",
+            setup: |d| {
+                let params = format!("params: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+                let r = rules_dir(d, &[("deep.yaml", rule_yaml("deep", "builtin", &params))]);
+                Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("deep.yaml:9:265: brackets nested deeper than 256 levels"),
+        },
+        Case {
+            name: "rule file that is not YAML",
+            setup: |d| {
+                let r = rules_dir(d, &[("broken.yaml", "id: broken\ntitle: \"unclosed\n".into())]);
+                Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("broken.yaml:3:1: found unexpected end of stream"),
+        },
+        Case {
+            name: "rule file that is not UTF-8",
+            setup: |d| {
+                let r = rules_dir(d, &[]);
+                std::fs::write(r.join("gbk.yaml"), b"id: \xb9\xd8\n").unwrap();
+                Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("gbk.yaml:1:1: rule file is not valid UTF-8"),
+        },
+        Case {
+            name: "rule folder that does not exist",
+            setup: |d| Ok(check(&[&"--rules", &d.join("没有"), &file(d, "a.txt", CLEAN)])),
+            code: 2,
+            stderr: Stderr::Line("cannot read rule folder"),
+        },
+        Case {
+            name: "rule id clashing with a built-in rule",
+            setup: |d| {
+                let r = rules_dir(d, &[("common-typo.yaml", rule_yaml("common-typo", "pattern", "patterns: [x]\n"))]);
+                Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("duplicate rule id `common-typo`"),
+        },
+        Case {
+            name: "pattern that matches the empty string everywhere",
+            setup: |d| {
+                let r = rules_dir(d, &[("empty-match.yaml", rule_yaml("empty-match", "pattern", "patterns: ['x*', '^', '$']\n"))]);
+                Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 0,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "10,000 rules",
+            setup: |d| {
+                let r = rules_dir(d, &[]);
+                for i in 0..10_000 {
+                    let id = format!("generated-{i}");
+                    let extra = format!("patterns: ['测试词{i}号']\n");
+                    std::fs::write(r.join(format!("{id}.yaml")), rule_yaml(&id, "pattern", &extra)).unwrap();
+                }
+                Ok(check(&[&"--rules", &r, &"--select", &"generated-9999", &file(d, "a.txt", "这里有测试词9999号。\n")]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        // ---- config files --------------------------------------------------------------
+        Case {
+            name: "config file that is a directory",
+            setup: |d| {
+                std::fs::create_dir(d.join("conf.yaml")).unwrap();
+                Ok(check(&[&"--config", &d.join("conf.yaml"), &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("conf.yaml:1:1: cannot read config file: Is a directory"),
+        },
+        Case {
+            name: "discovered gwlint.yaml that is a directory",
+            setup: |d| {
+                std::fs::create_dir(d.join("gwlint.yaml")).unwrap();
+                Ok(check(&[&file(d, "a.txt", DIRTY)]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "config with an alias bomb",
+            setup: |d| {
+                let mut y = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+                for i in 1..10 {
+                    let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+                    y.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+                }
+                let c = file(d, "gwlint.yaml", y);
+                Ok(check(&[&"--config", &c, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("gwlint.yaml:1:1: unknown field `a0`"),
+        },
+        Case {
+            name: "config nested 100,000 brackets deep",
+            setup: |d| {
+                let y = format!("select: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+                file(d, "gwlint.yaml", y);
+                Ok(check(&[&file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("gwlint.yaml:1:265: brackets nested deeper than 256 levels"),
+        },
+        Case {
+            name: ".docx with --fix",
+            setup: |d| {
+                let xml = "<w:p><w:r><w:t>各基层工会:</w:t></w:r></w:p>";
+                let z = docx(&[("word/document.xml", xml.as_bytes())]);
+                Ok(check(&[&"--fix", &file(d, "通知.docx", z)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("通知.docx: --fix does not rewrite .docx files"),
+        },
+        // ---- options -----------------------------------------------------------------
+        Case {
+            name: "conflicting options: --format given twice",
+            setup: |d| Ok(check(&[&"--format", &"json", &"--format", &"human", &file(d, "a.txt", CLEAN)])),
+            code: 2,
+            stderr: Stderr::Line("the argument '--format <FORMAT>' cannot be used multiple times"),
+        },
+        Case {
+            name: "conflicting options: --config with --isolated",
+            setup: |d| {
+                let c = file(d, "gwlint.yaml", "select: [typo]\n");
+                Ok(check(&[&"--config", &c, &"--isolated", &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("the argument '--config <FILE>' cannot be used with '--isolated'"),
+        },
+        Case {
+            name: "conflicting options: --fix with --add-ignore",
+            setup: |d| Ok(check(&[&"--fix", &"--add-ignore", &file(d, "a.txt", CLEAN)])),
+            code: 2,
+            stderr: Stderr::Line("the argument '--fix' cannot be used with '--add-ignore'"),
+        },
+        Case {
+            name: "unknown rule in --select",
+            setup: |d| Ok(check(&[&"--select", &"no-such-rule", &file(d, "a.txt", CLEAN)])),
+            code: 2,
+            stderr: Stderr::Line("unknown rule or category: no-such-rule"),
+        },
+        Case {
+            name: "unknown encoding",
+            setup: |d| Ok(check(&[&"--encoding", &"latin-9", &file(d, "a.txt", CLEAN)])),
+            code: 2,
+            stderr: Stderr::Line("unknown encoding `latin-9`"),
+        },
+        Case {
+            name: "invalid --fail-on",
+            setup: |d| Ok(check(&[&"--fail-on", &"fatal", &file(d, "a.txt", CLEAN)])),
+            code: 2,
+            stderr: Stderr::Line("invalid value 'fatal' for '--fail-on <SEVERITY>'"),
+        },
+    ]
+}
+
+struct Outcome {
+    name: &'static str,
+    problem: Option<String>,
+    skipped: Option<String>,
+}
+
+fn run_case(case: &Case) -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    let run = match (case.setup)(dir.path()) {
+        Ok(r) => r,
+        Err(reason) => {
+            return Outcome {
+                name: case.name,
+                problem: None,
+                skipped: Some(reason),
+            }
+        }
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gwlint"))
+        .args(&run.args)
+        .current_dir(dir.path())
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let stdin = run.stdin.clone();
+    let feeder = std::thread::spawn(move || {
+        let _ = pipe.write_all(&stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut problems = Vec::new();
+    if out.status.code() != Some(case.code) {
+        problems.push(format!(
+            "exit code {:?}, expected {}",
+            out.status.code(),
+            case.code
+        ));
+    }
+    if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
+        problems.push("it panicked".into());
+    }
+    match &case.stderr {
+        Stderr::Line(want) => {
+            if !stderr.lines().any(|l| l.contains(want)) {
+                problems.push(format!("no stderr line contains {want:?}"));
+            }
+        }
+        Stderr::Silent => {
+            if !stderr.is_empty() {
+                problems.push("expected no stderr".into());
+            }
+        }
+    }
+    // make the chmod-000 file removable again
+    restore_permissions(dir.path());
+    Outcome {
+        name: case.name,
+        problem: (!problems.is_empty()).then(|| {
+            let head: String = stderr.chars().take(600).collect();
+            format!("{}\n    stderr: {head}", problems.join("; "))
+        }),
+        skipped: None,
+    }
+}
+
+fn restore_permissions(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::set_permissions(e.path(), std::fs::Permissions::from_mode(0o644));
+        }
+    }
+}
+
+#[test]
+fn hostile_inputs_get_a_clear_answer() {
+    let cases = cases();
+    assert!(cases.len() >= 25, "the table should have at least 25 cases");
+    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+        let handles: Vec<_> = cases.iter().map(|c| s.spawn(|| run_case(c))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut failures = Vec::new();
+    for o in &outcomes {
+        if let Some(reason) = &o.skipped {
+            eprintln!("skipped case `{}`: {reason}", o.name);
+        }
+        if let Some(p) = &o.problem {
+            failures.push(format!("case `{}`: {p}", o.name));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
