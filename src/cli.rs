@@ -1,4 +1,5 @@
-//! The command line (clap): `check`, `rules`, `explain`. Thin: it finds config and ignore
+//! The command line (clap): `check`, `rules`, `explain`, `server` (→ [`crate::lsp::run`]).
+//! Thin: it finds config and ignore
 //! files ([`crate::config`], [`crate::suppress`]), loads files, calls [`crate::check`],
 //! applies fixes ([`crate::fix`]) and hands the results to [`crate::render`].
 //!
@@ -54,6 +55,8 @@ pub enum Command {
     /// Show what gwlint sees in a file (e.g. `gwlint debug structure FILE`).
     #[command(subcommand)]
     Debug(DebugCommand),
+    /// Run the language server on stdin/stdout (for editors).
+    Server,
 }
 
 #[derive(Debug, Subcommand)]
@@ -204,6 +207,7 @@ pub fn run_command(command: Command) -> i32 {
         Command::Debug(DebugCommand::Structure { path, encoding }) => {
             debug_structure(&path, encoding.as_deref())
         }
+        Command::Server => crate::lsp::run(),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod document;
 pub mod docx;
 pub mod fix;
 pub mod load;
+pub mod lsp;
 pub mod normalize;
 pub mod render;
 pub mod rules;

@@ -252,13 +252,16 @@ fn unsafe_fixes_only_when_asked() {
     let path = dir.path().join("a.txt");
     std::fs::write(&path, "开展劳动竟赛活动。\n").unwrap();
     let p = path.to_str().unwrap();
-    let o = gwlint(&["check", "--fix", p], None);
+    let o = gwlint(&["check", "--select", "typo", "--fix", p], None);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         "开展劳动竟赛活动。\n"
     );
-    let o = gwlint(&["check", "--fix", "--unsafe-fixes", p], None);
+    let o = gwlint(
+        &["check", "--select", "typo", "--fix", "--unsafe-fixes", p],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
@@ -279,7 +282,16 @@ fn bom_and_utf16_survive_fixing() {
         utf16.extend_from_slice(&u.to_le_bytes());
     }
     std::fs::write(dir.path().join("utf16.txt"), &utf16).unwrap();
-    let o = gwlint(&["check", "--fix", dir.path().to_str().unwrap()], None);
+    let o = gwlint(
+        &[
+            "check",
+            "--select",
+            "punctuation",
+            "--fix",
+            dir.path().to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
     let b = std::fs::read(dir.path().join("bom.txt")).unwrap();
     assert_eq!(&b[..3], &[0xEF, 0xBB, 0xBF]);

@@ -23,13 +23,19 @@ fn out(o: &Output) -> String {
 }
 
 const DIRTY: &str = "关于开展劳动竟赛的通知\n各基层工会:\n职工入会率不低于 80，全面贯彻党的XX大精神。\n太极工发[2018] 7号\n";
-const CLEAN: &str = "关于开展劳动竞赛的通知\n各基层工会：\n全面贯彻党的二十大精神。\n";
+/// The project's clean example document (tests/fixtures.rs keeps it free of findings).
+fn clean_draft() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents/clean-draft.txt"),
+    )
+    .unwrap()
+}
 
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("稿件")).unwrap();
     std::fs::write(dir.path().join("稿件/通知 草稿.txt"), DIRTY).unwrap();
-    std::fs::write(dir.path().join("clean.txt"), CLEAN).unwrap();
+    std::fs::write(dir.path().join("clean.txt"), clean_draft()).unwrap();
     dir
 }
 

@@ -130,8 +130,6 @@ fn snapshot_repo(work: &Path) -> (PathBuf, String) {
     (repo, rev)
 }
 
-const CLEAN: &str =
-    "关于开展安全生产检查的通知\n各部门：\n请于本月底前完成自查，并报送整改情况。\n";
 const AD: &str = "关于开展安全生产检查的通知\n【更多范文资料，请关注微信公众号：abcwk2024】\n各部门：\n请于本月底前完成自查。\n";
 
 #[test]
@@ -184,7 +182,10 @@ fn pre_commit_hook_accepts_clean_drafts_and_rejects_ad_residue() {
         run(&mut c)
     };
 
-    std::fs::write(dir.join("通知.txt"), CLEAN).unwrap();
+    // the project's clean example document (tests/fixtures.rs keeps it free of findings)
+    let clean =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents/clean-draft.txt");
+    std::fs::copy(clean, dir.join("通知.txt")).unwrap();
     ok(git(dir).args(["add", ".pre-commit-config.yaml", "通知.txt"]));
     let o = commit("a clean draft");
     let log = format!(

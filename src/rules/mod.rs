@@ -208,6 +208,14 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Add a rule made in Rust (embedders and tests); keeps the id order. An existing
+    /// rule with the same id is replaced.
+    pub fn insert(&mut self, rule: Rule) {
+        self.rules.retain(|r| r.meta.id != rule.meta.id);
+        self.rules.push(rule);
+        self.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    }
+
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }

@@ -25,6 +25,9 @@ struct When {
     /// profile to finished documents, not fragments and drafts in progress.
     #[serde(default)]
     signed: Option<bool>,
+    /// At least this many top-level headings (a plan, not a fragment of one).
+    #[serde(default)]
+    min_sections: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -166,7 +169,11 @@ impl Check for RequiredParts {
                     .when
                     .signed
                     .is_none_or(|want| want == g.signing_date.is_some());
-                type_ok && header_ok && signed_ok
+                let sections = st.headings[g.headings.clone()]
+                    .iter()
+                    .filter(|h| h.level() <= 1)
+                    .count();
+                type_ok && header_ok && signed_ok && sections >= p.when.min_sections
             };
             let mut missing: Vec<&str> = Vec::new();
             for prof in self.profiles.iter().filter(|p| applies(p)) {

@@ -1,0 +1,367 @@
+//! The one place that knows LSP coordinates: byte offsets ↔ LSP `Position`s in the
+//! negotiated encoding (UTF-8 or UTF-16 code units), applying incremental edits, and
+//! file URIs ↔ paths (percent-decoding, so `关于印发….txt` works).
+//!
+//! LSP lines end at `\n`, `\r\n` or a lone `\r` (the spec's definition); a character
+//! offset past the end of a line means the end of that line. Positions that fall inside a
+//! character (the middle of a UTF-16 surrogate pair, or of a UTF-8 sequence) are moved to
+//! the start of that character, so every offset returned here is a char boundary.
+
+use lsp_types::{Position, Range};
+use std::path::PathBuf;
+
+/// How the `character` of an LSP position counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PositionEncoding {
+    /// UTF-8 code units (bytes).
+    Utf8,
+    /// UTF-16 code units, the LSP default.
+    Utf16,
+}
+
+impl PositionEncoding {
+    /// The encoding to use given the client's `general.positionEncodings` offer:
+    /// UTF-8 when offered, otherwise the mandatory UTF-16.
+    pub fn negotiate(offered: &[lsp_types::PositionEncodingKind]) -> PositionEncoding {
+        if offered.contains(&lsp_types::PositionEncodingKind::UTF8) {
+            PositionEncoding::Utf8
+        } else {
+            PositionEncoding::Utf16
+        }
+    }
+
+    pub fn kind(self) -> lsp_types::PositionEncodingKind {
+        match self {
+            PositionEncoding::Utf8 => lsp_types::PositionEncodingKind::UTF8,
+            PositionEncoding::Utf16 => lsp_types::PositionEncodingKind::UTF16,
+        }
+    }
+
+    fn width(self, c: char) -> usize {
+        match self {
+            PositionEncoding::Utf8 => c.len_utf8(),
+            PositionEncoding::Utf16 => c.len_utf16(),
+        }
+    }
+}
+
+/// Byte offsets where LSP lines start, for one version of a text.
+#[derive(Debug, Clone)]
+pub struct LineMap {
+    starts: Vec<usize>,
+}
+
+impl LineMap {
+    pub fn new(text: &str) -> LineMap {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push(i + 2);
+                    i += 1;
+                }
+                b'\r' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        LineMap { starts }
+    }
+
+    /// Byte range of line `line` without its line break, or `None` past the last line.
+    fn line_content(&self, text: &str, line: usize) -> Option<(usize, usize)> {
+        let start = *self.starts.get(line)?;
+        let mut end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        if end > start && bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Some((start, end))
+    }
+
+    /// The LSP position of byte `offset` (clamped to the text and moved to a char boundary).
+    pub fn position(&self, text: &str, offset: usize, enc: PositionEncoding) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let character: usize = text[start..offset].chars().map(|c| enc.width(c)).sum();
+        Position::new(saturate(line), saturate(character))
+    }
+
+    pub fn range(&self, text: &str, span: &std::ops::Range<usize>, enc: PositionEncoding) -> Range {
+        Range::new(
+            self.position(text, span.start, enc),
+            self.position(text, span.end, enc),
+        )
+    }
+
+    /// The byte offset of an LSP position. A line past the end means the end of the text;
+    /// a character past the end of its line means the end of the line.
+    pub fn offset(&self, text: &str, pos: Position, enc: PositionEncoding) -> usize {
+        let Some((start, end)) = self.line_content(text, pos.line as usize) else {
+            return text.len();
+        };
+        let want = pos.character as usize;
+        let mut units = 0;
+        for (i, c) in text[start..end].char_indices() {
+            let w = enc.width(c);
+            if units + w > want {
+                return start + i;
+            }
+            units += w;
+        }
+        end
+    }
+
+    /// Byte range of an LSP range, with `start <= end`.
+    pub fn byte_range(
+        &self,
+        text: &str,
+        range: Range,
+        enc: PositionEncoding,
+    ) -> std::ops::Range<usize> {
+        let a = self.offset(text, range.start, enc);
+        let b = self.offset(text, range.end, enc);
+        a.min(b)..a.max(b)
+    }
+}
+
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Apply one `textDocument/didChange` content change: replace `range` (or everything,
+/// when `range` is `None`) with `new_text`.
+pub fn apply_change(
+    text: &mut String,
+    range: Option<Range>,
+    new_text: &str,
+    enc: PositionEncoding,
+) {
+    match range {
+        None => new_text.clone_into(text),
+        Some(range) => {
+            let span = LineMap::new(text).byte_range(text, range, enc);
+            text.replace_range(span, new_text);
+        }
+    }
+}
+
+/// The smallest single edit turning `old` into `new`: the byte range of `old` to replace
+/// and the replacement (common prefix and suffix kept, on char boundaries).
+pub fn minimal_edit<'a>(old: &str, new: &'a str) -> (std::ops::Range<usize>, &'a str) {
+    let prefix = old
+        .char_indices()
+        .zip(new.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(old.len().min(new.len()), |((i, _), _)| i);
+    let suffix: usize = old[prefix..]
+        .chars()
+        .rev()
+        .zip(new[prefix..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    (prefix..old.len() - suffix, &new[prefix..new.len() - suffix])
+}
+
+/// The local path of a `file:` URI, percent-decoded; `None` for other schemes
+/// (`untitled:`) or URIs that do not decode to UTF-8.
+pub fn uri_to_path(uri: &str) -> Option<PathBuf> {
+    let scheme_end = uri.find(':')?;
+    if !uri[..scheme_end].eq_ignore_ascii_case("file") {
+        return None;
+    }
+    let rest = &uri[scheme_end + 1..];
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (authority, path) = match rest.strip_prefix("//") {
+        Some(after) => match after.find('/') {
+            Some(i) => (&after[..i], &after[i..]),
+            None => (after, "/"),
+        },
+        None => ("", rest),
+    };
+    let path = percent_decode(path)?;
+    let authority = percent_decode(authority)?;
+    if !authority.is_empty() && !authority.eq_ignore_ascii_case("localhost") {
+        // A UNC path: file://server/share/x → //server/share/x
+        return Some(PathBuf::from(format!("//{authority}{path}")));
+    }
+    if cfg!(windows) {
+        // file:///C:/x → C:/x
+        let b = path.as_bytes();
+        if b.len() >= 3 && b[0] == b'/' && b[1].is_ascii_alphabetic() && b[2] == b':' {
+            return Some(PathBuf::from(&path[1..]));
+        }
+    }
+    Some(PathBuf::from(path))
+}
+
+/// What to call a document in messages: its decoded path, or the URI itself.
+pub fn display_name(uri: &str) -> String {
+    uri_to_path(uri).map_or_else(|| uri.to_owned(), |p| p.display().to_string())
+}
+
+/// Decode `%XX` escapes; `None` when the result is not UTF-8 or an escape is malformed.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = b.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// A `file:` URI for a path, percent-encoding everything but unreserved characters and `/`.
+pub fn path_to_uri(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::from("file://");
+    if !s.starts_with('/') {
+        out.push('/');
+    }
+    for byte in s.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/:".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PositionEncoding::{Utf16, Utf8};
+
+    fn pos(line: u32, character: u32) -> Position {
+        Position::new(line, character)
+    }
+
+    #[test]
+    fn han_text_counts_one_utf16_unit_three_bytes() {
+        let text = "关于印发《要点》的通知\n第二行";
+        let map = LineMap::new(text);
+        let off = text.find("《").unwrap();
+        assert_eq!(map.position(text, off, Utf16), pos(0, 4));
+        assert_eq!(map.position(text, off, Utf8), pos(0, 12));
+        assert_eq!(map.offset(text, pos(0, 4), Utf16), off);
+        assert_eq!(map.offset(text, pos(0, 12), Utf8), off);
+        let second = text.find("第二行").unwrap();
+        assert_eq!(map.position(text, second + 3, Utf16), pos(1, 1));
+    }
+
+    #[test]
+    fn non_bmp_takes_two_utf16_units() {
+        let text = "𠮷野家，吉野家";
+        let map = LineMap::new(text);
+        let comma = text.find('，').unwrap();
+        assert_eq!(map.position(text, comma, Utf16), pos(0, 4));
+        assert_eq!(map.position(text, comma, Utf8), pos(0, 10));
+        assert_eq!(map.offset(text, pos(0, 4), Utf16), comma);
+        // The middle of the surrogate pair snaps to the start of 𠮷.
+        assert_eq!(map.offset(text, pos(0, 1), Utf16), 0);
+        assert_eq!(map.offset(text, pos(0, 2), Utf16), 4);
+        // The middle of a UTF-8 sequence snaps back too.
+        assert_eq!(map.offset(text, pos(0, 2), Utf8), 0);
+        assert_eq!(map.position(text, 2, Utf16), pos(0, 0));
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_end_lines() {
+        let text = "一、总体要求\r\n（一）指导思想\r二\n";
+        let map = LineMap::new(text);
+        let second = text.find("（一）").unwrap();
+        assert_eq!(map.position(text, second, Utf16), pos(1, 0));
+        let third = text.find('二').unwrap();
+        assert_eq!(map.position(text, third, Utf16), pos(2, 0));
+        // Past the end of line 0 means before its \r\n.
+        assert_eq!(
+            map.offset(text, pos(0, 99), Utf16),
+            text.find('\r').unwrap()
+        );
+        assert_eq!(map.position(text, text.len(), Utf16), pos(3, 0));
+        assert_eq!(map.offset(text, pos(9, 0), Utf16), text.len());
+    }
+
+    #[test]
+    fn full_width_punctuation_is_one_unit() {
+        let text = "比例不低于８０，（见附件）：";
+        let map = LineMap::new(text);
+        for (i, (b, _)) in text.char_indices().enumerate() {
+            assert_eq!(map.position(text, b, Utf16), pos(0, i as u32));
+            assert_eq!(map.offset(text, pos(0, i as u32), Utf16), b);
+        }
+    }
+
+    #[test]
+    fn incremental_changes_apply_in_both_encodings() {
+        let mut text = String::from("𠮷年度工作\r\n要点");
+        apply_change(
+            &mut text,
+            Some(Range::new(pos(0, 2), pos(0, 4))),
+            "财政",
+            Utf16,
+        );
+        assert_eq!(text, "𠮷财政工作\r\n要点");
+        apply_change(
+            &mut text,
+            Some(Range::new(pos(1, 0), pos(1, 6))),
+            "计划",
+            Utf8,
+        );
+        assert_eq!(text, "𠮷财政工作\r\n计划");
+        apply_change(&mut text, None, "全文", Utf16);
+        assert_eq!(text, "全文");
+    }
+
+    #[test]
+    fn minimal_edit_keeps_common_ends() {
+        let (r, s) = minimal_edit("见附件[2018]号", "见附件〔2018〕号");
+        assert_eq!((r, s), (9..15, "〔2018〕"));
+        assert_eq!(minimal_edit("同样", "同样"), (6..6, ""));
+        assert_eq!(minimal_edit("甲乙乙", "甲乙"), (6..9, ""));
+        assert_eq!(minimal_edit("", "新"), (0..0, "新"));
+    }
+
+    #[test]
+    fn file_uris_with_chinese_names_are_decoded() {
+        let uri =
+            "file:///home/%E5%8A%9E%E5%85%AC%E5%AE%A4/%E5%85%B3%E4%BA%8E%E5%8D%B0%E5%8F%91.txt";
+        assert_eq!(
+            uri_to_path(uri).unwrap(),
+            PathBuf::from("/home/办公室/关于印发.txt")
+        );
+        assert_eq!(uri_to_path("untitled:Untitled-1"), None);
+        assert_eq!(uri_to_path("file:///a%2"), None);
+        assert_eq!(display_name("untitled:Untitled-1"), "untitled:Untitled-1");
+        let path = PathBuf::from("/tmp/草稿 1.txt");
+        assert_eq!(uri_to_path(&path_to_uri(&path)).unwrap(), path);
+        assert!(path_to_uri(&path).is_ascii());
+    }
+}
