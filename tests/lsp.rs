@@ -763,22 +763,32 @@ fn stdio_server_survives_malformed_input_and_exits_cleanly() {
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
-    let mut read = move || -> Value {
-        let mut length = 0;
+    // Frames are read on a thread so that a hung server fails the test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel::<Value>();
+    std::thread::spawn(move || loop {
+        let mut length = None;
         loop {
             let mut line = String::new();
-            stdout.read_line(&mut line).unwrap();
+            if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
             let line = line.trim_end();
             if line.is_empty() {
                 break;
             }
             if let Some(v) = line.strip_prefix("Content-Length: ") {
-                length = v.parse().unwrap();
+                length = v.parse().ok();
             }
         }
-        let mut body = vec![0; length];
+        let mut body = vec![0; length.unwrap()];
         stdout.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
+        if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+            return;
+        }
+    });
+    let read = || -> Value {
+        rx.recv_timeout(Duration::from_secs(30))
+            .expect("a message from gwlint server")
     };
     let input = [
         frame("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\""),
@@ -832,7 +842,18 @@ fn stdio_server_survives_malformed_input_and_exits_cleanly() {
         (bye["id"].clone(), bye["result"].clone()),
         (json!(3), Value::Null)
     );
-    assert!(child.wait().unwrap().success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("gwlint server did not exit after shutdown + exit");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
 }
 
 /// The document's `gwlint.yaml` and `.gwlint-ignore.yaml` apply as in `gwlint check`, and

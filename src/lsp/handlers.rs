@@ -121,7 +121,18 @@ impl Server {
             .map(|(k, _)| k.clone())
             .collect();
         for key in dirty {
-            self.lint_and_publish(&key);
+            let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.lint_and_publish(&key);
+            }));
+            if linted.is_err() {
+                // Not retried until the document changes again.
+                if let Some(doc) = self.docs.get_mut(&key) {
+                    doc.dirty = false;
+                }
+                let text = format!("gwlint: internal error while linting {key}");
+                eprintln!("{text}");
+                self.log(lsp_types::MessageType::ERROR, text);
+            }
         }
     }
 

@@ -6,7 +6,7 @@
 //! parse error, `-32600` invalid request; `id` null when it cannot be known) and keeps
 //! reading. Only end of input, an I/O error or the `exit` notification stop it.
 
-use crossbeam_channel::{bounded, Receiver, Sender};
+use crossbeam_channel::{unbounded, Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message};
 use std::io::{self, BufRead, Read, Write};
 use std::thread;
@@ -32,11 +32,13 @@ impl IoThreads {
 
 /// A connection over stdin/stdout.
 pub fn stdio() -> io::Result<(Connection, IoThreads)> {
-    let (writer_tx, writer_rx) = bounded::<Message>(0);
+    let (writer_tx, writer_rx) = unbounded::<Message>();
     let writer = thread::Builder::new()
         .name("gwlint-lsp-writer".into())
         .spawn(move || write_loop(&writer_rx))?;
-    let (reader_tx, reader_rx) = bounded::<Message>(0);
+    // Unbounded: the reader runs ahead of the main loop, so a burst of edits is already
+    // queued when the main loop drains it (one lint per burst).
+    let (reader_tx, reader_rx) = unbounded::<Message>();
     let reader = thread::Builder::new()
         .name("gwlint-lsp-reader".into())
         .spawn(move || {

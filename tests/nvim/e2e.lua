@@ -24,6 +24,12 @@ local ok, err = pcall(function()
     local v = vim.version()
     say(('Neovim %d.%d.%d: editors/nvim/legacy.lua (start_client + autocmd)'):format(v.major, v.minor, v.patch))
     dofile(repo .. '/editors/nvim/legacy.lua')
+    -- The 0.11+ config cannot be enabled here; check at least that it loads and agrees.
+    local cfg = dofile(repo .. '/editors/nvim/lsp/gwlint.lua')
+    if not (cfg.cmd[1] == 'gwlint' and cfg.cmd[2] == 'server'
+        and vim.tbl_contains(cfg.filetypes, 'text') and vim.tbl_contains(cfg.filetypes, 'markdown')) then
+      fail('editors/nvim/lsp/gwlint.lua: unexpected ' .. vim.inspect(cfg))
+    end
   end
 
   vim.cmd('edit ' .. vim.fn.fnameescape(draft))
