@@ -52,8 +52,23 @@ pub enum Command {
         #[command(flatten)]
         rules: RuleSourceArgs,
     },
+    /// Show what gwlint sees in a file (e.g. `gwlint debug structure FILE`).
+    #[command(subcommand)]
+    Debug(DebugCommand),
     /// Run the language server on stdin/stdout (for editors).
     Server,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DebugCommand {
+    /// Header elements, contained documents, outline tree and dates with their roles.
+    Structure {
+        /// The file to parse (`-` for stdin).
+        path: PathBuf,
+        /// Decode with this encoding instead of detecting it.
+        #[arg(long, value_name = "ENCODING")]
+        encoding: Option<String>,
+    },
 }
 
 /// Output format of `gwlint check`.
@@ -189,8 +204,46 @@ pub fn run_command(command: Command) -> i32 {
             },
             Err(code) => code,
         },
+        Command::Debug(DebugCommand::Structure { path, encoding }) => {
+            debug_structure(&path, encoding.as_deref())
+        }
         Command::Server => crate::lsp::run(),
     }
+}
+
+fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
+    let forced = match encoding.map(|n| (n, TextEncoding::from_name(n))) {
+        None => None,
+        Some((_, Some(e))) => Some(e),
+        Some((name, None)) => {
+            eprintln!("gwlint: unknown encoding `{name}`");
+            return EXIT_ERROR;
+        }
+    };
+    let (inputs, problems) = load::collect_inputs(std::slice::from_ref(&path.to_path_buf()));
+    for p in &problems {
+        match p {
+            LoadProblem::Error(m) | LoadProblem::Skipped(m) => eprintln!("gwlint: {m}"),
+        }
+    }
+    if !problems.is_empty() || inputs.is_empty() {
+        return EXIT_ERROR;
+    }
+    let mut code = EXIT_CLEAN;
+    for input in &inputs {
+        match load::load(input, forced) {
+            Ok(doc) => print_out(&format!(
+                "# {}\n{}",
+                doc.path,
+                crate::document::debug::render(&doc)
+            )),
+            Err(LoadProblem::Error(m) | LoadProblem::Skipped(m)) => {
+                eprintln!("gwlint: {m}");
+                code = EXIT_ERROR;
+            }
+        }
+    }
+    code
 }
 
 /// Built-in rules plus `--rules` folders; errors are printed, the exit code returned.

@@ -8,7 +8,15 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Categories whose every gold mark must be found (`other` is judgement, not asserted).
-const FULL_RECALL: &[&str] = &["ad-text", "placeholder", "typo", "punctuation"];
+const FULL_RECALL: &[&str] = &[
+    "ad-text",
+    "placeholder",
+    "typo",
+    "punctuation",
+    "date-consistency",
+    "count-claim",
+    "duplicate",
+];
 /// Categories with a floor below 100 % (samples of many occurrences, layout calls).
 const MIN_RECALL: &[(&str, f64)] = &[("spacing", 0.8)];
 
@@ -95,5 +103,62 @@ fn dev_corpus_recall_per_category() {
                 "{cat}: recall below {floor}"
             );
         }
+    }
+}
+
+/// Structural claims of the issue on the dev corpus: the 2017 成文日期 of the taiji notice is
+/// flagged against its [2018] number, title year (and the 2018 印发 date); the 五方面16项
+/// claim is flagged; continuous 1–17 / 1–13 numbering raises no numbering diagnostic.
+#[test]
+fn dev_corpus_structure_findings() {
+    let Some(dir) = corpus_dir() else {
+        println!("SKIPPED: ../shared/corpus/dev not present");
+        return;
+    };
+    let rules = RuleSet::builtin().unwrap();
+    let run = |file: &str| {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let d = gwlint::source::decode(&bytes, None).unwrap();
+        let doc = Document::new(file, d.text, d.encoding);
+        let diags = gwlint::check(&doc, &rules, &Settings::default());
+        diags
+            .into_iter()
+            .map(|d| {
+                let line = doc.lines.position(&doc.text, d.span.start).line;
+                (d.rule, d.category, line, doc.text[d.span].to_owned())
+            })
+            .collect::<Vec<_>>()
+    };
+    let taiji = run("taiji-2018-notice.txt");
+    for rule in ["doc-number-year-mismatch", "plan-year-mismatch"] {
+        assert!(
+            taiji.iter().any(|d| d.0 == rule && d.2 == 18),
+            "{rule} on the 2017 成文日期: {taiji:?}"
+        );
+    }
+    let st_doc = {
+        let bytes = std::fs::read(dir.join("taiji-2018-notice.txt")).unwrap();
+        let d = gwlint::source::decode(&bytes, None).unwrap();
+        Document::new("taiji", d.text, d.encoding)
+    };
+    let st = st_doc.structure();
+    let (sign, issue) = (st.signing_date().unwrap(), st.issue_date().unwrap());
+    assert!(
+        sign.days().unwrap() + 365 < issue.days().unwrap(),
+        "signed over a year before issue"
+    );
+    let company = run("company-2023-plan.txt");
+    assert!(
+        company
+            .iter()
+            .any(|d| d.0 == "count-claim-mismatch" && d.3.contains("16")),
+        "{company:?}"
+    );
+    for file in ["wujin-2018-plan.txt", "taiji-2018-notice.txt"] {
+        let numbering: Vec<_> = run(file)
+            .into_iter()
+            .filter(|d| d.1 == Category::Numbering)
+            .collect();
+        assert!(numbering.is_empty(), "{file}: {numbering:?}");
     }
 }

@@ -286,8 +286,16 @@ fn cases() -> Vec<Case> {
         Case {
             name: "20 MB file",
             setup: |d| {
-                let para = "一、总体要求\n全面贯彻落实上级部署，切实做好各项工作，确保任务按期完成。\n\n";
-                let t = para.repeat(20 * 1024 * 1024 / para.len() + 1);
+                // distinct paragraphs: one paragraph repeated 200,000 times is a real
+                // duplicate (and 「一、」 repeated a numbering fault), not a clean file
+                let mut t = String::with_capacity(21 * 1024 * 1024);
+                let mut i = 0u64;
+                while t.len() < 20 * 1024 * 1024 {
+                    i += 1;
+                    t.push_str(&format!(
+                        "全面贯彻落实上级部署，切实做好第{i}项工作，确保任务按期完成。\n\n"
+                    ));
+                }
                 Ok(check(&[&"--quiet", &file(d, "big.txt", t)]))
             },
             code: 0,

@@ -3,9 +3,22 @@
 //! The normalised view is built eagerly (every text rule needs it); the structure
 //! (header block, outline, dates) is parsed lazily the first time a rule asks.
 
+pub mod dates;
+pub mod debug;
+pub mod numbering;
+pub mod numerals;
+pub mod outline;
+pub mod parts;
+pub mod structure;
+pub mod toc;
+
+pub use parts::Part;
+pub use structure::Structure;
+
 use crate::normalize::NormalizedView;
 use crate::source::{LineIndex, TextEncoding};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 pub struct Document {
     /// Path as shown to the user (`-` for stdin, the URI path in the server).
@@ -14,6 +27,7 @@ pub struct Document {
     pub encoding: TextEncoding,
     pub lines: LineIndex,
     pub normalized: NormalizedView,
+    structure: OnceLock<Structure>,
     /// The document kind forced by the config (`profile:`); [`Profile::Auto`] = detect it.
     pub profile: Profile,
 }
@@ -62,8 +76,15 @@ impl Document {
             encoding,
             lines,
             normalized,
+            structure: OnceLock::new(),
             profile: Profile::Auto,
         }
+    }
+
+    /// The parsed structure (header, segments, outline, dates, TOC), built on first use.
+    pub fn structure(&self) -> &Structure {
+        self.structure
+            .get_or_init(|| Structure::parse(&self.text, &self.normalized))
     }
 
     /// A UTF-8 document (tests, the language server).
@@ -116,6 +137,22 @@ pub fn paragraph_around(text: &str, offset: usize) -> Range<usize> {
         .find(|&k| starts_separator(k))
         .unwrap_or(b.len());
     start.min(offset)..end
+}
+
+/// Compile a regex written in the source code. The patterns are constants covered by unit
+/// tests, so failure is a programming error; it still yields a never-matching regex rather
+/// than a panic.
+pub(crate) fn static_regex(pattern: &str) -> regex::Regex {
+    regex::Regex::new(pattern).unwrap_or_else(|_| {
+        debug_assert!(false, "invalid built-in regex: {pattern}");
+        never_matching()
+    })
+}
+
+#[allow(clippy::expect_used)]
+fn never_matching() -> regex::Regex {
+    // `[^\s\S]` is a valid pattern that matches nothing.
+    regex::Regex::new(r"[^\s\S]").expect("constant regex")
 }
 
 #[cfg(test)]

@@ -4,7 +4,14 @@
 //! To add one: write `rules/<category>/<id>.yaml` with `kind: builtin`, implement
 //! [`crate::rules::Check`] in a file here, and add one line to [`BUILTINS`].
 
+pub mod count_claim;
+pub mod date_consistency;
+pub mod duplicate_line;
+pub mod hard_wrap;
+pub mod outline_numbering;
 pub mod percent_missing;
+pub mod required_parts;
+pub mod toc_mismatch;
 pub mod unbalanced_pairs;
 
 use crate::rules::Check;
@@ -15,6 +22,71 @@ type Builder = fn(&serde_yaml::Value) -> Result<Box<dyn Check>, String>;
 const BUILTINS: &[(&str, bool, Builder)] = &[
     ("percent-sign-missing", true, percent_missing::build),
     ("unbalanced-pairs", false, unbalanced_pairs::build),
+    // date-consistency
+    (
+        "signing-after-issue",
+        false,
+        date_consistency::build_signing_after_issue,
+    ),
+    (
+        "doc-number-year-mismatch",
+        false,
+        date_consistency::build_doc_number_year,
+    ),
+    (
+        "plan-year-mismatch",
+        false,
+        date_consistency::build_plan_year,
+    ),
+    ("invalid-date", false, date_consistency::build_invalid_date),
+    ("weekday-mismatch", true, date_consistency::build_weekday),
+    (
+        "reversed-date-range",
+        false,
+        date_consistency::build_reversed_range,
+    ),
+    (
+        "nonstandard-signing-date",
+        true,
+        date_consistency::build_nonstandard,
+    ),
+    // numbering
+    (
+        "skipped-outline-number",
+        false,
+        outline_numbering::build_skipped,
+    ),
+    (
+        "repeated-outline-number",
+        false,
+        outline_numbering::build_repeated,
+    ),
+    (
+        "wrong-outline-start",
+        false,
+        outline_numbering::build_wrong_start,
+    ),
+    (
+        "mixed-outline-delimiter",
+        true,
+        outline_numbering::build_mixed_delimiter,
+    ),
+    (
+        "mixed-outline-style",
+        false,
+        outline_numbering::build_mixed_style,
+    ),
+    (
+        "misplaced-outline-level",
+        true,
+        outline_numbering::build_misplaced,
+    ),
+    // structure
+    ("missing-required-part", false, required_parts::build),
+    ("count-claim-mismatch", true, count_claim::build),
+    ("toc-mismatch", false, toc_mismatch::build),
+    ("duplicate-line", false, duplicate_line::build),
+    ("hard-wrapped-paragraph", true, hard_wrap::build),
 ];
 
 pub fn build(id: &str, params: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {

@@ -1,0 +1,190 @@
+//! `gwlint debug structure`: a plain-text dump of what the structure parser saw — header
+//! elements, contained documents with their parts, the outline tree and every date with its
+//! role — so a user can see why something was or was not flagged. Line numbers are 1-based.
+
+use super::Document;
+use super::Part;
+use std::fmt::Write;
+
+fn shorten(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
+fn part_line(out: &mut String, doc: &Document, label: &str, part: &Part) {
+    let _ = writeln!(
+        out,
+        "  {label:<8} L{:<4} {}",
+        part.line + 1,
+        shorten(doc.text.get(part.span.clone()).unwrap_or(""), 40)
+    );
+}
+
+pub fn render(doc: &Document) -> String {
+    let st = doc.structure();
+    let mut out = String::new();
+    let h = &st.header;
+    let _ = writeln!(out, "header:");
+    if let Some(p) = &h.agency_mark {
+        part_line(&mut out, doc, "发文机关标志", p);
+    }
+    if let Some(n) = &h.doc_number {
+        let _ = writeln!(
+            out,
+            "  {:<8} L{:<4} {} (机关代字 {}, 年份 {}, 序号 {})",
+            "发文字号",
+            n.part.line + 1,
+            doc.text.get(n.part.span.clone()).unwrap_or(""),
+            n.code,
+            n.year,
+            n.number
+        );
+    }
+    if let Some(p) = &h.signer {
+        part_line(&mut out, doc, "签发人", p);
+    }
+    if let Some(p) = &h.issue_line {
+        part_line(&mut out, doc, "印发", p);
+    }
+    if let Some(p) = &h.drafter {
+        part_line(&mut out, doc, "拟稿/校对", p);
+    }
+    if let Some(toc) = &st.toc {
+        let _ = writeln!(out, "toc: L{}", toc.heading.line + 1);
+        for e in &toc.entries {
+            let _ = writeln!(
+                out,
+                "  L{:<4} p.{:<4} {}",
+                e.part.line + 1,
+                e.page
+                    .as_ref()
+                    .map_or(String::from("-"), |p| p.0.to_string()),
+                doc.text.get(e.title_span.clone()).unwrap_or("")
+            );
+        }
+    }
+    let _ = writeln!(out, "documents:");
+    for (k, g) in st.segments.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  [{k}] L{}–L{}{}",
+            g.lines.start + 1,
+            g.lines.end,
+            match (&g.doc_type, g.plan_year) {
+                (Some(t), Some(y)) => format!(" ({t}, plan year {y})"),
+                (Some(t), None) => format!(" ({t})"),
+                _ => String::new(),
+            }
+        );
+        let parts = [
+            ("标题", &g.title),
+            ("主送", &g.addressee),
+            ("导语", &g.preamble),
+            ("附件说明", &g.attachment_note),
+            ("署名", &g.signature),
+        ];
+        for (label, p) in parts {
+            if let Some(p) = p {
+                out.push_str("  ");
+                part_line(&mut out, doc, label, p);
+            }
+        }
+        if let Some(d) = g.signing_date.and_then(|i| st.dates.get(i)) {
+            let _ = writeln!(
+                out,
+                "    {:<8} L{:<4} {}",
+                "成文日期",
+                d.line + 1,
+                d.describe()
+            );
+        }
+        if g.title.is_some() {
+            let _ = writeln!(
+                out,
+                "    正文 {} lines, {} headings",
+                g.body_lines,
+                g.headings.len()
+            );
+        }
+    }
+    let _ = writeln!(out, "outline:");
+    let mut depth = vec![0usize; st.headings.len()];
+    let mut last_segment = usize::MAX;
+    for (i, hd) in st.headings.iter().enumerate() {
+        if hd.segment != last_segment {
+            let _ = writeln!(out, "  [{}]", hd.segment);
+            last_segment = hd.segment;
+        }
+        depth[i] = hd
+            .parent
+            .map_or(0, |p| depth.get(p).copied().unwrap_or(0) + 1);
+        let text = doc
+            .text
+            .get(hd.marker_span.end..hd.line_span.end)
+            .unwrap_or("");
+        let _ = writeln!(
+            out,
+            "  {:indent$}L{:<4} {} (level {}, no. {}, delimiter {:?}) {}",
+            "",
+            hd.line + 1,
+            doc.text.get(hd.marker_span.clone()).unwrap_or(""),
+            hd.level(),
+            hd.number,
+            hd.delimiter,
+            shorten(text, 16),
+            indent = 2 * depth[i]
+        );
+    }
+    if !st.inline_items.is_empty() {
+        let _ = writeln!(out, "inline enumerations:");
+        for it in &st.inline_items {
+            let _ = writeln!(
+                out,
+                "  L{:<4} {} (no. {})",
+                it.line + 1,
+                doc.text.get(it.span.clone()).unwrap_or(""),
+                it.number
+            );
+        }
+    }
+    let _ = writeln!(out, "dates:");
+    for d in &st.dates {
+        let weekday = d.weekday.as_ref().map_or(String::new(), |(w, _)| {
+            format!(" 星期{}", super::dates::WEEKDAY_NAMES[*w as usize % 7])
+        });
+        let _ = writeln!(
+            out,
+            "  L{:<4} {:<16} {} ({}{}{}) [{}]",
+            d.line + 1,
+            doc.text.get(d.span.clone()).unwrap_or(""),
+            d.role.as_str(),
+            d.form.as_str(),
+            if d.zero_padded { ", zero-padded" } else { "" },
+            weekday,
+            d.describe()
+        );
+    }
+    for r in &st.ranges {
+        match r {
+            super::structure::DateRange::Dates(a, b) => {
+                if let (Some(a), Some(b)) = (st.dates.get(*a), st.dates.get(*b)) {
+                    let _ = writeln!(
+                        out,
+                        "  range L{}: {} 至 {}",
+                        a.line + 1,
+                        a.describe(),
+                        b.describe()
+                    );
+                }
+            }
+            super::structure::DateRange::Years(a, b, _) => {
+                let _ = writeln!(out, "  range: {a}—{b}年");
+            }
+        }
+    }
+    out
+}

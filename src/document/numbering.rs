@@ -1,0 +1,208 @@
+//! Numbering analysis of the outline: one walk over the headings of each contained document
+//! checks every heading against its siblings (same parent and level). Continuous numbering
+//! across sections (1–17 under 一、–五、) is recognised at the second group of a level and
+//! then expected; a restart at 1 inside such a sequence is a wrong start. A heading that fits
+//! neither its own level but continues an enclosing level written in the same kind of
+//! numerals (（3） after 1. 2.) is misplaced and then treated as that level. Inline
+//! enumerations 一是…二是… are checked for gaps per line.
+//!
+//! Computed once per document ([`super::Structure::numbering`]); the numbering rules filter it.
+
+use super::outline::{Heading, Marker, MarkerStyle};
+use super::Structure;
+use std::collections::HashMap;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    Skipped,
+    Repeated,
+    WrongStart,
+    MixedDelimiter,
+    MixedStyle,
+    Misplaced,
+}
+
+/// One finding: the marker's span, the marker as written and the expected marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub fault: Fault,
+    pub span: Range<usize>,
+    pub expected: String,
+}
+
+#[derive(Default)]
+struct LevelState {
+    /// Last number at this level in the document (across groups).
+    running: Option<u32>,
+    /// Whether numbering continues across groups; decided at the second group.
+    continuous: Option<bool>,
+}
+
+/// Check the numbering of every contained document.
+pub fn analyse(st: &Structure) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for g in &st.segments {
+        analyse_segment(&st.headings[g.headings.clone()], &mut out);
+        mixed(&st.headings[g.headings.clone()], &mut out);
+    }
+    inline_gaps(st, &mut out);
+    out
+}
+
+fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
+    // effective (level, style, number, delimiter) of the open ancestors, innermost last;
+    // the first field is an id for the sibling groups
+    let mut stack: Vec<(u8, usize, MarkerStyle, u32, String)> = Vec::new();
+    let mut last_in_group: HashMap<(Option<usize>, u8), u32> = HashMap::new();
+    let mut levels: HashMap<u8, LevelState> = HashMap::new();
+    for (i, h) in hs.iter().enumerate() {
+        let level = h.level();
+        while stack.last().is_some_and(|s| s.0 >= level) {
+            stack.pop();
+        }
+        let parent = stack.last().map(|s| s.1);
+        let key = (parent, level);
+        let prev = last_in_group.get(&key).copied();
+        let state = levels.entry(level).or_default();
+        let n = h.number;
+        let render = |num: u32| Marker::render(h.style, num, &h.delimiter);
+        let fault: Option<(Fault, u32)> = match prev {
+            Some(p) if n == p + 1 => None,
+            Some(p) if n > p + 1 => Some((Fault::Skipped, p + 1)),
+            Some(p) => Some((Fault::Repeated, p + 1)),
+            None => match (state.running, state.continuous) {
+                (None, _) => (n != 1).then_some((Fault::WrongStart, 1)),
+                (Some(r), Some(true)) if n == r + 1 => None,
+                (Some(r), Some(true)) if n > r + 1 => Some((Fault::Skipped, r + 1)),
+                (Some(r), Some(true)) => Some((Fault::WrongStart, r + 1)),
+                (Some(_), Some(false)) => (n != 1).then_some((Fault::WrongStart, 1)),
+                (Some(r), None) => (n != 1 && n != r + 1).then_some((Fault::WrongStart, 1)),
+            },
+        };
+        if fault.is_some() {
+            // does it continue an enclosing level written in the same kind of numerals?
+            // (a target numbered 1 is ambiguous: 「一、（二）」 is more likely a wrong start)
+            let target = stack.iter().rposition(|s| {
+                s.2 != h.style
+                    && s.2.is_chinese() == h.style.is_chinese()
+                    && n == s.3 + 1
+                    && (s.3 >= 2 || s.2 == MarkerStyle::Ordinal)
+            });
+            if let Some(t) = target {
+                let (t_level, _, t_style, _, t_delim) = stack[t].clone();
+                let expected = Marker::render(t_style, n, &t_delim);
+                let kind = if t_style == MarkerStyle::Ordinal {
+                    Fault::MixedStyle
+                } else {
+                    Fault::Misplaced
+                };
+                out.push(Finding {
+                    fault: kind,
+                    span: h.marker_span.clone(),
+                    expected,
+                });
+                stack.truncate(t);
+                let t_parent = stack.last().map(|s| s.1);
+                last_in_group.insert((t_parent, t_level), n);
+                levels.entry(t_level).or_default().running = Some(n);
+                stack.push((t_level, i, t_style, n, t_delim));
+                continue;
+            }
+        }
+        if let Some((kind, expected)) = fault {
+            out.push(Finding {
+                fault: kind,
+                span: h.marker_span.clone(),
+                expected: render(expected),
+            });
+        }
+        let state = levels.entry(level).or_default();
+        if prev.is_none() {
+            if let Some(r) = state.running {
+                if state.continuous.is_none() {
+                    state.continuous = Some(n != 1 && n == r + 1);
+                }
+            }
+        }
+        state.running = Some(n);
+        last_in_group.insert(key, n);
+        stack.push((level, i, h.style, n, h.delimiter.clone()));
+    }
+}
+
+/// Mixed delimiters within one level (1. / 1、 / 1．) and mixed nouns among 第X markers.
+fn mixed(hs: &[Heading], out: &mut Vec<Finding>) {
+    let mut by_level: HashMap<MarkerStyle, Vec<&Heading>> = HashMap::new();
+    for h in hs {
+        if h.style != MarkerStyle::Circled {
+            by_level.entry(h.style).or_default().push(h);
+        }
+    }
+    let mut styles: Vec<_> = by_level.keys().copied().collect();
+    styles.sort();
+    for style in styles {
+        let list = &by_level[&style];
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for h in list {
+            match counts.iter_mut().find(|c| c.0 == h.delimiter) {
+                Some(c) => c.1 += 1,
+                None => counts.push((&h.delimiter, 1)),
+            }
+        }
+        if counts.len() < 2 {
+            continue;
+        }
+        // majority; ties go to the first written
+        let mut best = counts[0];
+        for c in &counts[1..] {
+            if c.1 > best.1 {
+                best = *c;
+            }
+        }
+        for h in list.iter().filter(|h| h.delimiter != best.0) {
+            out.push(Finding {
+                fault: if style == MarkerStyle::Ordinal {
+                    Fault::MixedStyle
+                } else {
+                    Fault::MixedDelimiter
+                },
+                span: h.marker_span.clone(),
+                expected: Marker::render(style, h.number, best.0),
+            });
+        }
+    }
+}
+
+/// 一是、二是、四是: a gap in an inline enumeration on one line.
+fn inline_gaps(st: &Structure, out: &mut Vec<Finding>) {
+    let mut i = 0;
+    let items = &st.inline_items;
+    while i < items.len() {
+        let line = items[i].line;
+        let mut j = i;
+        while j < items.len() && items[j].line == line {
+            j += 1;
+        }
+        if items[i].number == 1 && j - i >= 2 {
+            let mut prev = 1;
+            for it in &items[i + 1..j] {
+                if it.number > prev + 1 {
+                    out.push(Finding {
+                        fault: Fault::Skipped,
+                        span: it.span.clone(),
+                        expected: format!("{}是", super::numerals::cn_string(prev + 1)),
+                    });
+                } else if it.number <= prev {
+                    out.push(Finding {
+                        fault: Fault::Repeated,
+                        span: it.span.clone(),
+                        expected: format!("{}是", super::numerals::cn_string(prev + 1)),
+                    });
+                }
+                prev = it.number;
+            }
+        }
+        i = j;
+    }
+}

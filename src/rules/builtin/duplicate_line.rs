@@ -1,0 +1,155 @@
+//! `duplicate-line`: a non-trivial line printed twice — the same line right after itself (a
+//! title or caption repeated), a long line or paragraph repeated within one contained
+//! document, or a title broken into short fragments on the lines next to the full title
+//! (cover residue: 「2023 / 工会工作 / 要点」 beside 「2023年工会工作要点」).
+//!
+//! Lines are compared on the normalised view (spaces removed, full-width folded). Short
+//! lines such as table cells (「一季度」) are never duplicates; the lengths are `params`.
+
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::rules::{Check, RuleMeta};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Params {
+    /// A line repeated right after itself counts from this many characters.
+    adjacent_min_chars: usize,
+    /// A line repeated anywhere in the same document counts from this many characters.
+    anywhere_min_chars: usize,
+    /// Cover fragments: lines of at most this many characters…
+    fragment_max_chars: usize,
+    /// …that together make at least this share of the neighbouring title.
+    fragment_min_share: f64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            adjacent_min_chars: 6,
+            anywhere_min_chars: 20,
+            fragment_max_chars: 8,
+            fragment_min_share: 0.7,
+        }
+    }
+}
+
+pub struct DuplicateLine {
+    p: Params,
+}
+
+pub fn build(value: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    Ok(Box::new(DuplicateLine {
+        p: super::params(value)?,
+    }))
+}
+
+fn is_subsequence(needle: &str, hay: &str) -> bool {
+    let mut it = hay.chars();
+    needle.chars().all(|c| it.any(|h| h == c))
+}
+
+impl Check for DuplicateLine {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        let st = doc.structure();
+        let norm = doc.normalized.as_str();
+        let nonblank: Vec<usize> = (0..st.lines.len())
+            .filter(|&i| !st.lines[i].norm.is_empty())
+            .collect();
+        let compact = |i: usize| &norm[st.lines[i].norm.clone()];
+        // letters, digits and Han only: 「|---|---|」 and 「……」 are not content
+        let chars = |i: usize| compact(i).chars().filter(|c| c.is_alphanumeric()).count();
+        let markup = |i: usize| compact(i).starts_with(['#', '|', '>', '-', '*']);
+        let content = |i: usize| {
+            let r = &st.lines[i].range;
+            let line = &doc.text[r.clone()];
+            let lead = line.len() - line.trim_start().len();
+            r.start + lead..r.start + line.trim_end().len().max(lead)
+        };
+        // a line repeated right after itself, or a long line repeated in the same document
+        // lines are visited in order, so one map per contained document suffices
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut segment = 0;
+        for (k, &i) in nonblank.iter().enumerate() {
+            while segment + 1 < st.segments.len() && st.segments[segment + 1].lines.start <= i {
+                segment += 1;
+                seen.clear();
+            }
+            let c = compact(i);
+            if c.len() < self.p.adjacent_min_chars.min(self.p.anywhere_min_chars) || markup(i) {
+                continue; // too short (bytes ≥ chars), or Markdown headings, tables, lists
+            }
+            let adjacent = k > 0 && compact(nonblank[k - 1]) == c;
+            let long = c.len() >= self.p.anywhere_min_chars;
+            if !adjacent && !long {
+                continue;
+            }
+            let n = chars(i);
+            let adjacent = adjacent && n >= self.p.adjacent_min_chars;
+            let long = n >= self.p.anywhere_min_chars;
+            let earlier = if long { seen.get(c).copied() } else { None };
+            if adjacent || earlier.is_some() {
+                let first = if adjacent {
+                    nonblank[k - 1]
+                } else {
+                    earlier.unwrap_or(i)
+                };
+                let span = content(i);
+                let sugg = format!("与第{}行重复", first + 1);
+                out.push(meta.diagnostic(span.clone(), &doc.text[span], Some(&sugg), None));
+            } else if long {
+                seen.insert(c, i);
+            }
+        }
+        // cover fragments next to the full title
+        let short = |i: usize| {
+            let c = compact(i);
+            if c.len() > 4 * self.p.fragment_max_chars {
+                return false;
+            }
+            let n = c.chars().count();
+            n > 0 && n <= self.p.fragment_max_chars && c.chars().all(char::is_alphanumeric)
+        };
+        let mut k = 0;
+        while k < nonblank.len() {
+            if !short(nonblank[k]) {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            while k < nonblank.len() && short(nonblank[k]) {
+                k += 1;
+            }
+            let run = &nonblank[start..k];
+            if run.len() < 2 {
+                continue;
+            }
+            let joined: String = run.iter().map(|&i| compact(i)).collect();
+            let neighbours = [
+                start.checked_sub(1),
+                Some(k).filter(|&n| n < nonblank.len()),
+            ];
+            for nb in neighbours.into_iter().flatten() {
+                let line = nonblank[nb];
+                let whole = compact(line);
+                let share = joined.chars().count() as f64 / whole.chars().count().max(1) as f64;
+                if share >= self.p.fragment_min_share && is_subsequence(&joined, whole) {
+                    let (Some(&first), Some(&last)) = (run.first(), run.last()) else {
+                        break;
+                    };
+                    let span = content(first).start..content(last).end;
+                    let sugg = format!(
+                        "第{}—{}行拆开的文字与第{}行重复",
+                        first + 1,
+                        last + 1,
+                        line + 1
+                    );
+                    out.push(meta.diagnostic(span.clone(), &doc.text[span], Some(&sugg), None));
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Outline numbering: `skipped-outline-number`, `repeated-outline-number`,
+//! `wrong-outline-start`, `mixed-outline-delimiter`, `mixed-outline-style`,
+//! `misplaced-outline-level`. The analysis is `document::numbering` (run once per
+//! document); each rule reports the findings of its kind.
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::document::numbering::Fault;
+use crate::document::Document;
+use crate::rules::{Check, RuleMeta};
+
+pub struct OutlineCheck {
+    fault: Fault,
+}
+
+fn build(fault: Fault, value: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    if !value.is_null() {
+        return Err("this rule takes no params".into());
+    }
+    Ok(Box::new(OutlineCheck { fault }))
+}
+
+pub fn build_skipped(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    build(Fault::Skipped, v)
+}
+pub fn build_repeated(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    build(Fault::Repeated, v)
+}
+pub fn build_wrong_start(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    build(Fault::WrongStart, v)
+}
+pub fn build_mixed_delimiter(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    build(Fault::MixedDelimiter, v)
+}
+pub fn build_mixed_style(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    build(Fault::MixedStyle, v)
+}
+pub fn build_misplaced(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    build(Fault::Misplaced, v)
+}
+
+impl Check for OutlineCheck {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+        for f in doc.structure().numbering() {
+            if f.fault == self.fault {
+                let matched = doc.text.get(f.span.clone()).unwrap_or("");
+                // renumbering one heading of a gap or a repeat would shift the problem to
+                // the next one; a delimiter or a level is fixed by rewriting the marker
+                let fix =
+                    matches!(self.fault, Fault::MixedDelimiter | Fault::Misplaced).then(|| Fix {
+                        applicability: Applicability::Unsafe,
+                        message: format!("改为「{}」", f.expected),
+                        edits: vec![Edit {
+                            range: f.span.clone(),
+                            replacement: f.expected.clone(),
+                        }],
+                    });
+                out.push(meta.diagnostic(f.span.clone(), matched, Some(&f.expected), fix));
+            }
+        }
+    }
+}

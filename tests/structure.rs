@@ -1,0 +1,177 @@
+//! The structure parser as users see it through `gwlint debug structure`: one insta snapshot
+//! per fixture document, plus assertions on what must be recognised (and what must not be
+//! flagged) in documents with PDF residue, continuous numbering and compilations.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use gwlint::document::dates::DateRole;
+use gwlint::document::debug;
+use gwlint::{Document, RuleSet, Settings};
+use std::path::Path;
+
+#[test]
+fn debug_structure_of_fixture_documents() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    insta::glob!(base, "documents/*.txt", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let doc = Document::from_text("fixture.txt", text);
+        insta::assert_snapshot!(debug::render(&doc));
+    });
+}
+
+fn ids(text: &str, select: &str) -> Vec<String> {
+    let rules = RuleSet::builtin().unwrap();
+    let settings = Settings {
+        select: vec![select.to_owned()],
+        ..Settings::default()
+    };
+    let doc = Document::from_text("t.txt", text);
+    gwlint::check(&doc, &rules, &settings)
+        .into_iter()
+        .map(|d| {
+            format!(
+                "{}@{}",
+                d.rule,
+                doc.lines.position(&doc.text, d.span.start).line
+            )
+        })
+        .collect()
+}
+
+/// PDF residue: blank lines between pieces, spaces inside dates and numbers, a leading space.
+const PDF_NOTICE: &str = "\
+ 青山区
+交通运输局文件
+
+青交发[2021] 9 号 签发人：林 涛
+
+关于印发《2021 年安全生产工作要点》的通知
+
+各科室、各直属单位：
+
+现将《2021 年安全生产工作要点》印发给你们，请认真
+
+贯彻执行。
+
+青山区交通运输局
+
+2020 年 2 月 14 日
+
+青山区交通运输局办公室 2021 年 1 月 8 日印发
+
+拟稿：陈 晓 校对：王芳
+ 2021 年安全生产工作要点
+
+2021 年，全局安全生产工作的总体要求是：坚持安全第一。
+
+一、强化责任落实
+1、落实主体责任。
+2、落实监管责任。
+ 二、深化隐患治理
+3、开展隐患排查。
+4、推进专项整治。
+";
+
+#[test]
+fn header_parts_and_dates_survive_pdf_residue() {
+    let doc = Document::from_text("t.txt", PDF_NOTICE);
+    let st = doc.structure();
+    let number = st.header.doc_number.as_ref().unwrap();
+    assert_eq!((number.year, number.number), (2021, 9));
+    assert_eq!(&doc.text[number.year_span.clone()], "[2021]");
+    let signing = st.signing_date().unwrap();
+    assert_eq!(signing.role, DateRole::Signing);
+    assert_eq!(&doc.text[signing.span.clone()], "2020 年 2 月 14 日");
+    let issue = st.issue_date().unwrap();
+    assert_eq!(
+        (issue.year, issue.month, issue.day),
+        (Some(2021), 1, Some(8))
+    );
+    assert!(st.header.signer.is_some() && st.header.drafter.is_some());
+    let main = &st.segments[st.main_segment().unwrap()];
+    assert_eq!(main.plan_year, Some(2021));
+    assert!(main.addressee.is_some() && main.signature.is_some());
+    // the heading with a leading space is still a level-1 heading
+    assert_eq!(st.headings.iter().filter(|h| h.level() == 1).count(), 2);
+}
+
+#[test]
+fn date_rules_compare_signing_date_with_number_title_and_issue() {
+    let found = ids(PDF_NOTICE, "date-consistency");
+    assert!(
+        found.contains(&"doc-number-year-mismatch@16".to_owned()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"plan-year-mismatch@16".to_owned()),
+        "{found:?}"
+    );
+    // signed 2020-02-14, issued 2021-01-08: consistent order, no signing-after-issue
+    assert!(
+        !found.iter().any(|f| f.starts_with("signing-after-issue")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn continuous_numbering_with_comma_delimiters_is_valid() {
+    assert_eq!(ids(PDF_NOTICE, "numbering"), Vec::<String>::new());
+}
+
+#[test]
+fn restart_inside_continuous_numbering_is_flagged_with_the_expected_number() {
+    let text = "一、甲\n1.子一\n2.子二\n二、乙\n3.子三\n4.子四\n三、丙\n1.子五\n";
+    let rules = RuleSet::builtin().unwrap();
+    let doc = Document::from_text("t.txt", text);
+    let settings = Settings {
+        select: vec!["numbering".into()],
+        ..Settings::default()
+    };
+    let diags = gwlint::check(&doc, &rules, &settings);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].rule, "wrong-outline-start");
+    assert!(diags[0].message.contains("5."), "{}", diags[0].message);
+}
+
+#[test]
+fn full_width_digits_and_spaces_in_dates() {
+    let found = ids(
+        "定于２０２２年４月１５日（星期四）召开，于6 月 31 日前报送。",
+        "date-consistency",
+    );
+    assert_eq!(found, vec!["weekday-mismatch@1", "invalid-date@1"]);
+}
+
+#[test]
+fn compilations_are_split_into_contained_documents() {
+    let text = "目录\n关于开展安全月活动的通知……1\n关于加强经费管理的通知……3\n\n\
+                关于开展安全月活动的通知\n各单位：\n一、活动时间\n二、活动内容\n东湖区总工会\n2020年3月2日\n\n\
+                关于加强经费管理的通知\n各单位：\n一、严格预算\n二、规范支出\n东湖区总工会\n2020年5月6日\n";
+    let doc = Document::from_text("t.txt", text);
+    let st = doc.structure();
+    assert_eq!(st.toc.as_ref().unwrap().entries.len(), 2);
+    let titled: Vec<_> = st.segments.iter().filter(|g| g.title.is_some()).collect();
+    assert_eq!(titled.len(), 2);
+    assert!(titled
+        .iter()
+        .all(|g| g.signing_date.is_some() && g.addressee.is_some()));
+    // each contained document restarts at 一、: no numbering or duplicate findings
+    assert_eq!(ids(text, "numbering"), Vec::<String>::new());
+    assert_eq!(ids(text, "duplicate"), Vec::<String>::new());
+    assert_eq!(ids(text, "toc-mismatch"), Vec::<String>::new());
+    assert_eq!(ids(text, "required-section"), Vec::<String>::new());
+}
+
+#[test]
+fn hostile_input_does_not_panic() {
+    let mut s = String::new();
+    for i in 0..2000 {
+        s.push_str(&format!(
+            "（{i}）一、第九十九部分（（（1.{i}年13月99日目录\n"
+        ));
+    }
+    s.push_str("目录\n……1\n9999年99月99日印发\n〔〕号签发人：\n");
+    let doc = Document::from_text("t.txt", s);
+    let _ = debug::render(&doc);
+    let rules = RuleSet::builtin().unwrap();
+    let _ = gwlint::check(&doc, &rules, &Settings::default());
+}
