@@ -924,3 +924,69 @@ fn config_and_ignore_files_apply_and_changes_republish() {
     assert_eq!(c.diagnostics(&uri).len(), 5);
     assert_eq!(c.shutdown(), 0);
 }
+
+/// Messages already queued are all handled before linting: a burst of edits is one lint
+/// and one publication, for the last version.
+#[test]
+fn a_burst_of_changes_is_linted_once() {
+    let (server_conn, conn) = Connection::memory();
+    let send = |m: Message| conn.sender.send(m).unwrap();
+    let note = |method: &str, params: Value| {
+        Message::Notification(Notification::new(method.into(), params))
+    };
+    send(Message::Request(Request::new(
+        1.into(),
+        "initialize".into(),
+        json!({"capabilities": {}}),
+    )));
+    send(note("initialized", json!({})));
+    let uri = "untitled:Untitled-9";
+    send(note(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "plaintext", "version": 1, "text": ""}}),
+    ));
+    // Type 党的XX大 one character at a time, then a half-width comma after 𠮷.
+    let typed = ["党", "的", "X", "X", "大", "𠮷", ","];
+    let mut character = 0;
+    for (i, piece) in typed.iter().enumerate() {
+        send(note(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": i + 2},
+                   "contentChanges": [{"range": range(0, character, 0, character), "text": piece}]}),
+        ));
+        character += piece.encode_utf16().count() as u32;
+    }
+    // Everything is queued before the server starts.
+    let server = std::thread::spawn(move || gwlint::lsp::serve(server_conn));
+    let mut published = Vec::new();
+    while published.is_empty() {
+        match conn.receiver.recv_timeout(Duration::from_secs(30)).unwrap() {
+            Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                published.push(n.params)
+            }
+            _ => {}
+        }
+    }
+    send(Message::Request(Request::new(
+        2.into(),
+        "shutdown".into(),
+        Value::Null,
+    )));
+    send(note("exit", Value::Null));
+    assert_eq!(server.join().unwrap(), 0);
+    published.extend(conn.receiver.try_iter().filter_map(|m| match m {
+        Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => Some(n.params),
+        _ => None,
+    }));
+    assert_eq!(published.len(), 1, "{published:#?}");
+    assert_eq!(published[0]["version"], typed.len() + 1);
+    let diags = published[0]["diagnostics"].as_array().unwrap();
+    assert_eq!(
+        find(diags, "template-placeholder")["range"],
+        range(0, 0, 0, 5)
+    );
+    assert_eq!(
+        find(diags, "half-width-punctuation")["range"],
+        range(0, 7, 0, 8)
+    );
+}

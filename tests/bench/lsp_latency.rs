@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 const TARGET_BYTES: usize = 100 * 1024;
 const WARMUP: usize = 5;
-const RUNS: usize = 60;
+const RUNS: usize = 100;
 const URI: &str = "file:///bench/%E8%8D%89%E7%A8%BF.txt";
 
 fn draft() -> String {
