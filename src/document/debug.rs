@@ -151,6 +151,18 @@ pub fn render(doc: &Document) -> String {
             );
         }
     }
+    if !st.glued.is_empty() {
+        let _ = writeln!(out, "markers after a sentence end:");
+        for g in &st.glued {
+            let _ = writeln!(
+                out,
+                "  L{:<4} {} (no. {})",
+                g.line + 1,
+                doc.text.get(g.marker_span.clone()).unwrap_or(""),
+                g.number
+            );
+        }
+    }
     let _ = writeln!(out, "dates:");
     for d in &st.dates {
         let weekday = d.weekday.as_ref().map_or(String::new(), |(w, _)| {
@@ -184,6 +196,12 @@ pub fn render(doc: &Document) -> String {
             super::structure::DateRange::Years(a, b, _) => {
                 let _ = writeln!(out, "  range: {a}—{b}年");
             }
+        }
+    }
+    if !st.unrecognised.is_empty() {
+        let _ = writeln!(out, "not recognised:");
+        for (line, note) in &st.unrecognised {
+            let _ = writeln!(out, "  L{:<4} {note}", line + 1);
         }
     }
     out

@@ -21,6 +21,8 @@ pub enum Fault {
     MixedDelimiter,
     MixedStyle,
     Misplaced,
+    /// A marker glued to the end of the previous item's line.
+    Glued,
 }
 
 /// One finding: the marker's span, the marker as written and the expected marker.
@@ -42,12 +44,66 @@ struct LevelState {
 /// Check the numbering of every contained document.
 pub fn analyse(st: &Structure) -> Vec<Finding> {
     let mut out = Vec::new();
+    // glued markers that continue the numbering take part in the sequence, so that the
+    // next heading is not reported as a gap
+    let glued_items = glued(st, &mut out);
+    let mut gi = 0;
     for g in &st.segments {
-        analyse_segment(&st.headings[g.headings.clone()], &mut out);
-        mixed(&st.headings[g.headings.clone()], &mut out);
+        let own = &st.headings[g.headings.clone()];
+        let first_glued = gi;
+        while gi < glued_items.len() && glued_items[gi].line < g.lines.end {
+            gi += 1;
+        }
+        if first_glued == gi {
+            analyse_segment(own, &mut out);
+            mixed(own, &mut out);
+        } else {
+            let mut merged: Vec<Heading> = own.to_vec();
+            merged.extend(glued_items[first_glued..gi].iter().map(|h| (*h).clone()));
+            merged.sort_by_key(|h| h.marker_span.start);
+            analyse_segment(&merged, &mut out);
+            mixed(&merged, &mut out);
+        }
     }
     inline_gaps(st, &mut out);
     out
+}
+
+/// 「1.开展检查。2.组织整改。」: a marker after a sentence end that continues the numbering of
+/// the last heading of the same style (or of the marker glued before it on the same line).
+fn glued<'a>(st: &'a Structure, out: &mut Vec<Finding>) -> Vec<&'a Heading> {
+    let mut accepted = Vec::new();
+    let mut last_line = usize::MAX;
+    let mut chained: Option<(MarkerStyle, u32)> = None;
+    for g in &st.glued {
+        if g.line != last_line {
+            last_line = g.line;
+            chained = None;
+        }
+        // the nearest heading of this style at or above this line, in the same segment
+        let upto = st.headings.partition_point(|h| h.line <= g.line);
+        let segment = st.segment_of_line(g.line);
+        let prev = st.headings[..upto]
+            .iter()
+            .rev()
+            .take_while(|h| st.segment_of_line(h.line) == segment)
+            .find(|h| h.style == g.style)
+            .map(|h| h.number);
+        let prev = match chained {
+            Some((style, n)) if style == g.style => Some(n),
+            _ => prev,
+        };
+        if prev.is_some_and(|p| g.number == p + 1) {
+            out.push(Finding {
+                fault: Fault::Glued,
+                span: g.marker_span.clone(),
+                expected: g.marker(),
+            });
+            chained = Some((g.style, g.number));
+            accepted.push(g);
+        }
+    }
+    accepted
 }
 
 fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {

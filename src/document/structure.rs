@@ -75,6 +75,11 @@ pub struct Structure {
     pub segments: Vec<Segment>,
     pub headings: Vec<Heading>,
     pub inline_items: Vec<InlineItem>,
+    /// Outline markers glued to the previous sentence (「…工作。2.加强…」), in line order;
+    /// `parent` and `segment` are not set.
+    pub glued: Vec<Heading>,
+    /// What looked like a part but could not be read (line, note), for `debug structure`.
+    pub unrecognised: Vec<(usize, String)>,
     pub dates: Vec<DateMention>,
     pub ranges: Vec<DateRange>,
     pub toc: Option<Toc>,
@@ -84,6 +89,14 @@ pub struct Structure {
 
 static INLINE_ITEM: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"(?:^|[,;:。、!?])(?P<n>[一二三四五六七八九十]{1,3})是"));
+static ODD_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"^(?:[0-9]{1,2}[)）]|[(（][0-9一二三四五六七八九十]{1,3}[^0-9一二三四五六七八九十)）])",
+    )
+});
+static PLACEHOLDER_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(r"(?:[0-9]{4}|[0-9Xx×]{2,4})年[0-9Xx×]{0,2}[Xx×]月|[Xx×]{1,2}月[Xx×0-9]{0,2}日")
+});
 static YEAR_RANGE: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"(?P<a>[0-9]{4})[—–\-~～至到](?P<b>[0-9]{4})年"));
 
@@ -136,17 +149,21 @@ impl Structure {
         let mut marker_lines = vec![false; lines.len()];
         let mut title_lines = Vec::new();
         let mut prev_nonblank_title = false;
+        let mut seen_content = false;
         for (i, l) in lines.iter().enumerate() {
             let c = &norm[l.norm.clone()];
             if c.is_empty() {
                 continue;
             }
+            let first_content = !seen_content;
+            seen_content = true;
             if in_toc(i, &s.toc) {
                 prev_nonblank_title = false;
                 continue;
             }
             let orig = &text[l.range.clone()];
             let lead = trim_start_len(orig);
+            find_glued(orig, l.range.start, i, &mut s.glued);
             if let Some(m) = parse_marker(&orig[lead..]) {
                 marker_lines[i] = true;
                 let content_end = l.range.start + orig.trim_end().len();
@@ -165,12 +182,16 @@ impl Structure {
             }
             // the first line of the file is a title when it ends with a document type
             // (「宣传思想工作要点」 has no year but is still the title)
-            let first_line_title = title_lines.is_empty()
-                && s.headings.is_empty()
-                && lines[..i].iter().all(|l| l.norm.is_empty())
+            let first_line_title = first_content
                 && parts::title_doc_type(c).is_some()
                 && !parts::ends_with_terminal(c)
                 && (4..=60).contains(&c.chars().count());
+            if let Some(m) = ODD_MARKER.find(c) {
+                s.unrecognised.push((
+                    i,
+                    format!("「{}」像序号但不是标准写法，未计入大纲", m.as_str()),
+                ));
+            }
             let title = first_line_title || parts::is_title_like(c);
             if title && !prev_nonblank_title {
                 title_lines.push(i);
@@ -309,6 +330,7 @@ impl Structure {
 
         // per segment: addressee, attachment note, signature + signing date, body, preamble
         let mut signing_at: Vec<Option<usize>> = vec![None; s.segments.len()];
+        let mut unrecognised_late = Vec::new();
         for (k, segment) in s.segments.iter_mut().enumerate() {
             let Some(title) = segment.title.clone() else {
                 continue;
@@ -367,6 +389,18 @@ impl Structure {
                     }
                 }
                 prev = Some(i);
+            }
+            let signed_type = segment.doc_type.as_deref().is_some_and(|t| {
+                matches!(
+                    t,
+                    "通知" | "通报" | "意见" | "决定" | "请示" | "报告" | "函" | "批复"
+                )
+            });
+            if signing_at[k].is_none() && signed_type {
+                unrecognised_late.push((
+                    title.line,
+                    "这份文件没有找到成文日期（署名下一行的日期）".to_owned(),
+                ));
             }
             let body_end = segment
                 .signature
@@ -467,6 +501,12 @@ impl Structure {
                     s.ranges.push(DateRange::Years(ya, yb, r));
                 }
             }
+            if (c.contains('X') || c.contains('x') || c.contains('×')) && c.contains('月') {
+                if let Some(m) = PLACEHOLDER_DATE.find(c) {
+                    s.unrecognised
+                        .push((i, format!("「{}」含占位符，未识别为日期", m.as_str())));
+                }
+            }
             // inline enumerations 一是…二是…
             if c.contains('是') {
                 for m in INLINE_ITEM.captures_iter(c) {
@@ -484,6 +524,8 @@ impl Structure {
                 }
             }
         }
+        s.unrecognised.extend(unrecognised_late);
+        s.unrecognised.sort();
         s.lines = lines;
         s
     }
@@ -517,6 +559,40 @@ impl Structure {
 
     pub fn issue_date(&self) -> Option<&DateMention> {
         self.header.issue_date.and_then(|i| self.dates.get(i))
+    }
+}
+
+/// Markers right after a sentence end inside a line: 「…落实到位。2.加强…」.
+fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
+    for (i, c) in line.char_indices() {
+        if !matches!(c, '。' | '；' | ';') {
+            continue;
+        }
+        let after = i + c.len_utf8();
+        let rest = &line[after..];
+        let lead = rest.len() - rest.trim_start().len();
+        let rest = &rest[lead..];
+        if rest.is_empty() {
+            continue;
+        }
+        if let Some(m) = parse_marker(rest) {
+            if m.style == super::outline::MarkerStyle::Ordinal
+                || m.style == super::outline::MarkerStyle::Circled
+            {
+                continue;
+            }
+            let at = start + after + lead;
+            out.push(Heading {
+                line: index,
+                marker_span: at..at + m.len,
+                line_span: at..start + line.trim_end().len(),
+                style: m.style,
+                number: m.number,
+                delimiter: m.delimiter,
+                parent: None,
+                segment: 0,
+            });
+        }
     }
 }
 

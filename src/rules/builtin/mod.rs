@@ -81,6 +81,7 @@ const BUILTINS: &[(&str, bool, Builder)] = &[
         true,
         outline_numbering::build_misplaced,
     ),
+    ("glued-list-item", true, outline_numbering::build_glued),
     // structure
     ("missing-required-part", false, required_parts::build),
     ("count-claim-mismatch", true, count_claim::build),

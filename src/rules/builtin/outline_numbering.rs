@@ -1,6 +1,6 @@
 //! Outline numbering: `skipped-outline-number`, `repeated-outline-number`,
 //! `wrong-outline-start`, `mixed-outline-delimiter`, `mixed-outline-style`,
-//! `misplaced-outline-level`. The analysis is `document::numbering` (run once per
+//! `misplaced-outline-level`, `glued-list-item`. The analysis is `document::numbering` (run once per
 //! document); each rule reports the findings of its kind.
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
@@ -34,6 +34,9 @@ pub fn build_mixed_delimiter(v: &serde_yaml::Value) -> Result<Box<dyn Check>, St
 pub fn build_mixed_style(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
     build(Fault::MixedStyle, v)
 }
+pub fn build_glued(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    build(Fault::Glued, v)
+}
 pub fn build_misplaced(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
     build(Fault::Misplaced, v)
 }
@@ -45,15 +48,30 @@ impl Check for OutlineCheck {
                 let matched = doc.text.get(f.span.clone()).unwrap_or("");
                 // renumbering one heading of a gap or a repeat would shift the problem to
                 // the next one; a delimiter or a level is fixed by rewriting the marker
-                let fix =
-                    matches!(self.fault, Fault::MixedDelimiter | Fault::Misplaced).then(|| Fix {
+                let fix = match self.fault {
+                    Fault::MixedDelimiter | Fault::Misplaced => Some(Fix {
                         applicability: Applicability::Unsafe,
                         message: format!("改为「{}」", f.expected),
                         edits: vec![Edit {
                             range: f.span.clone(),
                             replacement: f.expected.clone(),
                         }],
-                    });
+                    }),
+                    // a line break before the marker (spaces between are dropped)
+                    Fault::Glued => {
+                        let before = &doc.text[..f.span.start];
+                        let start = before.trim_end_matches([' ', '\u{3000}', '\t']).len();
+                        Some(Fix {
+                            applicability: Applicability::Unsafe,
+                            message: format!("在「{}」前换行", f.expected),
+                            edits: vec![Edit {
+                                range: start..f.span.start,
+                                replacement: "\n".into(),
+                            }],
+                        })
+                    }
+                    _ => None,
+                };
                 out.push(meta.diagnostic(f.span.clone(), matched, Some(&f.expected), fix));
             }
         }
