@@ -698,35 +698,47 @@ fn check_command(args: &CheckArgs) -> i32 {
             diagnostics: &c.diagnostics,
         })
         .collect();
-    let out = if args.statistics {
-        match args.format {
+    // The report goes to stdout (stderr when stdin's fixed text took stdout). JSON and
+    // human reports are written as they are rendered, so a file with a million findings
+    // is never held as one report string (see tests/bench/memory.rs).
+    let mut sink: Box<dyn Write> = if stdin_fix {
+        Box::new(std::io::stderr().lock())
+    } else {
+        Box::new(std::io::stdout().lock())
+    };
+    // A closed pipe (`gwlint check | head`) is not an error worth reporting.
+    let _ = if args.statistics {
+        let out = match args.format {
             Format::Json | Format::Jsonl => render::statistics::render_json(&reports),
             _ => render::statistics::render_table(&reports),
-        }
+        };
+        sink.write_all(out.as_bytes())
     } else {
         match args.format {
-            Format::Json => render::json::render(&reports),
-            Format::Jsonl => render::jsonl::render(&reports),
-            Format::Github => render::github::render(&reports),
-            Format::Junit => render::junit::render(&reports),
-            Format::Sarif => {
-                let mut metas: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
-                for ctx in &contexts {
-                    for r in ctx.rules.rules() {
-                        metas.entry(r.meta.id.as_str()).or_insert(&r.meta);
+            Format::Json => render::json::write(&reports, &mut sink),
+            Format::Human => write_human_report(&checked, &reports, args, &mut sink),
+            other => {
+                let out = match other {
+                    Format::Jsonl => render::jsonl::render(&reports),
+                    Format::Github => render::github::render(&reports),
+                    Format::Junit => render::junit::render(&reports),
+                    _ => {
+                        let mut metas: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
+                        for ctx in &contexts {
+                            for r in ctx.rules.rules() {
+                                metas.entry(r.meta.id.as_str()).or_insert(&r.meta);
+                            }
+                        }
+                        let metas: Vec<&RuleMeta> = metas.into_values().collect();
+                        render::sarif::render(&reports, &metas)
                     }
-                }
-                let metas: Vec<&RuleMeta> = metas.into_values().collect();
-                render::sarif::render(&reports, &metas)
+                };
+                sink.write_all(out.as_bytes())
             }
-            Format::Human => human_report(&checked, &reports, args),
         }
     };
-    if stdin_fix {
-        eprint!("{out}");
-    } else {
-        print_out(&out);
-    }
+    let _ = sink.flush();
+    drop(sink);
     if had_error {
         return EXIT_ERROR;
     }
@@ -742,14 +754,19 @@ fn check_command(args: &CheckArgs) -> i32 {
     }
 }
 
-fn human_report(checked: &[Checked], reports: &[Report<'_>], args: &CheckArgs) -> String {
-    let mut s = String::new();
+fn write_human_report(
+    checked: &[Checked],
+    reports: &[Report<'_>],
+    args: &CheckArgs,
+    w: &mut dyn Write,
+) -> std::io::Result<()> {
     for r in reports {
-        s.push_str(&render::human::render(r));
+        render::human::render_each(r, |s| w.write_all(s.as_bytes()))?;
     }
     if args.quiet {
-        return s;
+        return Ok(());
     }
+    let mut s = String::new();
     let fixed: usize = checked.iter().map(Checked::fixes).sum();
     if fixed > 0 {
         let files = checked.iter().filter(|c| c.fixes() > 0).count();
@@ -773,7 +790,7 @@ fn human_report(checked: &[Checked], reports: &[Report<'_>], args: &CheckArgs) -
         if total == 0 { checked.len() } else { files },
         fixable,
     ));
-    s
+    w.write_all(s.as_bytes())
 }
 
 /// `--show-settings`: what applies to one file, as YAML-like text.

@@ -1,11 +1,11 @@
 //! File I/O for the CLI: finding drafts under the given paths, reading them into
 //! [`Document`]s, and writing fixed drafts back ([`write_atomic`]). Directories are walked
 //! with the `ignore` crate (honours .gitignore). `.docx` files (by extension) go through
-//! [`crate::docx`] instead of [`decode`]; they are read-only: [`fix_refusal`] says why
+//! [`crate::docx`] instead of [`crate::source::decode`]; they are read-only: [`fix_refusal`] says why
 //! `--fix` does not touch them.
 
 use crate::document::Document;
-use crate::source::{decode, TextEncoding};
+use crate::source::{decode_owned, TextEncoding};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -178,10 +178,7 @@ pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, L
             encoding: TextEncoding::Utf8,
         }
     } else {
-        let decoded =
-            decode(&bytes, encoding).map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?;
-        drop(bytes);
-        decoded
+        decode_owned(bytes, encoding).map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?
     };
     if decoded.text.trim().is_empty() {
         return Err(LoadProblem::Skipped(format!(

@@ -146,6 +146,25 @@ pub fn decode(bytes: &[u8], forced: Option<TextEncoding>) -> Result<Decoded, Dec
     Ok(decoded)
 }
 
+/// [`decode`] taking the bytes by value: plain UTF-8 (the common case) becomes the text
+/// without a copy, so a 200 MB draft is not held twice while it is read.
+pub fn decode_owned(bytes: Vec<u8>, forced: Option<TextEncoding>) -> Result<Decoded, DecodeError> {
+    let marked = [&[0xEF, 0xBB, 0xBF][..], &[0xFF, 0xFE], &[0xFE, 0xFF]]
+        .iter()
+        .any(|m| bytes.starts_with(m));
+    if marked || !matches!(forced, None | Some(TextEncoding::Utf8)) || looks_binary(&bytes) {
+        return decode(&bytes, forced);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) if is_garbled(&text) => Err(DecodeError::Garbled),
+        Ok(text) => Ok(Decoded {
+            text,
+            encoding: TextEncoding::Utf8,
+        }),
+        Err(e) => decode(e.as_bytes(), forced),
+    }
+}
+
 /// More than 2 % of the characters (and at least 8) are U+FFFD.
 fn is_garbled(text: &str) -> bool {
     let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
@@ -230,10 +249,14 @@ fn decode_as(bytes: &[u8], enc: TextEncoding) -> Result<Decoded, DecodeError> {
     if text.contains('\0') {
         return Err(DecodeError::Binary);
     }
-    Ok(Decoded {
-        text,
-        encoding: enc,
-    })
+    // `--encoding utf-8` on a file with a BOM: keep the BOM when writing back (found by
+    // fuzzing: the BOM was silently dropped).
+    let encoding = if enc == TextEncoding::Utf8 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        TextEncoding::Utf8Bom
+    } else {
+        enc
+    };
+    Ok(Decoded { text, encoding })
 }
 
 /// NUL bytes anywhere, or many C0 control bytes other than tab/CR/LF/FF in the first
@@ -427,6 +450,40 @@ mod tests {
         let mut late_nul = "正文。\n".repeat(20_000).into_bytes();
         late_nul.push(0);
         assert_eq!(decode(&late_nul, None).unwrap_err(), DecodeError::Binary);
+    }
+
+    #[test]
+    fn forced_utf8_keeps_a_bom() {
+        // regression (fuzz target `decode`): the BOM was dropped and the text re-encoded without it
+        let bytes = [0xEF, 0xBB, 0xBF, b'8', b'+', b';'];
+        let d = decode(&bytes, Some(TextEncoding::Utf8)).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("8+;", TextEncoding::Utf8Bom)
+        );
+        assert_eq!(d.encoding.encode(&d.text).unwrap(), bytes);
+    }
+
+    #[test]
+    fn decode_owned_agrees_with_decode() {
+        let text = "关于印发工作要点的通知\r\n";
+        let mut inputs: Vec<Vec<u8>> = vec![text.as_bytes().to_vec(), b"a\0b".to_vec()];
+        for enc in [
+            TextEncoding::Utf8Bom,
+            TextEncoding::Utf16Le,
+            TextEncoding::Utf16Be,
+            TextEncoding::Gb18030,
+        ] {
+            inputs.push(enc.encode(text).unwrap());
+        }
+        inputs.push("工会\u{FFFD}\u{FFFD}".repeat(8).into_bytes());
+        for bytes in inputs {
+            for forced in [None, Some(TextEncoding::Utf8), Some(TextEncoding::Gb18030)] {
+                let a = decode(&bytes, forced).map(|d| (d.text, d.encoding));
+                let b = decode_owned(bytes.clone(), forced).map(|d| (d.text, d.encoding));
+                assert_eq!(a, b, "{bytes:?} {forced:?}");
+            }
+        }
     }
 
     #[test]

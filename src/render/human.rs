@@ -14,9 +14,22 @@ pub const MAX_SNIPPET_LINE_BYTES: usize = 2000;
 
 /// Render one document's diagnostics (plain text, no colour).
 pub fn render(report: &Report<'_>) -> String {
+    let mut out = String::new();
+    let _ = render_each(report, |s| {
+        out.push_str(s);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    out
+}
+
+/// Render one document's diagnostics one at a time, handing each to `emit` (the CLI
+/// writes them straight to stdout). Stops at the first error `emit` returns.
+pub fn render_each<E>(
+    report: &Report<'_>,
+    mut emit: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
     let file = SimpleFile::new(report.doc.path.as_str(), report.doc.text.as_str());
     let config = Config::default();
-    let mut out = String::new();
     for d in report.diagnostics {
         let head = match d.severity {
             Severity::Error => CsDiagnostic::error(),
@@ -57,14 +70,14 @@ pub fn render(report: &Report<'_>) -> String {
             .with_labels(labels)
             .with_notes(notes);
         match term::emit_into_string(&config, &file, &cs) {
-            Ok(s) => out.push_str(&s),
-            Err(_) => out.push_str(&format!(
+            Ok(s) => emit(&s)?,
+            Err(_) => emit(&format!(
                 "{}: {}[{}]: {}\n",
                 report.doc.path, d.severity, d.rule, d.message
-            )),
+            ))?,
         }
     }
-    out
+    Ok(())
 }
 
 /// The closing summary line.

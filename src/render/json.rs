@@ -8,6 +8,7 @@ use super::Report;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
 use serde_json::{json, Value};
+use std::io::Write;
 
 pub fn diagnostic_value(doc: &Document, d: &Diagnostic) -> Value {
     let pos = |offset: usize| {
@@ -35,12 +36,32 @@ pub fn diagnostic_value(doc: &Document, d: &Diagnostic) -> Value {
     })
 }
 
+/// All diagnostics as one lazily serialised array: each element's `Value` is built and
+/// dropped in turn (`collect_seq`), so a million diagnostics never exist as a tree of
+/// `Value`s at once (that tree took about 5 KB per diagnostic).
+struct All<'a>(&'a [Report<'a>]);
+
+impl serde::Serialize for All<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.0
+                .iter()
+                .flat_map(|r| r.diagnostics.iter().map(|d| diagnostic_value(r.doc, d))),
+        )
+    }
+}
+
+/// The report as a pretty-printed JSON array (with a final newline).
 pub fn render(reports: &[Report<'_>]) -> String {
-    let all: Vec<Value> = reports
-        .iter()
-        .flat_map(|r| r.diagnostics.iter().map(|d| diagnostic_value(r.doc, d)))
-        .collect();
-    let mut s = serde_json::to_string_pretty(&Value::Array(all)).unwrap_or_else(|_| "[]".into());
+    let mut s = serde_json::to_string_pretty(&All(reports)).unwrap_or_else(|_| "[]".into());
     s.push('\n');
     s
+}
+
+/// [`render`], written to `w` as it is produced.
+pub fn write(reports: &[Report<'_>], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut buf = std::io::BufWriter::new(w);
+    serde_json::to_writer_pretty(&mut buf, &All(reports)).map_err(std::io::Error::other)?;
+    buf.write_all(b"\n")?;
+    buf.flush()
 }

@@ -1,0 +1,112 @@
+//! Peak-memory benchmark (`cargo bench --bench memory`): writes a 200 MB draft (the fixture
+//! documents repeated, defects included; `GWLINT_BENCH_MB` changes the size) and runs the
+//! `gwlint check` binary on it, once per output format. It reports the child's peak
+//! resident memory as a multiple of the file size; the goal (issue 6) is below 4×.
+//! Measured with `/usr/bin/time -f %M` when present, else by polling VmHWM in /proc.
+//! Not a test: it prints figures and asserts nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn sample_text() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Peak RSS in KiB of `gwlint args…`, and the wall time.
+fn peak_kib(args: &[&str]) -> (u64, Duration) {
+    let bin = env!("CARGO_BIN_EXE_gwlint");
+    let start = Instant::now();
+    if Path::new("/usr/bin/time").exists() {
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "%M"])
+            .arg(bin)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let kib = err.lines().last().and_then(|l| l.trim().parse().ok());
+        return (kib.unwrap_or(0), start.elapsed());
+    }
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            for l in s.lines().filter(|l| l.starts_with("VmHWM:")) {
+                let kib: u64 = l
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0);
+                peak = peak.max(kib);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    (peak, start.elapsed())
+}
+
+fn main() {
+    let mb: usize = std::env::var("GWLINT_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.txt");
+    {
+        let sample = sample_text();
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let mut written = 0;
+        while written < mb << 20 {
+            f.write_all(sample.as_bytes()).unwrap();
+            written += sample.len();
+        }
+        f.flush().unwrap();
+    }
+    let size = std::fs::metadata(&path).unwrap().len();
+    let p = path.to_str().unwrap();
+    println!(
+        "file: {:.1} MiB (fixture documents repeated)",
+        size as f64 / 1048576.0
+    );
+    for (label, args) in [
+        (
+            "check --statistics",
+            vec!["check", "--quiet", "--isolated", "--statistics", p],
+        ),
+        (
+            "check --format json",
+            vec!["check", "--quiet", "--isolated", "--format", "json", p],
+        ),
+        ("check (human)", vec!["check", "--quiet", "--isolated", p]),
+    ] {
+        let (kib, took) = peak_kib(&args);
+        println!(
+            "{label:<22} peak {:>7.1} MiB = {:.2}× the file  ({:.1} s)",
+            kib as f64 / 1024.0,
+            (kib * 1024) as f64 / size as f64,
+            took.as_secs_f64()
+        );
+    }
+}

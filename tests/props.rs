@@ -1,0 +1,197 @@
+//! Property tests (proptest) of the text plumbing, over drafts mixed from fragments the
+//! rules react to and arbitrary Unicode:
+//! - the normalised view's offset map round-trips every character, is monotonic, and maps
+//!   any range (even out of bounds or mid-character) to a valid original range;
+//! - every diagnostic span and fix edit of every built-in rule lies on char boundaries;
+//! - decoding what an encoding wrote gives the text back;
+//! - `.docx` paragraphs come back as the lines they were made from;
+//! - `paragraph_around` agrees with a naive reference.
+//!
+//! Fix application (never panics, never touches text outside its edits) is property-tested
+//! in `tests/fix_props.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use gwlint::normalize::{fold_char, NormalizedView};
+use gwlint::source::{decode, TextEncoding};
+use gwlint::{Document, RuleSet, Settings};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| RuleSet::builtin().unwrap())
+}
+
+const FRAGMENTS: &[&str] = &[
+    "工作",
+    "职工",
+    "竟赛",
+    "党的XX大",
+    "不低于",
+    "80",
+    "９８",
+    "%",
+    "，",
+    ",",
+    "：",
+    ":",
+    "。",
+    "（",
+    "）",
+    "“",
+    "”",
+    "《",
+    "》",
+    "〔2018〕",
+    "[2018]",
+    " ",
+    "\u{3000}",
+    "\u{00A0}",
+    "\t",
+    "\n",
+    "\r\n",
+    "\n\n",
+    "【更多",
+    "微信",
+    "】",
+    "一、",
+    "（一）",
+    "1.",
+    "Ａ",
+    "𠮷",
+    "\u{FEFF}",
+    "\u{200B}",
+    "\r",
+];
+
+fn draft() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => prop::sample::select(FRAGMENTS).prop_map(str::to_owned),
+            1 => any::<char>().prop_map(String::from),
+        ],
+        0..60,
+    )
+    .prop_map(|v| v.concat())
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        // PROPTEST_CASES=5000 for a longer hunt
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(64),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// The paragraph around `offset` by splitting the whole text at blank lines.
+fn naive_paragraph(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let b = text.as_bytes();
+    let mut start = 0;
+    let mut k = 0;
+    while k < b.len() {
+        let sep = if b[k..].starts_with(b"\n\n") {
+            2
+        } else if b[k..].starts_with(b"\n\r\n") {
+            3
+        } else {
+            0
+        };
+        if sep > 0 && k >= offset {
+            return start.min(offset)..k;
+        }
+        if sep > 0 && k + sep <= offset {
+            start = k + sep;
+        }
+        k += 1;
+    }
+    start.min(offset)..b.len()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn offset_map_round_trips(text in draft()) {
+        let view = NormalizedView::new(&text);
+        let norm = view.as_str();
+        let mut last = 0;
+        for (p, c) in norm.char_indices() {
+            let r = view.to_original(&text, p..p + c.len_utf8());
+            prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            prop_assert!(r.start >= last);
+            last = r.start;
+            let oc = text[r.clone()].chars().next().unwrap();
+            prop_assert_eq!(fold_char(oc), c);
+            prop_assert_eq!(r.len(), oc.len_utf8());
+        }
+        // a whole-view range covers exactly the original from first to last kept char
+        if let (Some(first), Some(last_c)) = (norm.chars().next(), norm.chars().last()) {
+            let r = view.to_original(&text, 0..norm.len());
+            prop_assert_eq!(fold_char(text[r.clone()].chars().next().unwrap()), first);
+            prop_assert_eq!(fold_char(text[r].chars().last().unwrap()), last_c);
+        }
+        for (a, b) in [(0, norm.len() + 5), (norm.len() / 2, norm.len() / 3), (1, 2)] {
+            let r = view.to_original(&text, a..b);
+            prop_assert!(r.start <= r.end && r.end <= text.len());
+        }
+    }
+
+    #[test]
+    fn spans_and_edits_are_on_char_boundaries(text in draft()) {
+        let doc = Document::from_text("prop.txt", text.clone());
+        for d in gwlint::check(&doc, rules(), &Settings::default()) {
+            let ranges = std::iter::once(d.span.clone())
+                .chain(d.fix.iter().flat_map(|f| f.edits.iter().map(|e| e.range.clone())));
+            for r in ranges {
+                prop_assert!(r.start <= r.end && r.end <= text.len(), "{:?}", d);
+                prop_assert!(
+                    text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
+                    "{:?}", d
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn decoding_what_was_encoded_gives_the_text_back(text in draft()) {
+        prop_assume!(!text.contains('\0') && !text.trim().is_empty());
+        for enc in [TextEncoding::Utf8Bom, TextEncoding::Utf16Le, TextEncoding::Utf16Be] {
+            let bytes = enc.encode(&text).unwrap();
+            let d = decode(&bytes, None).unwrap();
+            prop_assert_eq!(&d.text, &text);
+            prop_assert_eq!(d.encoding, enc);
+        }
+        // (GB18030 is checked for binary-looking control bytes, so only for plain text)
+        let plain = !text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+        if let (true, Some(bytes)) = (plain, TextEncoding::Gb18030.encode(&text)) {
+            let d = decode(&bytes, Some(TextEncoding::Gb18030)).unwrap();
+            prop_assert_eq!(&d.text, &text);
+        }
+    }
+
+    #[test]
+    fn docx_paragraphs_come_back_as_lines(lines in prop::collection::vec(
+        "[^\u{0}-\u{1F}\u{7F}-\u{9F}<>&\u{FFFE}\u{FFFF}]{0,12}", 0..8)) {
+        let body: String = lines
+            .iter()
+            .map(|l| format!(r#"<w:p><w:r><w:t xml:space="preserve">{l}</w:t></w:r></w:p>"#))
+            .collect();
+        let xml = format!("<w:document><w:body>{body}</w:body></w:document>");
+        let text = gwlint::docx::document_xml_text(&xml).unwrap();
+        let expected: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        prop_assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn paragraph_around_matches_a_naive_split(text in draft(), at in 0usize..400) {
+        let offset = at.min(text.len());
+        prop_assert_eq!(
+            gwlint::document::paragraph_around(&text, offset),
+            naive_paragraph(&text, offset)
+        );
+    }
+}
