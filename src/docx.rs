@@ -223,6 +223,29 @@ mod tests {
     }
 
     #[test]
+    fn unpacked_size_is_limited() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        let xml = body(&"<w:p><w:r><w:t>内容</w:t></w:r></w:p>".repeat(100));
+        zip.write_all(xml.as_bytes()).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < xml.len(), "compressed");
+        assert_eq!(
+            extract_text_limited(&bytes, 1000),
+            Err(DocxError::TooLarge(1000))
+        );
+        assert_eq!(
+            extract_text_limited(&bytes, 1 << 20).unwrap(),
+            "内容\n".repeat(100)
+        );
+    }
+
+    #[test]
     fn damaged_input_is_an_error_not_a_panic() {
         assert!(matches!(
             extract_text(b"PK\x03\x04garbage"),
