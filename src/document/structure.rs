@@ -556,7 +556,10 @@ impl Structure {
                     s.ranges.push(DateRange::Dates(a, b));
                 }
             }
-            if c.len() >= 9 && c.contains('年') {
+            if c.len() >= 9
+                && c.contains('年')
+                && c.contains(['—', '–', '-', '~', '～', '至', '到'])
+            {
                 for m in YEAR_RANGE.captures_iter(c) {
                     let (Some(a), Some(b)) = (m.name("a"), m.name("b")) else {
                         continue;
@@ -631,11 +634,20 @@ impl Structure {
 
 /// Markers right after a sentence end inside a line: 「…落实到位。2.加强…」.
 fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
-    for (i, c) in line.char_indices() {
-        if !matches!(c, '。' | '；' | ';') {
-            continue;
+    // sentence ends, found with memchr-backed `find` rather than decoding every char
+    let mut ends: Vec<usize> = Vec::new();
+    for mark in ['。', '；', ';'] {
+        let mut from = 0;
+        while let Some(p) = line[from..].find(mark) {
+            ends.push(from + p + mark.len_utf8());
+            from += p + mark.len_utf8();
         }
-        let after = i + c.len_utf8();
+    }
+    if ends.is_empty() {
+        return;
+    }
+    ends.sort_unstable();
+    for after in ends {
         let rest = &line[after..];
         let lead = rest.len() - rest.trim_start().len();
         let rest = &rest[lead..];
