@@ -9,7 +9,7 @@
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::document::{line_around, paragraph_around, Document};
-use crate::rules::spec::{FixSpec, RuleFile, Scope, Transform, View};
+use crate::rules::spec::{FixSpec, RuleFile, Scope, SpanMode, Transform, View};
 use crate::rules::{fill_message, Check, RuleMeta};
 use regex::{Captures, Regex, RegexBuilder};
 use std::ops::Range;
@@ -18,10 +18,14 @@ use std::ops::Range;
 pub const CONTEXT_BYTES: usize = 240;
 /// Upper bound on a compiled regex (rule files from users are untrusted).
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// Cache for the lazy DFA: classes such as `\p{Han}` need many states; a small cache
+/// makes the engine fall back to slower matching on long texts.
+pub const DFA_CACHE_LIMIT: usize = 16 << 20;
 
 pub struct PatternCheck {
     view: View,
     scope: Scope,
+    span: SpanMode,
     patterns: Vec<Regex>,
     exceptions: Vec<Regex>,
     preceded_by: Option<Regex>,
@@ -42,6 +46,7 @@ pub fn compile_regex(key: &'static str, source: &str) -> Result<Regex, CompileEr
 pub fn build_regex(key: &'static str, source: &str, lines: bool) -> Result<Regex, CompileError> {
     RegexBuilder::new(source)
         .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(DFA_CACHE_LIMIT)
         .multi_line(lines)
         .crlf(lines)
         .build()
@@ -92,6 +97,7 @@ impl PatternCheck {
         };
         Ok(PatternCheck {
             view: file.view.unwrap_or_default(),
+            span: file.span.unwrap_or_default(),
             scope: file.scope.unwrap_or_default(),
             patterns: compile_all("patterns", &patterns)?,
             exceptions: compile_all("exceptions", file.exceptions.as_deref().unwrap_or(&[]))?,
@@ -205,9 +211,12 @@ impl Check for PatternCheck {
                 let Some(m) = caps.name("m").or_else(|| caps.get(0)) else {
                     continue;
                 };
-                let span = m.range();
+                let mut span = m.range();
                 if span.is_empty() {
                     continue;
+                }
+                if self.span == SpanMode::Line {
+                    span = trimmed_line(text, span.start);
                 }
                 let unit = self.unit(text, &span, &mut units);
                 let whole = caps.get(0).map_or(span.clone(), |w| w.range());
@@ -221,6 +230,7 @@ impl Check for PatternCheck {
                     View::Original => span.clone(),
                     View::Normalized => doc.normalized.to_original(&doc.text, span.clone()),
                 };
+
                 let matched = &doc.text[original_span.clone()];
                 let (fix, suggestion) = match self.make_fix(doc, &caps, &original_span, &mut lines)
                 {
@@ -277,6 +287,22 @@ pub fn deletion_range_in(text: &str, span: &Range<usize>, line: Range<usize>) ->
     } else {
         span.clone()
     }
+}
+
+/// The line containing `offset`, without leading and trailing spaces (or `\r`).
+fn trimmed_line(text: &str, offset: usize) -> Range<usize> {
+    let line = line_around(text, offset);
+    let body = &text[line.clone()];
+    let start = line.start
+        + (body.len()
+            - body
+                .trim_start_matches(crate::normalize::is_removed_space)
+                .len());
+    let end = line.start
+        + body
+            .trim_end_matches(crate::normalize::is_removed_space)
+            .len();
+    start..end.max(start)
 }
 
 /// `, ; : ? ! ( )` to their full-width forms; everything else unchanged.
