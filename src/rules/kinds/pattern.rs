@@ -132,20 +132,27 @@ impl PatternCheck {
             && ok(&self.not_followed_by, after, false)
     }
 
-    fn excepted(&self, text: &str, unit: &Range<usize>, span: &Range<usize>) -> bool {
-        if self.exceptions.is_empty() {
-            return false;
-        }
-        let from = floor_boundary(
-            text,
-            span.start.saturating_sub(CONTEXT_BYTES).max(unit.start),
-        );
-        let to = ceil_boundary(text, (span.end + CONTEXT_BYTES).min(unit.end));
-        let window = &text[from..to];
-        self.exceptions.iter().any(|re| {
-            re.find_iter(window)
-                .any(|m| from + m.start() < span.end && from + m.end() > span.start)
-        })
+    /// Where the exceptions match in the whole text, sorted by start. Computed once per
+    /// document (on the first candidate), not once per candidate.
+    fn exception_ranges(&self, text: &str) -> Vec<Range<usize>> {
+        let mut out: Vec<Range<usize>> = self
+            .exceptions
+            .iter()
+            .flat_map(|re| re.find_iter(text).map(|m| m.range()))
+            .collect();
+        out.sort_by_key(|r| (r.start, r.end));
+        out
+    }
+
+    /// An exception match lies inside the unit and overlaps the span.
+    fn excepted(exceptions: &[Range<usize>], unit: &Range<usize>, span: &Range<usize>) -> bool {
+        // exception matches starting before the span's end, nearest first
+        let upto = exceptions.partition_point(|r| r.start < span.end);
+        exceptions[..upto]
+            .iter()
+            .rev()
+            .take_while(|r| r.start >= unit.start)
+            .any(|r| r.end > span.start && r.end <= unit.end)
     }
 
     fn make_fix(
@@ -205,6 +212,7 @@ impl Check for PatternCheck {
             View::Normalized => doc.normalized.as_str(),
         };
         let mut units = UnitCache::default();
+        let mut exceptions: Option<Vec<Range<usize>>> = None;
         let mut lines = UnitCache::default();
         for re in &self.patterns {
             for caps in re.captures_iter(text) {
@@ -223,7 +231,11 @@ impl Check for PatternCheck {
                 if whole.start < unit.start || whole.end > unit.end {
                     continue;
                 }
-                if !self.context_ok(text, &unit, &span) || self.excepted(text, &unit, &span) {
+                if !self.context_ok(text, &unit, &span) {
+                    continue;
+                }
+                let found = exceptions.get_or_insert_with(|| self.exception_ranges(text));
+                if Self::excepted(found, &unit, &span) {
                     continue;
                 }
                 let original_span = match self.view {
