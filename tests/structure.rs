@@ -175,3 +175,28 @@ fn hostile_input_does_not_panic() {
     let rules = RuleSet::builtin().unwrap();
     let _ = gwlint::check(&doc, &rules, &Settings::default());
 }
+
+#[test]
+fn two_line_titles_and_signature_with_date_on_one_line() {
+    let text =
+        "东山区民政局文件\n\n东民发〔2019〕6号\n\n关于印发《2019年社会救助\n工作要点》的通知\n\n\
+                各街道民政办：\n\n现将要点印发给你们。\n\n东山区民政局　　2018年4月9日\n\n\
+                东山区民政局办公室　　2019年4月10日印发\n";
+    let doc = Document::from_text("t.txt", text);
+    let st = doc.structure();
+    let main = &st.segments[st.main_segment().unwrap()];
+    assert_eq!(main.plan_year, Some(2019));
+    assert_eq!(main.doc_type.as_deref(), Some("通知"));
+    assert!(main.addressee.is_some());
+    assert_eq!(
+        &doc.text[main.signature.as_ref().unwrap().span.clone()],
+        "东山区民政局"
+    );
+    assert_eq!(st.signing_date().unwrap().year, Some(2018));
+    let found = ids(text, "date-consistency");
+    assert_eq!(
+        found,
+        vec!["doc-number-year-mismatch@12", "plan-year-mismatch@12"],
+        "{found:?}"
+    );
+}

@@ -7,7 +7,8 @@ use super::Part;
 use std::fmt::Write;
 
 fn shorten(s: &str, max: usize) -> String {
-    let s = s.trim();
+    let s = s.trim().replace('\n', "⏎");
+    let s = s.as_str();
     if s.chars().count() <= max {
         s.to_owned()
     } else {

@@ -150,6 +150,10 @@ impl Structure {
         let mut title_lines = Vec::new();
         let mut prev_nonblank_title = false;
         let mut seen_content = false;
+        // first line of a two-line title → its second line
+        let mut title_end: std::collections::HashMap<usize, usize> =
+            std::collections::HashMap::new();
+        let mut continued_title_until = 0usize;
         for (i, l) in lines.iter().enumerate() {
             let c = &norm[l.norm.clone()];
             if c.is_empty() {
@@ -192,7 +196,32 @@ impl Structure {
                     format!("「{}」像序号但不是标准写法，未计入大纲", m.as_str()),
                 ));
             }
-            let title = first_line_title || parts::is_title_like(c);
+            if i < continued_title_until {
+                prev_nonblank_title = true;
+                continue; // the second line of a title over two lines
+            }
+            let mut title = first_line_title || parts::is_title_like(c);
+            // a title broken over two lines: 「关于印发《2018年工会」 + 「工作要点》的通知」
+            if !title
+                && c.chars().count() <= 40
+                && !parts::ends_with_terminal(c)
+                && !c.contains('。')
+            {
+                if let Some(j) = (i + 1..lines.len().min(i + 4)).find(|&j| !compact(j).is_empty()) {
+                    let next = compact(j);
+                    if parts::title_doc_type(next).is_some()
+                        && !parts::is_title_like(next)
+                        && !c.contains(':')
+                        && raw_by_line[i].iter().all(|d| d.day.is_none())
+                        && next.chars().count() <= 40
+                        && parts::is_title_like(&format!("{c}{next}"))
+                    {
+                        title = true;
+                        title_end.insert(i, j);
+                        continued_title_until = j + 1;
+                    }
+                }
+            }
             if title && !prev_nonblank_title {
                 title_lines.push(i);
             }
@@ -204,15 +233,24 @@ impl Structure {
         bounds.extend(title_lines.iter().copied().filter(|&t| t > 0));
         for (k, &start) in bounds.iter().enumerate() {
             let end = bounds.get(k + 1).copied().unwrap_or(lines.len());
+            let last = title_end.get(&start).copied().unwrap_or(start);
             let title = title_lines.binary_search(&start).is_ok().then(|| Part {
                 line: start,
-                span: content_span(text, &lines[start].range),
+                span: content_span(text, &lines[start].range).start
+                    ..content_span(text, &lines[last].range).end,
             });
             let (plan_year, doc_type) = match &title {
-                Some(_) => (
-                    parts::plan_year(compact(start)),
-                    parts::title_doc_type(compact(start)).map(str::to_owned),
-                ),
+                Some(_) => {
+                    let joined = if last == start {
+                        compact(start).to_owned()
+                    } else {
+                        format!("{}{}", compact(start), compact(last))
+                    };
+                    (
+                        parts::plan_year(&joined),
+                        parts::title_doc_type(&joined).map(str::to_owned),
+                    )
+                }
                 None => (None, None),
             };
             s.segments.push(Segment {
@@ -332,10 +370,11 @@ impl Structure {
         let mut signing_at: Vec<Option<usize>> = vec![None; s.segments.len()];
         let mut unrecognised_late = Vec::new();
         for (k, segment) in s.segments.iter_mut().enumerate() {
-            let Some(title) = segment.title.clone() else {
-                continue;
+            let title_line = segment.title.as_ref().map(|t| t.line);
+            let mut after_title = match title_line {
+                Some(t) => title_end.get(&t).copied().unwrap_or(t) + 1,
+                None => segment.lines.start,
             };
-            let mut after_title = title.line + 1;
             // skip further title lines (a title printed twice, a title over two lines)
             while after_title < segment.lines.end
                 && (compact(after_title).is_empty() || parts::is_title_like(compact(after_title)))
@@ -343,7 +382,11 @@ impl Structure {
                 after_title += 1;
             }
             let mut body_start = after_title;
-            let mut seen = 0;
+            let mut seen = if title_line.is_some() {
+                0
+            } else {
+                usize::MAX - 1
+            };
             for i in after_title..segment.lines.end {
                 let c = compact(i);
                 if c.is_empty() {
@@ -388,6 +431,30 @@ impl Structure {
                         break;
                     }
                 }
+                // 「东山区民政局　　2018年4月9日」: signature and date on one line
+                if let [d] = raw_by_line[i].as_slice() {
+                    let base = lines[i].norm.start;
+                    let split = d.span.start.saturating_sub(base);
+                    let name = c.get(..split).unwrap_or("");
+                    let orig_gap = normalized.original_offset(d.span.start);
+                    let spaced = text[..orig_gap].ends_with([' ', '\u{3000}', '\t']);
+                    if !marker_lines[i]
+                        && d.day.is_some()
+                        && d.year.is_some()
+                        && d.span.end == base + c.len()
+                        && spaced
+                        && name.chars().count() >= 2
+                        && parts::is_signature_like(name)
+                    {
+                        let sig = content_span(text, &lines[i].range);
+                        segment.signature = Some(Part {
+                            line: i,
+                            span: sig.start..text[..orig_gap].trim_end().len(),
+                        });
+                        signing_at[k] = Some(i);
+                        break;
+                    }
+                }
                 prev = Some(i);
             }
             let signed_type = segment.doc_type.as_deref().is_some_and(|t| {
@@ -398,7 +465,7 @@ impl Structure {
             });
             if signing_at[k].is_none() && signed_type {
                 unrecognised_late.push((
-                    title.line,
+                    title_line.unwrap_or(segment.lines.start),
                     "这份文件没有找到成文日期（署名下一行的日期）".to_owned(),
                 ));
             }
@@ -489,7 +556,10 @@ impl Structure {
                     s.ranges.push(DateRange::Dates(a, b));
                 }
             }
-            if c.len() >= 9 && c.contains('年') {
+            if c.len() >= 9
+                && c.contains('年')
+                && c.contains(['—', '–', '-', '~', '～', '至', '到'])
+            {
                 for m in YEAR_RANGE.captures_iter(c) {
                     let (Some(a), Some(b)) = (m.name("a"), m.name("b")) else {
                         continue;
@@ -564,11 +634,20 @@ impl Structure {
 
 /// Markers right after a sentence end inside a line: 「…落实到位。2.加强…」.
 fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
-    for (i, c) in line.char_indices() {
-        if !matches!(c, '。' | '；' | ';') {
-            continue;
+    // sentence ends, found with memchr-backed `find` rather than decoding every char
+    let mut ends: Vec<usize> = Vec::new();
+    for mark in ['。', '；', ';'] {
+        let mut from = 0;
+        while let Some(p) = line[from..].find(mark) {
+            ends.push(from + p + mark.len_utf8());
+            from += p + mark.len_utf8();
         }
-        let after = i + c.len_utf8();
+    }
+    if ends.is_empty() {
+        return;
+    }
+    ends.sort_unstable();
+    for after in ends {
         let rest = &line[after..];
         let lead = rest.len() - rest.trim_start().len();
         let rest = &rest[lead..];

@@ -69,8 +69,9 @@ impl Check for DuplicateLine {
             r.start + lead..r.start + line.trim_end().len().max(lead)
         };
         // a line repeated right after itself, or a long line repeated in the same document
-        // lines are visited in order, so one map per contained document suffices
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        // lines are visited in order, so one map per contained document suffices; keyed by
+        // a fast hash of the line (verified on a hit), not by the string
+        let mut seen: HashMap<u64, usize, BuildNoHash> = HashMap::default();
         let mut segment = 0;
         for (k, &i) in nonblank.iter().enumerate() {
             while segment + 1 < st.segments.len() && st.segments[segment + 1].lines.start <= i {
@@ -86,10 +87,20 @@ impl Check for DuplicateLine {
             if !adjacent && !long {
                 continue;
             }
+            let hash = long.then(|| fx_hash(c.as_bytes()));
+            let earlier = hash
+                .and_then(|h| seen.get(&h).copied())
+                .filter(|&e| compact(e) == c);
+            if !adjacent && earlier.is_none() {
+                if let Some(h) = hash {
+                    seen.entry(h).or_insert(i);
+                }
+                continue;
+            }
             let n = chars(i);
             let adjacent = adjacent && n >= self.p.adjacent_min_chars;
             let long = n >= self.p.anywhere_min_chars;
-            let earlier = if long { seen.get(c).copied() } else { None };
+            let earlier = earlier.filter(|_| long);
             if adjacent || earlier.is_some() {
                 let first = if adjacent {
                     nonblank[k - 1]
@@ -99,8 +110,8 @@ impl Check for DuplicateLine {
                 let span = content(i);
                 let sugg = format!("与第{}行重复", first + 1);
                 out.push(meta.diagnostic(span.clone(), &doc.text[span], Some(&sugg), None));
-            } else if long {
-                seen.insert(c, i);
+            } else if let Some(h) = hash {
+                seen.entry(h).or_insert(i);
             }
         }
         // cover fragments next to the full title
@@ -153,3 +164,39 @@ impl Check for DuplicateLine {
         }
     }
 }
+
+/// FxHash-style hash of bytes, 8 at a time (collisions are checked by the caller).
+fn fx_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+    }
+    h
+}
+
+/// The keys are already hashes: use them as they are.
+#[derive(Default, Clone, Copy)]
+struct NoHash(u64);
+
+impl std::hash::Hasher for NoHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type BuildNoHash = std::hash::BuildHasherDefault<NoHash>;
