@@ -81,7 +81,12 @@ pub fn build(value: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
     let list = if p.list_cues.is_empty() {
         None
     } else {
-        let units: Vec<String> = p.section_units.iter().chain(&p.item_units).cloned().collect();
+        let units: Vec<String> = p
+            .section_units
+            .iter()
+            .chain(&p.item_units)
+            .cloned()
+            .collect();
         Some(compile(&format!(
             "(?:{})(?P<n>{NUM})(?:个|条)?(?:{})",
             alternation(&p.list_cues),
