@@ -42,6 +42,18 @@ pub enum Scope {
     Document,
 }
 
+/// What a pattern diagnostic covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SpanMode {
+    /// The match (or its group `m`).
+    #[default]
+    Match,
+    /// The whole line containing the match, without surrounding spaces. Lets a rule find a
+    /// line by a literal phrase (fast: the regex prefilter applies) instead of `^.*(…).*$`.
+    Line,
+}
+
 /// How a fix rewrites the diagnostic's span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -105,6 +117,8 @@ pub struct RuleFile {
     #[serde(default)]
     pub exceptions: Option<Vec<String>>,
     #[serde(default)]
+    pub span: Option<SpanMode>,
+    #[serde(default)]
     pub preceded_by: Option<String>,
     #[serde(default)]
     pub followed_by: Option<String>,
@@ -132,6 +146,7 @@ impl RuleFile {
             ("scope", self.scope.is_some()),
             ("patterns", self.patterns.is_some()),
             ("exceptions", self.exceptions.is_some()),
+            ("span", self.span.is_some()),
             ("preceded_by", self.preceded_by.is_some()),
             ("followed_by", self.followed_by.is_some()),
             ("not_preceded_by", self.not_preceded_by.is_some()),

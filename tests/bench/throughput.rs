@@ -80,6 +80,31 @@ fn main() {
     );
     drop(doc);
 
+    // where the time goes: each rule alone on the same text (structure parsed beforehand)
+    let big = repeat_to(&sample, 10 * 1024 * 1024);
+    let doc = Document::from_text("big.txt", big);
+    let start = Instant::now();
+    let _ = doc.structure();
+    let mut costs = vec![(
+        "(structure parse)".to_owned(),
+        start.elapsed().as_secs_f64(),
+    )];
+    for rule in rules.rules() {
+        let only = Settings {
+            select: vec![rule.meta.id.clone()],
+            ..Settings::default()
+        };
+        let start = Instant::now();
+        let _ = gwlint::check(&doc, &rules, &only);
+        costs.push((rule.meta.id.clone(), start.elapsed().as_secs_f64()));
+    }
+    costs.sort_by(|a, b| b.1.total_cmp(&a.1));
+    println!("cost per rule on the 10 MB document (top 8):");
+    for (id, secs) in costs.iter().take(8) {
+        println!("  {id:<28} {:>7.1} ms", secs * 1000.0);
+    }
+    drop(doc);
+
     // 1,000 files of 20 KB
     let files: Vec<String> = (0..1000)
         .map(|i| {

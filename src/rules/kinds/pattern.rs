@@ -9,7 +9,7 @@
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::document::{line_around, paragraph_around, Document};
-use crate::rules::spec::{FixSpec, RuleFile, Scope, Transform, View};
+use crate::rules::spec::{FixSpec, RuleFile, Scope, SpanMode, Transform, View};
 use crate::rules::{fill_message, Check, RuleMeta};
 use regex::{Captures, Regex, RegexBuilder};
 use std::ops::Range;
@@ -18,10 +18,14 @@ use std::ops::Range;
 pub const CONTEXT_BYTES: usize = 240;
 /// Upper bound on a compiled regex (rule files from users are untrusted).
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// Cache for the lazy DFA: classes such as `\p{Han}` need many states; a small cache
+/// makes the engine fall back to slower matching on long texts.
+pub const DFA_CACHE_LIMIT: usize = 16 << 20;
 
 pub struct PatternCheck {
     view: View,
     scope: Scope,
+    span: SpanMode,
     patterns: Vec<Regex>,
     exceptions: Vec<Regex>,
     preceded_by: Option<Regex>,
@@ -42,6 +46,7 @@ pub fn compile_regex(key: &'static str, source: &str) -> Result<Regex, CompileEr
 pub fn build_regex(key: &'static str, source: &str, lines: bool) -> Result<Regex, CompileError> {
     RegexBuilder::new(source)
         .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(DFA_CACHE_LIMIT)
         .multi_line(lines)
         .crlf(lines)
         .build()
@@ -92,6 +97,7 @@ impl PatternCheck {
         };
         Ok(PatternCheck {
             view: file.view.unwrap_or_default(),
+            span: file.span.unwrap_or_default(),
             scope: file.scope.unwrap_or_default(),
             patterns: compile_all("patterns", &patterns)?,
             exceptions: compile_all("exceptions", file.exceptions.as_deref().unwrap_or(&[]))?,
@@ -126,20 +132,27 @@ impl PatternCheck {
             && ok(&self.not_followed_by, after, false)
     }
 
-    fn excepted(&self, text: &str, unit: &Range<usize>, span: &Range<usize>) -> bool {
-        if self.exceptions.is_empty() {
-            return false;
-        }
-        let from = floor_boundary(
-            text,
-            span.start.saturating_sub(CONTEXT_BYTES).max(unit.start),
-        );
-        let to = ceil_boundary(text, (span.end + CONTEXT_BYTES).min(unit.end));
-        let window = &text[from..to];
-        self.exceptions.iter().any(|re| {
-            re.find_iter(window)
-                .any(|m| from + m.start() < span.end && from + m.end() > span.start)
-        })
+    /// Where the exceptions match in the whole text, sorted by start. Computed once per
+    /// document (on the first candidate), not once per candidate.
+    fn exception_ranges(&self, text: &str) -> Vec<Range<usize>> {
+        let mut out: Vec<Range<usize>> = self
+            .exceptions
+            .iter()
+            .flat_map(|re| re.find_iter(text).map(|m| m.range()))
+            .collect();
+        out.sort_by_key(|r| (r.start, r.end));
+        out
+    }
+
+    /// An exception match lies inside the unit and overlaps the span.
+    fn excepted(exceptions: &[Range<usize>], unit: &Range<usize>, span: &Range<usize>) -> bool {
+        // exception matches starting before the span's end, nearest first
+        let upto = exceptions.partition_point(|r| r.start < span.end);
+        exceptions[..upto]
+            .iter()
+            .rev()
+            .take_while(|r| r.start >= unit.start)
+            .any(|r| r.end > span.start && r.end <= unit.end)
     }
 
     fn make_fix(
@@ -199,28 +212,37 @@ impl Check for PatternCheck {
             View::Normalized => doc.normalized.as_str(),
         };
         let mut units = UnitCache::default();
+        let mut exceptions: Option<Vec<Range<usize>>> = None;
         let mut lines = UnitCache::default();
         for re in &self.patterns {
             for caps in re.captures_iter(text) {
                 let Some(m) = caps.name("m").or_else(|| caps.get(0)) else {
                     continue;
                 };
-                let span = m.range();
+                let mut span = m.range();
                 if span.is_empty() {
                     continue;
+                }
+                if self.span == SpanMode::Line {
+                    span = trimmed_line(text, span.start);
                 }
                 let unit = self.unit(text, &span, &mut units);
                 let whole = caps.get(0).map_or(span.clone(), |w| w.range());
                 if whole.start < unit.start || whole.end > unit.end {
                     continue;
                 }
-                if !self.context_ok(text, &unit, &span) || self.excepted(text, &unit, &span) {
+                if !self.context_ok(text, &unit, &span) {
+                    continue;
+                }
+                let found = exceptions.get_or_insert_with(|| self.exception_ranges(text));
+                if Self::excepted(found, &unit, &span) {
                     continue;
                 }
                 let original_span = match self.view {
                     View::Original => span.clone(),
                     View::Normalized => doc.normalized.to_original(&doc.text, span.clone()),
                 };
+
                 let matched = &doc.text[original_span.clone()];
                 let (fix, suggestion) = match self.make_fix(doc, &caps, &original_span, &mut lines)
                 {
@@ -277,6 +299,22 @@ pub fn deletion_range_in(text: &str, span: &Range<usize>, line: Range<usize>) ->
     } else {
         span.clone()
     }
+}
+
+/// The line containing `offset`, without leading and trailing spaces (or `\r`).
+fn trimmed_line(text: &str, offset: usize) -> Range<usize> {
+    let line = line_around(text, offset);
+    let body = &text[line.clone()];
+    let start = line.start
+        + (body.len()
+            - body
+                .trim_start_matches(crate::normalize::is_removed_space)
+                .len());
+    let end = line.start
+        + body
+            .trim_end_matches(crate::normalize::is_removed_space)
+            .len();
+    start..end.max(start)
 }
 
 /// `, ; : ? ! ( )` to their full-width forms; everything else unchanged.
