@@ -27,12 +27,18 @@ struct Params {
     /// Nouns counted among the top-level headings that contain them (行动, 主线).
     #[serde(default)]
     keyword_nouns: Vec<String>,
+    /// Words that introduce a list inside a section (以下, 如下); the count is compared
+    /// with the headings directly under that section when the line ends in ：.
+    #[serde(default)]
+    list_cues: Vec<String>,
 }
 
 pub struct CountClaim {
     section: Regex,
     items: Option<Regex>,
     keyword: Option<Regex>,
+    /// 「主要做好以下三项工作：」 inside a section, against the heading's children.
+    list: Option<Regex>,
 }
 
 const NUM: &str = "[一二三四五六七八九十两0-9]{1,3}";
@@ -72,10 +78,26 @@ pub fn build(value: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
             alternation(&p.keyword_nouns)
         ))?)
     };
+    let list = if p.list_cues.is_empty() {
+        None
+    } else {
+        let units: Vec<String> = p
+            .section_units
+            .iter()
+            .chain(&p.item_units)
+            .cloned()
+            .collect();
+        Some(compile(&format!(
+            "(?:{})(?P<n>{NUM})(?:个|条)?(?:{})",
+            alternation(&p.list_cues),
+            alternation(&units)
+        ))?)
+    };
     Ok(Box::new(CountClaim {
         section,
         items: item_re,
         keyword,
+        list,
     }))
 }
 
@@ -113,6 +135,9 @@ impl Check for CountClaim {
             let n_items = second.map(|l| hs.iter().filter(|h| h.level() == l).count() as u32);
             let first_top = tops.first().map_or(g.lines.end, |h| h.line);
             let from = g.title.as_ref().map_or(g.lines.start, |t| t.line + 1);
+            if let Some(re) = &self.list {
+                self.section_lists(doc, meta, re, g.headings.clone(), g.lines.end, out);
+            }
             for li in from..first_top {
                 let Some(l) = st.lines.get(li) else { continue };
                 let line = &norm[l.norm.clone()];
@@ -203,6 +228,55 @@ impl Check for CountClaim {
 }
 
 impl CountClaim {
+    /// Claims in a heading's line or its intro lines (up to the next heading) that end in
+    /// ：, against the number of headings whose parent is that heading.
+    fn section_lists(
+        &self,
+        doc: &Document,
+        meta: &RuleMeta,
+        re: &Regex,
+        headings: Range<usize>,
+        segment_end: usize,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let st = doc.structure();
+        let norm = doc.normalized.as_str();
+        for hi in headings.clone() {
+            let h = &st.headings[hi];
+            let children = st.headings[hi + 1..headings.end]
+                .iter()
+                .filter(|c| c.parent == Some(hi))
+                .count() as u32;
+            if children == 0 {
+                continue;
+            }
+            let next_line = st
+                .headings
+                .get(hi + 1)
+                .filter(|n| n.segment == h.segment)
+                .map_or(segment_end, |n| n.line);
+            for li in h.line..next_line.min(h.line + 4) {
+                let Some(l) = st.lines.get(li) else { continue };
+                let line = &norm[l.norm.clone()];
+                if !(line.ends_with(':') || line.ends_with('：')) {
+                    continue;
+                }
+                for c in re.captures_iter(line) {
+                    let (Some(whole), Some((v, r, arabic))) = (c.get(0), number(c.name("n")))
+                    else {
+                        continue;
+                    };
+                    if v == children {
+                        continue;
+                    }
+                    let actual = format!("下面列了{children}条");
+                    let edits = vec![(r, render(children, arabic))];
+                    self.report(doc, meta, l.norm.start, whole.range(), &edits, &actual, out);
+                }
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn report(
         &self,

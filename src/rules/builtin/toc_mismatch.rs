@@ -1,6 +1,7 @@
 //! `toc-mismatch`: a compilation's 目录 against the documents it contains — entries with no
 //! document in the body, body documents missing from the 目录, titles that differ after
-//! normalisation (spaces, punctuation and quotes ignored), and page numbers that go back.
+//! normalisation (spaces, punctuation and quotes ignored), entry numbers that skip or repeat,
+//! and page numbers that go back.
 //!
 //! An entry matches a body line with the same normalised text; entries and body titles left
 //! over are paired when their character-bigram similarity reaches `params.similar`.
@@ -177,6 +178,26 @@ impl Check for TocMismatch {
                     ));
                 }
             }
+        }
+        // entry numbers (「1.」「2.」 or 「一、」 before the titles) that skip or repeat
+        let mut prev: Option<u32> = None;
+        for e in &toc.entries {
+            let title = text(&e.title_span);
+            let Some(m) = parse_marker(title) else {
+                prev = None;
+                continue;
+            };
+            let expected = prev.map_or(1, |p| p + 1);
+            if m.number != expected {
+                let marker = &title[..m.len];
+                let sugg = format!(
+                    "目录序号应为「{}」",
+                    crate::document::outline::Marker::render(m.style, expected, &m.delimiter)
+                );
+                let span = e.title_span.start..e.title_span.start + m.len;
+                out.push(meta.diagnostic(span, marker, Some(&sugg), None));
+            }
+            prev = Some(m.number);
         }
         // page numbers that go back
         let mut last: Option<u32> = None;
