@@ -286,25 +286,12 @@ impl Context {
             Input::File(p) => p.as_path(),
             Input::Stdin => Path::new("-"),
         };
-        let mut settings = match &self.config {
-            Some(c) if !args.select.is_empty() => {
-                let mut s = c.settings_for(path);
-                s.select = args.select.clone();
-                s.ignore = c
-                    .matching_ignores(path)
-                    .iter()
-                    .flat_map(|p| p.rules.iter().cloned())
-                    .collect();
-                s
-            }
-            Some(c) => c.settings_for(path),
-            None => Settings {
-                select: args.select.clone(),
-                ..Settings::default()
-            },
-        };
-        settings.ignore.extend(args.ignore.iter().cloned());
-        settings
+        crate::config::settings_with_overrides(
+            self.config.as_ref(),
+            path,
+            &args.select,
+            &args.ignore,
+        )
     }
 
     fn profile(&self) -> Profile {

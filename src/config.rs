@@ -322,6 +322,37 @@ impl Config {
     }
 }
 
+/// The settings for `file`: the config's (if any), then overrides from the command line or
+/// the editor. A non-empty `select` replaces the config's `select` and `ignore` (its
+/// per-file ignores still apply); `ignore` adds to whatever is ignored. The CLI and the
+/// language server both call this, so they agree on precedence.
+pub fn settings_with_overrides(
+    config: Option<&Config>,
+    file: &Path,
+    select: &[String],
+    ignore: &[String],
+) -> Settings {
+    let mut settings = match config {
+        Some(c) if !select.is_empty() => {
+            let mut s = c.settings_for(file);
+            s.select = select.to_vec();
+            s.ignore = c
+                .matching_ignores(file)
+                .iter()
+                .flat_map(|p| p.rules.iter().cloned())
+                .collect();
+            s
+        }
+        Some(c) => c.settings_for(file),
+        None => Settings {
+            select: select.to_vec(),
+            ..Settings::default()
+        },
+    };
+    settings.ignore.extend(ignore.iter().cloned());
+    settings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

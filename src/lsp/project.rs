@@ -148,24 +148,12 @@ impl Project {
                 }
             }
         }
-        let mut settings = match &config {
-            Some(c) if !client.select.is_empty() => {
-                let mut s = c.settings_for(path);
-                s.select = client.select.clone();
-                s.ignore = c
-                    .matching_ignores(path)
-                    .iter()
-                    .flat_map(|p| p.rules.iter().cloned())
-                    .collect();
-                s
-            }
-            Some(c) => c.settings_for(path),
-            None => Settings {
-                select: client.select.clone(),
-                ..Settings::default()
-            },
-        };
-        settings.ignore.extend(client.ignore.iter().cloned());
+        let mut settings = crate::config::settings_with_overrides(
+            config.as_deref(),
+            path,
+            &client.select,
+            &client.ignore,
+        );
         settings
             .severity
             .extend(client.severity.iter().map(|(k, v)| (k.clone(), *v)));
