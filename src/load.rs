@@ -206,12 +206,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             "the file is read-only",
         ));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gwlint-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    let tmp = synced_temp_file(dir, bytes)?;
     std::fs::set_permissions(tmp.path(), permissions)?;
     #[cfg(unix)]
     {
@@ -232,14 +227,22 @@ pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    synced_temp_file(dir, bytes)?
+        .persist(path)
+        .map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A temporary file in `dir` (so the final rename stays on one file system) holding
+/// `bytes`, flushed to disk.
+fn synced_temp_file(dir: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".gwlint-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(tmp)
 }
 
 #[cfg(test)]
