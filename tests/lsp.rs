@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use gwlint::rules::{Check, Rule, RuleSet};
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use serde_json::{json, Value};
@@ -752,7 +754,7 @@ fn cli_json_equals_lsp_diagnostics() {
 /// on, and shutdown + exit end it with status 0.
 #[test]
 fn stdio_server_survives_malformed_input_and_exits_cleanly() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{BufReader, Write};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gwlint"))
         .arg("server")
         .stdin(std::process::Stdio::piped())
@@ -761,31 +763,10 @@ fn stdio_server_survives_malformed_input_and_exits_cleanly() {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let stdout = BufReader::new(child.stdout.take().unwrap());
     let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
     // Frames are read on a thread so that a hung server fails the test instead of hanging it.
-    let (tx, rx) = std::sync::mpsc::channel::<Value>();
-    std::thread::spawn(move || loop {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            if stdout.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                length = v.parse().ok();
-            }
-        }
-        let mut body = vec![0; length.unwrap()];
-        stdout.read_exact(&mut body).unwrap();
-        if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
-            return;
-        }
-    });
+    let rx = common::lsp_frames::spawn_frame_reader(stdout);
     let read = || -> Value {
         rx.recv_timeout(Duration::from_secs(30))
             .expect("a message from gwlint server")

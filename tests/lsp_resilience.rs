@@ -5,9 +5,11 @@
 //! correctly, and exit cleanly after shutdown + exit.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -216,35 +218,14 @@ fn server_survives_a_thousand_hostile_messages() {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let stdout = BufReader::new(child.stdout.take().unwrap());
     let mut stderr = child.stderr.take().unwrap();
     let err_thread = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = stderr.read_to_string(&mut s);
         s
     });
-    let (tx, rx) = std::sync::mpsc::channel::<Value>();
-    std::thread::spawn(move || loop {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            if stdout.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                length = v.parse().ok();
-            }
-        }
-        let mut body = vec![0; length.unwrap()];
-        stdout.read_exact(&mut body).unwrap();
-        if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
-            return;
-        }
-    });
+    let rx = common::lsp_frames::spawn_frame_reader(stdout);
 
     let mut input = Vec::new();
     input.extend(frame(
