@@ -109,7 +109,7 @@ fn glued<'a>(st: &'a Structure, out: &mut Vec<Finding>) -> Vec<&'a Heading> {
 fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
     // effective (level, style, number, delimiter) of the open ancestors, innermost last;
     // the first field is an id for the sibling groups
-    let mut stack: Vec<(u8, usize, MarkerStyle, u32, String)> = Vec::new();
+    let mut stack: Vec<(u8, usize, MarkerStyle, u32, &str)> = Vec::new();
     let mut last_in_group: HashMap<(Option<usize>, u8), u32> = HashMap::new();
     let mut levels: HashMap<u8, LevelState> = HashMap::new();
     for (i, h) in hs.iter().enumerate() {
@@ -122,7 +122,7 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
         let prev = last_in_group.get(&key).copied();
         let state = levels.entry(level).or_default();
         let n = h.number;
-        let render = |num: u32| Marker::render(h.style, num, &h.delimiter);
+        let render = |num: u32| Marker::render(h.style, num, h.delimiter);
         let fault: Option<(Fault, u32)> = match prev {
             Some(p) if n == p + 1 => None,
             Some(p) if n > p + 1 => Some((Fault::Skipped, p + 1)),
@@ -146,8 +146,8 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
                     && (s.3 >= 2 || s.2 == MarkerStyle::Ordinal)
             });
             if let Some(t) = target {
-                let (t_level, _, t_style, _, t_delim) = stack[t].clone();
-                let expected = Marker::render(t_style, n, &t_delim);
+                let (t_level, _, t_style, _, t_delim) = stack[t];
+                let expected = Marker::render(t_style, n, t_delim);
                 let kind = if t_style == MarkerStyle::Ordinal {
                     Fault::MixedStyle
                 } else {
@@ -183,7 +183,7 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
         }
         state.running = Some(n);
         last_in_group.insert(key, n);
-        stack.push((level, i, h.style, n, h.delimiter.clone()));
+        stack.push((level, i, h.style, n, h.delimiter));
     }
 }
 
@@ -203,7 +203,7 @@ fn mixed(hs: &[Heading], out: &mut Vec<Finding>) {
         for h in list {
             match counts.iter_mut().find(|c| c.0 == h.delimiter) {
                 Some(c) => c.1 += 1,
-                None => counts.push((&h.delimiter, 1)),
+                None => counts.push((h.delimiter, 1)),
             }
         }
         if counts.len() < 2 {

@@ -65,7 +65,7 @@ pub struct Marker {
     pub number: u32,
     /// As written: 「、」「.」「．」 for 一、/1.; 「（）」「()」 for bracketed markers;
     /// the noun (方面, 部分, 章) for 第X; empty for ①.
-    pub delimiter: String,
+    pub delimiter: &'static str,
     /// Byte length of the marker in the line.
     pub len: usize,
 }
@@ -111,7 +111,7 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
         return Some(Marker {
             style: MarkerStyle::Circled,
             number: n,
-            delimiter: String::new(),
+            delimiter: "",
             len: first.len_utf8(),
         });
     }
@@ -124,7 +124,7 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
         return Some(Marker {
             style: MarkerStyle::Ordinal,
             number,
-            delimiter: (*noun).to_owned(),
+            delimiter: noun,
             len: first.len_utf8() + num_len + noun.len(),
         });
     }
@@ -145,7 +145,12 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
         return Some(Marker {
             style,
             number,
-            delimiter: format!("{first}{close}"),
+            delimiter: match (first, close) {
+                ('（', '）') => "（）",
+                ('(', ')') => "()",
+                ('（', _) => "（)",
+                _ => "(）",
+            },
             len: first.len_utf8() + num_len + close.len_utf8(),
         });
     }
@@ -178,7 +183,11 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
     Some(Marker {
         style,
         number,
-        delimiter: delim.to_string(),
+        delimiter: match delim {
+            '.' => ".",
+            '．' => "．",
+            _ => "、",
+        },
         len: num_len + delim.len_utf8(),
     })
 }
@@ -203,7 +212,7 @@ pub struct Heading {
     pub line_span: Range<usize>,
     pub style: MarkerStyle,
     pub number: u32,
-    pub delimiter: String,
+    pub delimiter: &'static str,
     /// Index of the parent heading (nearest earlier heading of a smaller level in the
     /// same contained document).
     pub parent: Option<usize>,
@@ -218,7 +227,7 @@ impl Heading {
 
     /// The marker as written, normalised (e.g. 「（三）」, 「4.」).
     pub fn marker(&self) -> String {
-        Marker::render(self.style, self.number, &self.delimiter)
+        Marker::render(self.style, self.number, self.delimiter)
     }
 }
 
@@ -236,7 +245,7 @@ mod tests {
     use super::*;
 
     fn m(s: &str) -> Option<(MarkerStyle, u32, String)> {
-        parse_marker(s).map(|m| (m.style, m.number, m.delimiter))
+        parse_marker(s).map(|m| (m.style, m.number, m.delimiter.to_owned()))
     }
 
     #[test]

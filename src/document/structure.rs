@@ -17,11 +17,34 @@ use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-/// One line: original byte range (without `\r\n`) and normalised byte range.
+/// One line: original byte range (without `\r\n`) and normalised byte range. Stored as
+/// 32-bit offsets (16 bytes a line instead of 32: a 200 MB file has millions of lines);
+/// [`Structure::parse`] only builds lines for texts under 4 GiB.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineInfo {
-    pub range: Range<usize>,
-    pub norm: Range<usize>,
+    range: [u32; 2],
+    norm: [u32; 2],
+}
+
+impl LineInfo {
+    /// The caller guarantees every offset fits in `u32` (see [`Structure::parse`]).
+    fn new(range: Range<usize>, norm: Range<usize>) -> LineInfo {
+        let w = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        LineInfo {
+            range: [w(range.start), w(range.end)],
+            norm: [w(norm.start), w(norm.end)],
+        }
+    }
+
+    /// Byte range of the line in the original text, without its line break.
+    pub fn range(&self) -> Range<usize> {
+        self.range[0] as usize..self.range[1] as usize
+    }
+
+    /// Byte range of the line in the normalised view.
+    pub fn norm(&self) -> Range<usize> {
+        self.norm[0] as usize..self.norm[1] as usize
+    }
 }
 
 /// A date mention with its role.
@@ -100,6 +123,36 @@ static PLACEHOLDER_DATE: LazyLock<Regex> = LazyLock::new(|| {
 static YEAR_RANGE: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"(?P<a>[0-9]{4})[—–\-~～至到](?P<b>[0-9]{4})年"));
 
+/// The dates found on each line, stored flat: most lines have none, and a `Vec` per line
+/// cost 24 bytes a line (a quarter of the structure of a clean 200 MB file).
+#[derive(Default)]
+struct DatesByLine {
+    dates: Vec<RawDate>,
+    /// (line, index of its first date in `dates`), for lines with dates, in line order.
+    starts: Vec<(usize, usize)>,
+}
+
+impl DatesByLine {
+    fn add(&mut self, line: usize, found: Vec<RawDate>) {
+        if !found.is_empty() {
+            self.starts.push((line, self.dates.len()));
+            self.dates.extend(found);
+        }
+    }
+
+    fn get(&self, line: usize) -> &[RawDate] {
+        let Ok(k) = self.starts.binary_search_by_key(&line, |s| s.0) else {
+            return &[];
+        };
+        let end = self.starts.get(k + 1).map_or(self.dates.len(), |s| s.1);
+        self.dates.get(self.starts[k].1..end).unwrap_or(&[])
+    }
+}
+
+fn line_count(text: &str) -> usize {
+    text.bytes().filter(|&b| b == b'\n').count() + 1
+}
+
 fn trim_start_len(s: &str) -> usize {
     s.len()
         - s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
@@ -110,32 +163,28 @@ impl Structure {
     pub fn parse(text: &str, normalized: &NormalizedView) -> Structure {
         let norm = normalized.as_str();
         let mut s = Structure::default();
-        let mut lines: Vec<LineInfo> = Vec::new();
+        if u32::try_from(text.len().max(norm.len())).is_err() {
+            return s; // offsets would not fit a `LineInfo`; the loader refuses such files
+        }
+        let mut lines: Vec<LineInfo> = Vec::with_capacity(line_count(text));
         // lines of both views: '\n' is kept by the normalised view, so they pair up
         let (mut o, mut n) = (0usize, 0usize);
         for (ol, nl) in text.split('\n').zip(norm.split('\n')) {
             let oend = o + ol.strip_suffix('\r').map_or(ol.len(), str::len);
-            lines.push(LineInfo {
-                range: o..oend,
-                norm: n..n + nl.len(),
-            });
+            lines.push(LineInfo::new(o..oend, n..n + nl.len()));
             o += ol.len() + 1;
             n += nl.len() + 1;
         }
-        let compact = |i: usize| -> &str { lines.get(i).map_or("", |l| &norm[l.norm.clone()]) };
+        let compact = |i: usize| -> &str { lines.get(i).map_or("", |l| &norm[l.norm()]) };
         let map = |r: Range<usize>| normalized.to_original(text, r);
 
         // dates, per line
-        let mut raw_by_line: Vec<Vec<RawDate>> = Vec::with_capacity(lines.len());
-        for l in &lines {
-            let line = &norm[l.norm.clone()];
-            raw_by_line.push(
-                if line.bytes().any(|b| b.is_ascii_digit()) || line.contains('年') {
-                    dates::scan_line(line, l.norm.start)
-                } else {
-                    Vec::new()
-                },
-            );
+        let mut raw_by_line = DatesByLine::default();
+        for (i, l) in lines.iter().enumerate() {
+            let line = &norm[l.norm()];
+            if line.bytes().any(|b| b.is_ascii_digit()) || line.contains('年') {
+                raw_by_line.add(i, dates::scan_line(line, l.norm().start));
+            }
         }
 
         // table of contents
@@ -155,7 +204,7 @@ impl Structure {
             std::collections::HashMap::new();
         let mut continued_title_until = 0usize;
         for (i, l) in lines.iter().enumerate() {
-            let c = &norm[l.norm.clone()];
+            let c = &norm[l.norm()];
             if c.is_empty() {
                 continue;
             }
@@ -165,16 +214,17 @@ impl Structure {
                 prev_nonblank_title = false;
                 continue;
             }
-            let orig = &text[l.range.clone()];
+            let orig = &text[l.range()];
             let lead = trim_start_len(orig);
-            find_glued(orig, l.range.start, i, &mut s.glued);
+            find_glued(orig, l.range().start, i, &mut s.glued);
             if let Some(m) = parse_marker(&orig[lead..]) {
                 marker_lines[i] = true;
-                let content_end = l.range.start + orig.trim_end().len();
+                let content_end = l.range().start + orig.trim_end().len();
                 s.headings.push(Heading {
                     line: i,
-                    marker_span: l.range.start + lead..l.range.start + lead + m.len,
-                    line_span: l.range.start + lead..content_end.max(l.range.start + lead + m.len),
+                    marker_span: l.range().start + lead..l.range().start + lead + m.len,
+                    line_span: l.range().start + lead
+                        ..content_end.max(l.range().start + lead + m.len),
                     style: m.style,
                     number: m.number,
                     delimiter: m.delimiter,
@@ -212,7 +262,7 @@ impl Structure {
                     if parts::title_doc_type(next).is_some()
                         && !parts::is_title_like(next)
                         && !c.contains(':')
-                        && raw_by_line[i].iter().all(|d| d.day.is_none())
+                        && raw_by_line.get(i).iter().all(|d| d.day.is_none())
                         && next.chars().count() <= 40
                         && parts::is_title_like(&format!("{c}{next}"))
                     {
@@ -236,8 +286,8 @@ impl Structure {
             let last = title_end.get(&start).copied().unwrap_or(start);
             let title = title_lines.binary_search(&start).is_ok().then(|| Part {
                 line: start,
-                span: content_span(text, &lines[start].range).start
-                    ..content_span(text, &lines[last].range).end,
+                span: content_span(text, &lines[start].range()).start
+                    ..content_span(text, &lines[last].range()).end,
             });
             let (plan_year, doc_type) = match &title {
                 Some(_) => {
@@ -312,7 +362,7 @@ impl Structure {
             {
                 s.header.agency_mark = Some(Part {
                     line: i,
-                    span: content_span(text, &l.range),
+                    span: content_span(text, &l.range()),
                 });
             }
             if s.header.doc_number.is_none() {
@@ -320,11 +370,11 @@ impl Structure {
                     s.header.doc_number = Some(DocNumber {
                         part: Part {
                             line: i,
-                            span: map(l.norm.start + whole.start..l.norm.start + whole.end),
+                            span: map(l.norm().start + whole.start..l.norm().start + whole.end),
                         },
                         code,
                         year,
-                        year_span: map(l.norm.start + year_r.start..l.norm.start + year_r.end),
+                        year_span: map(l.norm().start + year_r.start..l.norm().start + year_r.end),
                         number,
                     });
                 }
@@ -333,24 +383,25 @@ impl Structure {
                 if let Some(r) = parts::find_signer(c) {
                     s.header.signer = Some(Part {
                         line: i,
-                        span: map(l.norm.start + r.start..l.norm.start + r.end),
+                        span: map(l.norm().start + r.start..l.norm().start + r.end),
                     });
                 }
             }
         }
 
         // 版记: issue line, drafter / proofreader line
-        let mut issue_date_at: Option<(usize, usize)> = None; // (line, index in raw_by_line[line])
+        let mut issue_date_at: Option<(usize, usize)> = None; // (line, index among the line's dates)
         for (i, l) in lines.iter().enumerate() {
-            let c = &norm[l.norm.clone()];
+            let c = &norm[l.norm()];
             if s.header.issue_line.is_none() && c.ends_with("印发") {
-                if let Some(k) = raw_by_line[i]
+                if let Some(k) = raw_by_line
+                    .get(i)
                     .iter()
                     .rposition(|d| d.day.is_some() && d.year.is_some())
                 {
                     s.header.issue_line = Some(Part {
                         line: i,
-                        span: content_span(text, &l.range),
+                        span: content_span(text, &l.range()),
                     });
                     issue_date_at = Some((i, k));
                 }
@@ -361,7 +412,7 @@ impl Structure {
             {
                 s.header.drafter = Some(Part {
                     line: i,
-                    span: content_span(text, &l.range),
+                    span: content_span(text, &l.range()),
                 });
             }
         }
@@ -403,7 +454,7 @@ impl Structure {
                 {
                     segment.addressee = Some(Part {
                         line: i,
-                        span: content_span(text, &lines[i].range),
+                        span: content_span(text, &lines[i].range()),
                     });
                     body_start = i + 1;
                     break;
@@ -416,24 +467,25 @@ impl Structure {
                 if c.is_empty() {
                     continue;
                 }
-                if !marker_lines[i] && parts::is_date_only(c, &raw_by_line[i], lines[i].norm.start)
+                if !marker_lines[i]
+                    && parts::is_date_only(c, raw_by_line.get(i), lines[i].norm().start)
                 {
                     if let Some(p) = prev.filter(|&p| {
                         !marker_lines[p]
                             && parts::is_signature_like(compact(p))
-                            && raw_by_line[p].is_empty()
+                            && raw_by_line.get(p).is_empty()
                     }) {
                         segment.signature = Some(Part {
                             line: p,
-                            span: content_span(text, &lines[p].range),
+                            span: content_span(text, &lines[p].range()),
                         });
                         signing_at[k] = Some(i);
                         break;
                     }
                 }
                 // 「东山区民政局　　2018年4月9日」: signature and date on one line
-                if let [d] = raw_by_line[i].as_slice() {
-                    let base = lines[i].norm.start;
+                if let [d] = raw_by_line.get(i) {
+                    let base = lines[i].norm().start;
                     let split = d.span.start.saturating_sub(base);
                     let name = c.get(..split).unwrap_or("");
                     let orig_gap = normalized.original_offset(d.span.start);
@@ -446,7 +498,7 @@ impl Structure {
                         && name.chars().count() >= 2
                         && parts::is_signature_like(name)
                     {
-                        let sig = content_span(text, &lines[i].range);
+                        let sig = content_span(text, &lines[i].range());
                         segment.signature = Some(Part {
                             line: i,
                             span: sig.start..text[..orig_gap].trim_end().len(),
@@ -481,7 +533,7 @@ impl Structure {
                 if c.starts_with("附件:") && segment.attachment_note.is_none() {
                     segment.attachment_note = Some(Part {
                         line: i,
-                        span: content_span(text, &l.range),
+                        span: content_span(text, &l.range()),
                     });
                     continue;
                 }
@@ -502,20 +554,21 @@ impl Structure {
                     })
                     .map(|i| Part {
                         line: i,
-                        span: content_span(text, &lines[i].range),
+                        span: content_span(text, &lines[i].range()),
                     });
             }
         }
 
         // dates with roles
         let mut seg = 0usize;
-        for (i, raws) in raw_by_line.into_iter().enumerate() {
+        for (i, l) in lines.iter().enumerate() {
+            let raws = raw_by_line.get(i);
             while seg + 1 < s.segments.len() && s.segments[seg + 1].lines.start <= i {
                 seg += 1;
             }
             let c = compact(i);
             let first_index = s.dates.len();
-            for (k, d) in raws.into_iter().enumerate() {
+            for (k, d) in raws.iter().enumerate() {
                 let role = if issue_date_at == Some((i, k)) {
                     DateRole::Issue
                 } else if signing_at[seg] == Some(i) {
@@ -539,13 +592,12 @@ impl Structure {
                     day: d.day,
                     form: d.form,
                     zero_padded: d.zero_padded,
-                    weekday: d.weekday.map(|(w, r)| (w, map(r))),
+                    weekday: d.weekday.clone().map(|(w, r)| (w, map(r))),
                     role,
                     segment: seg,
                 });
             }
             // ranges between consecutive dates of this line
-            let l = &lines[i];
             for a in first_index..s.dates.len().saturating_sub(1) {
                 let b = a + 1;
                 let between = text
@@ -567,7 +619,7 @@ impl Structure {
                     let (Ok(ya), Ok(yb)) = (a.as_str().parse(), b.as_str().parse()) else {
                         continue;
                     };
-                    let r = map(l.norm.start + a.start()..l.norm.start + b.end());
+                    let r = map(l.norm().start + a.start()..l.norm().start + b.end());
                     s.ranges.push(DateRange::Years(ya, yb, r));
                 }
             }
@@ -585,7 +637,8 @@ impl Structure {
                         continue;
                     };
                     let span =
-                        map(l.norm.start + nm.start()..l.norm.start + nm.end() + '是'.len_utf8());
+                        map(l.norm().start + nm.start()
+                            ..l.norm().start + nm.end() + '是'.len_utf8());
                     s.inline_items.push(InlineItem {
                         line: i,
                         span,
@@ -686,14 +739,14 @@ fn content_span(text: &str, range: &Range<usize>) -> Range<usize> {
 fn find_toc(text: &str, lines: &[LineInfo], norm: &str) -> Option<Toc> {
     let at = lines
         .iter()
-        .position(|l| matches!(&norm[l.norm.clone()], "目录" | "目次"))?;
+        .position(|l| matches!(&norm[l.norm()], "目录" | "目次"))?;
     let mut entries = Vec::new();
     let mut end_line = at + 1;
     for (i, l) in lines.iter().enumerate().skip(at + 1) {
-        if norm[l.norm.clone()].is_empty() {
+        if norm[l.norm()].is_empty() {
             continue;
         }
-        match toc::parse_entry(&text[l.range.clone()], l.range.start, i) {
+        match toc::parse_entry(&text[l.range()], l.range().start, i) {
             Some(e) => {
                 entries.push(e);
                 end_line = i + 1;
@@ -704,7 +757,7 @@ fn find_toc(text: &str, lines: &[LineInfo], norm: &str) -> Option<Toc> {
     Some(Toc {
         heading: Part {
             line: at,
-            span: content_span(text, &lines[at].range),
+            span: content_span(text, &lines[at].range()),
         },
         entries,
         end_line,

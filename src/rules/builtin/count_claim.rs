@@ -140,11 +140,11 @@ impl Check for CountClaim {
             }
             for li in from..first_top {
                 let Some(l) = st.lines.get(li) else { continue };
-                let line = &norm[l.norm.clone()];
+                let line = &norm[l.norm()];
                 if line.is_empty() {
                     continue;
                 }
-                let base = l.norm.start;
+                let base = l.norm().start;
                 let mut claimed: Vec<Range<usize>> = Vec::new();
                 for c in self.section.captures_iter(line) {
                     let Some(whole) = c.get(0) else { continue };
@@ -257,7 +257,7 @@ impl CountClaim {
                 .map_or(segment_end, |n| n.line);
             for li in h.line..next_line.min(h.line + 4) {
                 let Some(l) = st.lines.get(li) else { continue };
-                let line = &norm[l.norm.clone()];
+                let line = &norm[l.norm()];
                 if !(line.ends_with(':') || line.ends_with('：')) {
                     continue;
                 }
@@ -271,7 +271,15 @@ impl CountClaim {
                     }
                     let actual = format!("下面列了{children}条");
                     let edits = vec![(r, render(children, arabic))];
-                    self.report(doc, meta, l.norm.start, whole.range(), &edits, &actual, out);
+                    self.report(
+                        doc,
+                        meta,
+                        l.norm().start,
+                        whole.range(),
+                        &edits,
+                        &actual,
+                        out,
+                    );
                 }
             }
         }

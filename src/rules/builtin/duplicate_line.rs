@@ -56,14 +56,14 @@ impl Check for DuplicateLine {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
         let nonblank: Vec<usize> = (0..st.lines.len())
-            .filter(|&i| !st.lines[i].norm.is_empty())
+            .filter(|&i| !st.lines[i].norm().is_empty())
             .collect();
-        let compact = |i: usize| &norm[st.lines[i].norm.clone()];
+        let compact = |i: usize| &norm[st.lines[i].norm()];
         // letters, digits and Han only: 「|---|---|」 and 「……」 are not content
         let chars = |i: usize| compact(i).chars().filter(|c| c.is_alphanumeric()).count();
         let markup = |i: usize| compact(i).starts_with(['#', '|', '>', '-', '*']);
         let content = |i: usize| {
-            let r = &st.lines[i].range;
+            let r = &st.lines[i].range();
             let line = &doc.text[r.clone()];
             let lead = line.len() - line.trim_start().len();
             r.start + lead..r.start + line.trim_end().len().max(lead)

@@ -64,7 +64,7 @@ impl Check for HardWrap {
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
-        let compact = |i: usize| &norm[st.lines[i].norm.clone()];
+        let compact = |i: usize| &norm[st.lines[i].norm()];
         let widths: Vec<usize> = (0..st.lines.len()).map(|i| units(compact(i))).collect();
         let min_units = 2 * self.p.min_width;
         // the page width: the most common width of lines that do not end a sentence
@@ -90,7 +90,7 @@ impl Check for HardWrap {
             return;
         }
         let starts_item = |i: usize| {
-            let line = &doc.text[st.lines[i].range.clone()];
+            let line = &doc.text[st.lines[i].range()];
             parse_marker(line.trim_start()).is_some()
         };
         let mut i = 0;
@@ -124,7 +124,7 @@ impl Check for HardWrap {
                 continue;
             }
             let content = |k: usize| {
-                let r = &st.lines[k].range;
+                let r = &st.lines[k].range();
                 let line = &doc.text[r.clone()];
                 let lead = line.len() - line.trim_start().len();
                 r.start + lead..r.start + line.trim_end().len().max(lead)

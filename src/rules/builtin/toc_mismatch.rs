@@ -100,7 +100,7 @@ impl Check for TocMismatch {
             .collect();
         let mut body: Vec<(usize, String)> = Vec::new();
         for (i, l) in st.lines.iter().enumerate().skip(toc.end_line) {
-            let c = &norm[l.norm.clone()];
+            let c = &norm[l.norm()];
             if c.len() < 8 || c.len() > max_len || c.contains(['。', ';', '；']) {
                 continue;
             }
@@ -111,7 +111,7 @@ impl Check for TocMismatch {
             if !last.is_some_and(|ch| last_chars.contains(&crate::normalize::fold_char(ch))) {
                 continue;
             }
-            let k = key(text(&l.range));
+            let k = key(text(&l.range()));
             if k.chars().count() >= 4 {
                 body.push((i, k));
             }
@@ -149,7 +149,7 @@ impl Check for TocMismatch {
             match best {
                 Some((n, _)) => {
                     let (line, _) = orphan_titles.remove(n);
-                    let body_title = st.lines.get(line).map_or("", |l| text(&l.range).trim());
+                    let body_title = st.lines.get(line).map_or("", |l| text(&l.range()).trim());
                     let sugg = format!("正文第{}行为「{}」", line + 1, body_title);
                     out.push(meta.diagnostic(e.title_span.clone(), title, Some(&sugg), None));
                 }
@@ -192,7 +192,7 @@ impl Check for TocMismatch {
                 let marker = &title[..m.len];
                 let sugg = format!(
                     "目录序号应为「{}」",
-                    crate::document::outline::Marker::render(m.style, expected, &m.delimiter)
+                    crate::document::outline::Marker::render(m.style, expected, m.delimiter)
                 );
                 let span = e.title_span.start..e.title_span.start + m.len;
                 out.push(meta.diagnostic(span, marker, Some(&sugg), None));

@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     let s = doc.structure();
     let t = doc.text.as_str();
     for l in &s.lines {
-        assert!(ok(t, &l.range), "{l:?}");
+        assert!(ok(t, &l.range()), "{l:?}");
     }
     for h in &s.headings {
         assert!(ok(t, &h.marker_span) && ok(t, &h.line_span), "{h:?}");
