@@ -3,6 +3,10 @@
 //! with the `ignore` crate (honours .gitignore). `.docx` files (by extension) go through
 //! [`crate::docx`] instead of [`crate::source::decode`]; they are read-only: [`fix_refusal`] says why
 //! `--fix` does not touch them.
+//!
+//! Only regular files are read: a named pipe, socket or device given as a path is refused
+//! before it is opened (reading a FIFO would wait for a writer forever; pipe text in with
+//! `-` instead), and the walk skips them.
 
 use crate::document::Document;
 use crate::source::{decode_owned, TextEncoding};
@@ -96,6 +100,7 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<LoadProblem>
     for entry in ignore::WalkBuilder::new(dir).follow_links(false).build() {
         match entry {
             Ok(e) => {
+                // (not followed: symlinks, FIFOs, sockets and devices are not files here)
                 let is_file = e.file_type().is_some_and(|t| t.is_file());
                 let ext_ok = e
                     .path()
@@ -143,21 +148,71 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, LoadProblem> {
             Ok(buf)
         }
         Input::File(path) => {
-            let meta = std::fs::metadata(path)
-                .map_err(|e| LoadProblem::Error(format!("{name}: {}", io_message(&e))))?;
-            if meta.is_dir() {
-                return Err(LoadProblem::Error(format!("{name}: is a directory")));
-            }
+            let io = |e: std::io::Error| LoadProblem::Error(format!("{name}: {}", io_message(&e)));
+            // metadata first: opening a FIFO for reading blocks until a writer appears
+            let meta = std::fs::metadata(path).map_err(io)?;
+            regular_file(&name, &meta)?;
+            let mut file = std::fs::File::open(path).map_err(io)?;
+            // the path may have been replaced between the two calls: check what was opened
+            let meta = file.metadata().map_err(io)?;
+            regular_file(&name, &meta)?;
             if meta.len() > MAX_FILE_BYTES {
                 return Err(LoadProblem::Skipped(format!(
                     "{name}: larger than {} MiB, skipped",
                     MAX_FILE_BYTES >> 20
                 )));
             }
-            std::fs::read(path)
-                .map_err(|e| LoadProblem::Error(format!("{name}: {}", io_message(&e))))
+            let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+            (&mut file)
+                .take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut buf)
+                .map_err(io)?;
+            if buf.len() as u64 > MAX_FILE_BYTES {
+                return Err(LoadProblem::Skipped(format!(
+                    "{name}: larger than {} MiB, skipped",
+                    MAX_FILE_BYTES >> 20
+                )));
+            }
+            Ok(buf)
         }
     }
+}
+
+/// `Ok` for a regular file; a directory, named pipe, socket or device is an error (exit 2)
+/// with one line saying what it is.
+fn regular_file(name: &str, meta: &std::fs::Metadata) -> Result<(), LoadProblem> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    if kind.is_dir() {
+        return Err(LoadProblem::Error(format!("{name}: is a directory")));
+    }
+    let what = special_file_kind(&kind).unwrap_or("a special file");
+    Err(LoadProblem::Error(format!(
+        "{name}: not a regular file ({what}); pipe text in with `gwlint check -`"
+    )))
+}
+
+#[cfg(unix)]
+fn special_file_kind(kind: &std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        Some("a named pipe")
+    } else if kind.is_socket() {
+        Some("a socket")
+    } else if kind.is_char_device() {
+        Some("a character device")
+    } else if kind.is_block_device() {
+        Some("a block device")
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file_kind(_: &std::fs::FileType) -> Option<&'static str> {
+    None
 }
 
 /// Read and decode an input into a [`Document`].
@@ -199,6 +254,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
     let meta = std::fs::metadata(&target)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
     let permissions = meta.permissions();
     if permissions.readonly() {
         return Err(std::io::Error::new(

@@ -5,13 +5,19 @@
 
 use std::fmt;
 
-/// The encoding a file was read in; `--fix` writes it back the same way.
+/// The encoding a file was read in, with whether it started with a byte-order mark;
+/// `--fix` writes it back the same way (a BOM only where the input had one, also when
+/// the encoding was forced with `--encoding`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TextEncoding {
     Utf8,
     Utf8Bom,
+    /// UTF-16 little-endian without a BOM (read only with `--encoding utf-16le`).
     Utf16Le,
+    Utf16LeBom,
+    /// UTF-16 big-endian without a BOM (read only with `--encoding utf-16be`).
     Utf16Be,
+    Utf16BeBom,
     Gb18030,
 }
 
@@ -33,28 +39,63 @@ impl TextEncoding {
             TextEncoding::Utf8 => "utf-8",
             TextEncoding::Utf8Bom => "utf-8-bom",
             TextEncoding::Utf16Le => "utf-16le",
+            TextEncoding::Utf16LeBom => "utf-16le-bom",
             TextEncoding::Utf16Be => "utf-16be",
+            TextEncoding::Utf16BeBom => "utf-16be-bom",
             TextEncoding::Gb18030 => "gb18030",
         }
+    }
+
+    /// The byte-order mark this encoding writes (empty for none).
+    pub fn bom(self) -> &'static [u8] {
+        match self {
+            TextEncoding::Utf8Bom => &[0xEF, 0xBB, 0xBF],
+            TextEncoding::Utf16LeBom => &[0xFF, 0xFE],
+            TextEncoding::Utf16BeBom => &[0xFE, 0xFF],
+            TextEncoding::Utf8
+            | TextEncoding::Utf16Le
+            | TextEncoding::Utf16Be
+            | TextEncoding::Gb18030 => &[],
+        }
+    }
+
+    /// The same encoding with a BOM (when it has one) or without.
+    pub fn with_bom(self, bom: bool) -> TextEncoding {
+        use TextEncoding::*;
+        match (self, bom) {
+            (Utf8 | Utf8Bom, false) => Utf8,
+            (Utf8 | Utf8Bom, true) => Utf8Bom,
+            (Utf16Le | Utf16LeBom, false) => Utf16Le,
+            (Utf16Le | Utf16LeBom, true) => Utf16LeBom,
+            (Utf16Be | Utf16BeBom, false) => Utf16Be,
+            (Utf16Be | Utf16BeBom, true) => Utf16BeBom,
+            (Gb18030, _) => Gb18030,
+        }
+    }
+
+    /// The BOM this encoding family would recognise at the start of `bytes` (GB18030's
+    /// own mark is ordinary text, kept as U+FEFF and written back as it came).
+    fn bom_family(self) -> &'static [u8] {
+        self.with_bom(true).bom()
     }
 
     /// Encode text back into this encoding (with the BOM where the original had one).
     /// Returns `None` when a character cannot be represented.
     pub fn encode(self, text: &str) -> Option<Vec<u8>> {
         match self {
-            TextEncoding::Utf8 => Some(text.as_bytes().to_vec()),
-            TextEncoding::Utf8Bom => {
-                let mut out = vec![0xEF, 0xBB, 0xBF];
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
+                let mut out = Vec::with_capacity(3 + text.len());
+                out.extend_from_slice(self.bom());
                 out.extend_from_slice(text.as_bytes());
                 Some(out)
             }
-            TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
-                let le = self == TextEncoding::Utf16Le;
-                let mut out = if le {
-                    vec![0xFF, 0xFE]
-                } else {
-                    vec![0xFE, 0xFF]
-                };
+            TextEncoding::Utf16Le
+            | TextEncoding::Utf16LeBom
+            | TextEncoding::Utf16Be
+            | TextEncoding::Utf16BeBom => {
+                let le = matches!(self, TextEncoding::Utf16Le | TextEncoding::Utf16LeBom);
+                let mut out = Vec::with_capacity(2 + 2 * text.len());
+                out.extend_from_slice(self.bom());
                 for unit in text.encode_utf16() {
                     let b = if le {
                         unit.to_le_bytes()
@@ -208,26 +249,30 @@ fn decode_bytes(bytes: &[u8], forced: Option<TextEncoding>) -> Result<Decoded, D
     })
 }
 
+/// Decode `bytes` in `enc`'s family. A BOM of that family is stripped (a BOM of the other
+/// UTF-16 byte order is not: it is read as a character and written back as it was), and
+/// the result says whether there was one, whatever `enc` said: `--fix` writes a BOM back
+/// only when the input had one.
 fn decode_as(bytes: &[u8], enc: TextEncoding) -> Result<Decoded, DecodeError> {
     let fail = || DecodeError::NotInEncoding(enc);
+    let bom = enc.bom_family();
+    let has_bom = !bom.is_empty() && bytes.starts_with(bom);
+    let body = if has_bom { &bytes[bom.len()..] } else { bytes };
     let text = match enc {
         TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
-            let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
             if enc == TextEncoding::Utf8 && looks_binary(body) {
                 return Err(DecodeError::Binary);
             }
             std::str::from_utf8(body).map_err(|_| fail())?.to_owned()
         }
-        TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
-            let coding = if enc == TextEncoding::Utf16Le {
+        TextEncoding::Utf16Le
+        | TextEncoding::Utf16LeBom
+        | TextEncoding::Utf16Be
+        | TextEncoding::Utf16BeBom => {
+            let coding = if matches!(enc, TextEncoding::Utf16Le | TextEncoding::Utf16LeBom) {
                 encoding_rs::UTF_16LE
             } else {
                 encoding_rs::UTF_16BE
-            };
-            let body = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-                &bytes[2..]
-            } else {
-                bytes
             };
             let (text, had_errors) = coding.decode_without_bom_handling(body);
             if had_errors || body.len() % 2 != 0 {
@@ -249,14 +294,13 @@ fn decode_as(bytes: &[u8], enc: TextEncoding) -> Result<Decoded, DecodeError> {
     if text.contains('\0') {
         return Err(DecodeError::Binary);
     }
-    // `--encoding utf-8` on a file with a BOM: keep the BOM when writing back (found by
-    // fuzzing: the BOM was silently dropped).
-    let encoding = if enc == TextEncoding::Utf8 && bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        TextEncoding::Utf8Bom
-    } else {
-        enc
-    };
-    Ok(Decoded { text, encoding })
+    // `--encoding utf-8` on a file with a BOM keeps the BOM when writing back (found by
+    // fuzzing: it was silently dropped); `--encoding utf-16le` on a file without one
+    // does not add one.
+    Ok(Decoded {
+        text,
+        encoding: enc.with_bom(has_bom),
+    })
 }
 
 /// NUL bytes anywhere, or many C0 control bytes other than tab/CR/LF/FF in the first
@@ -331,11 +375,255 @@ fn broken_utf8(bytes: &[u8]) -> Option<usize> {
     first.filter(|_| multibyte >= 10 * errors)
 }
 
+/// Byte offsets of line starts, in increasing order. Stored as `u32` (half the memory of
+/// `usize`: a 200 MB draft has about 4.7 M lines) while the offsets fit; a text over
+/// 4 GiB (possible through the public [`crate::Document::new`]) is stored as `usize`
+/// instead, so lookups stay exact and nothing panics or truncates.
+#[derive(Debug, Clone)]
+pub struct LineStarts(Starts);
+
+#[derive(Debug, Clone)]
+enum Starts {
+    Narrow(Vec<u32>),
+    Wide(Vec<usize>),
+}
+
+impl LineStarts {
+    /// Room for `lines` starts in a text of `text_len` bytes (the width is chosen here).
+    pub fn with_capacity(lines: usize, text_len: usize) -> LineStarts {
+        if u32::try_from(text_len).is_ok() {
+            LineStarts(Starts::Narrow(Vec::with_capacity(lines)))
+        } else {
+            LineStarts(Starts::Wide(Vec::with_capacity(lines)))
+        }
+    }
+
+    /// Append a start (callers push increasing offsets). An offset that does not fit a
+    /// `u32` switches the storage to `usize`.
+    pub fn push(&mut self, offset: usize) {
+        match &mut self.0 {
+            Starts::Narrow(v) => match u32::try_from(offset) {
+                Ok(o) => v.push(o),
+                Err(_) => {
+                    let mut wide: Vec<usize> = v.iter().map(|&o| o as usize).collect();
+                    wide.push(offset);
+                    self.0 = Starts::Wide(wide);
+                }
+            },
+            Starts::Wide(v) => v.push(offset),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Starts::Narrow(v) => v.len(),
+            Starts::Wide(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<usize> {
+        match &self.0 {
+            Starts::Narrow(v) => v.get(i).map(|&o| o as usize),
+            Starts::Wide(v) => v.get(i).copied(),
+        }
+    }
+
+    /// How many starts are `<= offset` (the 1-based line of `offset`, when `get(0) == 0`).
+    pub fn count_up_to(&self, offset: usize) -> usize {
+        match &self.0 {
+            Starts::Narrow(v) => v.partition_point(|&s| s as usize <= offset),
+            Starts::Wide(v) => v.partition_point(|&s| s <= offset),
+        }
+    }
+
+    /// Byte range of each line, from its start to the next line's start (or `text_len`).
+    pub fn ranges(&self, text_len: usize) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+        (0..self.len()).map(move |i| {
+            let start = self.get(i).unwrap_or(text_len);
+            start..self.get(i + 1).unwrap_or(text_len).max(start)
+        })
+    }
+}
+
+/// How a column is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnUnit {
+    /// UTF-8 code units: the byte distance.
+    Bytes,
+    /// UTF-16 code units (characters outside the BMP count two).
+    Utf16,
+    /// Unicode scalar values (UTF-32 code units); the CLI's columns.
+    Chars,
+}
+
+/// Distance in bytes between [`ColumnIndex`] checkpoints inside a long line.
+pub const CHECKPOINT_STRIDE: usize = 2048;
+
+/// Sparse checkpoints inside lines longer than [`CHECKPOINT_STRIDE`] bytes: about every
+/// 2 KiB, the character and UTF-16 counts since the line's start. A column lookup then
+/// counts from the nearest checkpoint at or before the offset, so it scans at most about
+/// 2 KiB whatever the line length (thousands of findings on one 10 MB line used to cost
+/// a scan from the line start each). Short lines have no checkpoints and pay nothing.
+/// Built once per line index; each index uses its own idea of lines.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnIndex {
+    points: Vec<Checkpoint>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Checkpoint {
+    /// A char boundary strictly inside its line.
+    byte: usize,
+    /// Characters and UTF-16 units from the line start up to `byte`.
+    chars: usize,
+    utf16: usize,
+}
+
+/// Characters in UTF-8 `bytes` (bytes that are not continuation bytes).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+/// UTF-16 units in UTF-8 `bytes`: one per character, two for 4-byte sequences.
+fn count_utf16(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|&b| usize::from((b as i8) >= -0x40) + usize::from(b >= 0xF0))
+        .sum()
+}
+
+impl ColumnIndex {
+    /// Checkpoints for `text` whose lines are `lines` (in order; a range may include the
+    /// line break). Lines up to [`CHECKPOINT_STRIDE`] bytes get none.
+    pub fn new(text: &str, lines: impl Iterator<Item = std::ops::Range<usize>>) -> ColumnIndex {
+        let bytes = text.as_bytes();
+        let mut points = Vec::new();
+        for line in lines {
+            let end = line.end.min(bytes.len());
+            if end.saturating_sub(line.start) <= CHECKPOINT_STRIDE {
+                continue;
+            }
+            let (mut pos, mut chars, mut utf16) = (line.start, 0, 0);
+            loop {
+                let mut next = pos + CHECKPOINT_STRIDE;
+                while next < end && !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                if next >= end {
+                    break;
+                }
+                let chunk = &bytes[pos..next];
+                chars += count_chars(chunk);
+                utf16 += count_utf16(chunk);
+                points.push(Checkpoint {
+                    byte: next,
+                    chars,
+                    utf16,
+                });
+                pos = next;
+            }
+        }
+        points.shrink_to_fit();
+        ColumnIndex { points }
+    }
+
+    /// The nearest checkpoint in the line starting at `line_start` at or before `offset`.
+    fn before(&self, line_start: usize, offset: usize) -> Option<Checkpoint> {
+        if offset.saturating_sub(line_start) < CHECKPOINT_STRIDE {
+            return None; // the first checkpoint of a line comes after this
+        }
+        let i = self.points.partition_point(|p| p.byte <= offset);
+        let p = *self.points.get(i.checked_sub(1)?)?;
+        (p.byte > line_start).then_some(p)
+    }
+
+    /// The width of `text[line_start..offset]` in `unit` (both offsets char boundaries of
+    /// the text this index was built for, `line_start` the start of the offset's line).
+    pub fn width(&self, text: &str, line_start: usize, offset: usize, unit: ColumnUnit) -> usize {
+        if unit == ColumnUnit::Bytes {
+            return offset.saturating_sub(line_start);
+        }
+        let (from, base) = match self.before(line_start, offset) {
+            Some(p) if unit == ColumnUnit::Chars => (p.byte, p.chars),
+            Some(p) => (p.byte, p.utf16),
+            None => (line_start, 0),
+        };
+        let rest = text.as_bytes().get(from..offset).unwrap_or_default();
+        base + match unit {
+            ColumnUnit::Chars => count_chars(rest),
+            _ => count_utf16(rest),
+        }
+    }
+
+    /// The byte offset in the line `line_start..line_end` (without its break) where `want`
+    /// units have been counted: the start of the character that contains unit `want`
+    /// (inside a surrogate pair or a UTF-8 sequence: that character's start), or
+    /// `line_end` when the line is shorter.
+    pub fn offset(
+        &self,
+        text: &str,
+        line_start: usize,
+        line_end: usize,
+        want: usize,
+        unit: ColumnUnit,
+    ) -> usize {
+        let line_end = line_end.min(text.len());
+        if line_start >= line_end {
+            return line_end;
+        }
+        if unit == ColumnUnit::Bytes {
+            let mut at = line_start.saturating_add(want);
+            if at >= line_end {
+                return line_end;
+            }
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            return at;
+        }
+        let units_of = |p: &Checkpoint| match unit {
+            ColumnUnit::Chars => p.chars,
+            _ => p.utf16,
+        };
+        let (mut from, mut units) = (line_start, 0);
+        if line_end - line_start > CHECKPOINT_STRIDE {
+            let lo = self.points.partition_point(|p| p.byte <= line_start);
+            let hi = self.points.partition_point(|p| p.byte < line_end);
+            if let Some(line_points) = self.points.get(lo..hi) {
+                let k = line_points.partition_point(|p| units_of(p) <= want);
+                if let Some(p) = k.checked_sub(1).and_then(|k| line_points.get(k)) {
+                    (from, units) = (p.byte, units_of(p));
+                }
+            }
+        }
+        let Some(rest) = text.get(from..line_end) else {
+            return line_end;
+        };
+        for (i, c) in rest.char_indices() {
+            let w = match unit {
+                ColumnUnit::Chars => 1,
+                _ => c.len_utf16(),
+            };
+            if units + w > want {
+                return from + i;
+            }
+            units += w;
+        }
+        line_end
+    }
+}
+
 /// Maps byte offsets in a text to 1-based lines and 1-based columns in Unicode characters.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    /// Byte offset where each line starts; `line_starts[0] == 0`.
-    line_starts: Vec<usize>,
+    /// Byte offset where each line starts (lines end at `\n`); the first is 0.
+    line_starts: LineStarts,
+    /// Column checkpoints inside long lines.
+    columns: ColumnIndex,
 }
 
 /// A position in a text: 1-based line, 1-based column in characters, byte offset.
@@ -348,14 +636,19 @@ pub struct Position {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { line_starts }
+        let breaks = text.bytes().filter(|&b| b == b'\n').count();
+        let mut line_starts = LineStarts::with_capacity(breaks + 1, text.len());
+        line_starts.push(0);
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        let columns = ColumnIndex::new(text, line_starts.ranges(text.len()));
+        LineIndex {
+            line_starts,
+            columns,
+        }
     }
 
     /// Number of lines (a trailing newline starts one more, empty line).
@@ -365,36 +658,35 @@ impl LineIndex {
 
     /// 0-based line number containing byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
+        self.line_starts.count_up_to(offset).saturating_sub(1)
+    }
+
+    /// Byte offset where 0-based line `line` starts, `None` past the last line.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line)
     }
 
     /// Byte range of 0-based line `line`, without its `\n` (a `\r` before it is kept).
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
-        let start = self.line_starts.get(line).copied().unwrap_or(text.len());
+        let start = self.line_starts.get(line).unwrap_or(text.len());
         let end = self
             .line_starts
             .get(line + 1)
-            .map(|&next| next - 1)
+            .map(|next| next - 1)
             .unwrap_or(text.len());
         start..end.max(start)
     }
 
-    pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
-    }
-
     /// The position of byte `offset` (clamped to the text, moved back to a char boundary).
+    /// Counting the column scans at most about [`CHECKPOINT_STRIDE`] bytes.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
         let line = self.line_of(offset);
-        let start = self.line_starts[line];
-        let column = text[start..offset].chars().count() + 1;
+        let start = self.line_starts.get(line).unwrap_or(0).min(offset);
+        let column = self.columns.width(text, start, offset, ColumnUnit::Chars) + 1;
         Position {
             line: line + 1,
             column,
@@ -420,7 +712,7 @@ mod tests {
         let gbk = TextEncoding::Gb18030.encode(text).unwrap();
         let d = decode(&gbk, None).unwrap();
         assert_eq!((d.text.as_str(), d.encoding), (text, TextEncoding::Gb18030));
-        for enc in [TextEncoding::Utf16Le, TextEncoding::Utf16Be] {
+        for enc in [TextEncoding::Utf16LeBom, TextEncoding::Utf16BeBom] {
             let bytes = enc.encode(text).unwrap();
             let d = decode(&bytes, None).unwrap();
             assert_eq!((d.text.as_str(), d.encoding), (text, enc));
@@ -465,13 +757,100 @@ mod tests {
     }
 
     #[test]
+    fn a_bom_is_written_back_only_when_the_input_had_one() {
+        // regression: `--encoding utf-16le` on a BOM-less file made `--fix` add a BOM
+        let text = "各单位:请按时报送。\r\n";
+        for (forced, with, without) in [
+            (
+                TextEncoding::Utf8,
+                TextEncoding::Utf8Bom,
+                TextEncoding::Utf8,
+            ),
+            (
+                TextEncoding::Utf8Bom,
+                TextEncoding::Utf8Bom,
+                TextEncoding::Utf8,
+            ),
+            (
+                TextEncoding::Utf16Le,
+                TextEncoding::Utf16LeBom,
+                TextEncoding::Utf16Le,
+            ),
+            (
+                TextEncoding::Utf16Be,
+                TextEncoding::Utf16BeBom,
+                TextEncoding::Utf16Be,
+            ),
+        ] {
+            for enc in [with, without] {
+                let bytes = enc.encode(text).unwrap();
+                assert_eq!(bytes.starts_with(with.bom()), enc == with, "{enc}");
+                let d = decode(&bytes, Some(forced)).unwrap();
+                assert_eq!((d.text.as_str(), d.encoding), (text, enc), "{forced}");
+                assert_eq!(d.encoding.encode(&d.text).unwrap(), bytes);
+            }
+        }
+        // the other byte order's mark is text, and comes back as it was
+        let mut le = vec![0xFE, 0xFF];
+        le.extend(TextEncoding::Utf16Le.encode(text).unwrap());
+        let d = decode(&le, Some(TextEncoding::Utf16Le)).unwrap();
+        assert_eq!(d.encoding, TextEncoding::Utf16Le);
+        assert_eq!(d.encoding.encode(&d.text).unwrap(), le);
+        // GB18030 has no BOM of its own here: a leading U+FEFF is text
+        let gb = TextEncoding::Gb18030
+            .encode(&format!("\u{FEFF}{text}"))
+            .unwrap();
+        let d = decode(&gb, Some(TextEncoding::Gb18030)).unwrap();
+        assert_eq!(d.encoding.encode(&d.text).unwrap(), gb);
+    }
+
+    #[test]
+    fn line_starts_widen_instead_of_truncating() {
+        let mut starts = LineStarts::with_capacity(2, 100);
+        starts.push(0);
+        starts.push(7);
+        let big = u32::MAX as usize + 10;
+        starts.push(big);
+        assert_eq!(starts.len(), 3);
+        assert_eq!(starts.get(2), Some(big));
+        assert_eq!(starts.get(1), Some(7));
+        assert_eq!(starts.count_up_to(big - 1), 2);
+        assert_eq!(starts.count_up_to(big), 3);
+    }
+
+    #[test]
+    fn columns_in_a_long_line_match_a_naive_count() {
+        let line = "全面落实𠮷工作要求,a".repeat(2000);
+        let text = format!("短行\n{line}\n末行");
+        let idx = LineIndex::new(&text);
+        assert!(!idx.columns.points.is_empty());
+        let start = text.find('全').unwrap();
+        for offset in (0..text.len() + 3).step_by(97) {
+            let p = idx.position(&text, offset);
+            let naive_start = text[..p.offset].rfind('\n').map_or(0, |i| i + 1);
+            assert_eq!(p.column, text[naive_start..p.offset].chars().count() + 1);
+            if (start..start + line.len()).contains(&p.offset) {
+                let units = text[start..p.offset].encode_utf16().count();
+                let w = idx.columns.width(&text, start, p.offset, ColumnUnit::Utf16);
+                assert_eq!(w, units);
+                let back =
+                    idx.columns
+                        .offset(&text, start, start + line.len(), units, ColumnUnit::Utf16);
+                assert_eq!(back, p.offset);
+            }
+        }
+    }
+
+    #[test]
     fn decode_owned_agrees_with_decode() {
         let text = "关于印发工作要点的通知\r\n";
         let mut inputs: Vec<Vec<u8>> = vec![text.as_bytes().to_vec(), b"a\0b".to_vec()];
         for enc in [
             TextEncoding::Utf8Bom,
             TextEncoding::Utf16Le,
+            TextEncoding::Utf16LeBom,
             TextEncoding::Utf16Be,
+            TextEncoding::Utf16BeBom,
             TextEncoding::Gb18030,
         ] {
             inputs.push(enc.encode(text).unwrap());

@@ -53,7 +53,7 @@ fn dev_corpus_recall_per_category() {
             g["col"].as_u64().unwrap() as usize,
         );
         let text = g["text"].as_str().unwrap();
-        let line_start = doc.lines.line_starts()[line_no - 1];
+        let line_start = doc.lines.line_start(line_no - 1).unwrap();
         let start = line_start
             + doc.text[line_start..]
                 .chars()

@@ -306,6 +306,38 @@ fn bom_and_utf16_survive_fixing() {
 }
 
 #[test]
+fn forced_utf16_without_bom_is_fixed_without_adding_one() {
+    // regression: `--encoding utf-16le --fix` on a BOM-less file wrote a BOM
+    let dir = tempfile::tempdir().unwrap();
+    let body = "各单位:\r\n请做好准备,按时报送𠮷。\r\n";
+    let want = "各单位：\r\n请做好准备，按时报送𠮷。\r\n";
+    for (name, le) in [("le.txt", true), ("be.txt", false)] {
+        let units = |t: &str| -> Vec<u8> {
+            t.encode_utf16()
+                .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+                .collect()
+        };
+        let path = dir.path().join(name);
+        std::fs::write(&path, units(body)).unwrap();
+        let encoding = if le { "utf-16le" } else { "utf-16be" };
+        let o = gwlint(
+            &[
+                "check",
+                "--select",
+                "punctuation",
+                "--encoding",
+                encoding,
+                "--fix",
+                path.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+        assert_eq!(std::fs::read(&path).unwrap(), units(want), "{name}");
+    }
+}
+
+#[test]
 fn read_only_files_are_not_rewritten() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("只读.txt");

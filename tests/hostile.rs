@@ -1,6 +1,7 @@
 //! Hostile input, table-driven: every case sets up files, runs `gwlint`, and expects an
 //! exit code and a one-line message on stderr (or no stderr at all). Nothing may panic,
-//! hang or print a backtrace. Cases run in parallel; the big ones (10 MB line, 20 MB
+//! hang or print a backtrace (a case still running after five minutes is killed and
+//! fails). Cases run in parallel; the big ones (10 MB line, 20 MB
 //! file, 10,000 rules) dominate the time.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -8,6 +9,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// What a case runs: arguments after `gwlint`, and stdin.
 struct Run {
@@ -48,6 +50,15 @@ const CLEAN: &str = "关于开展劳动竞赛的通知\n各基层工会：\n全�
 const DIRTY: &str = "开展劳动竟赛，全面贯彻党的XX大精神。\n";
 
 /// A YAML rule file with the required keys; `extra` adds kind-specific ones.
+/// A named pipe made with `mkfifo` (coreutils); `Err` skips the case where it is missing.
+fn fifo(dir: &Path, name: &str) -> Result<std::path::PathBuf, String> {
+    let p = dir.join(name);
+    match Command::new("mkfifo").arg(&p).status() {
+        Ok(s) if s.success() => Ok(p),
+        other => Err(format!("mkfifo failed: {other:?}")),
+    }
+}
+
 fn rule_yaml(id: &str, kind: &str, extra: &str) -> String {
     format!(
         "id: {id}\ntitle: 测试规则\ncategory: other\nseverity: warning\nkind: {kind}\n\
@@ -163,8 +174,46 @@ fn cases() -> Vec<Case> {
         Case {
             name: "character device /dev/null",
             setup: |_| Ok(check(&[&"/dev/null"])),
-            code: 0,
-            stderr: Stderr::Line("/dev/null: empty file, nothing to check"),
+            code: 2,
+            stderr: Stderr::Line(
+                "/dev/null: not a regular file (a character device); pipe text in with `gwlint check -`",
+            ),
+        },
+        Case {
+            name: "named pipe (FIFO) given directly",
+            setup: |d| Ok(check(&[&fifo(d, "管道.txt")?])),
+            code: 2,
+            stderr: Stderr::Line("管道.txt: not a regular file (a named pipe); pipe text in with `gwlint check -`"),
+        },
+        Case {
+            name: "named pipe (FIFO) with --fix",
+            setup: |d| Ok(check(&[&"--fix", &fifo(d, "p.txt")?])),
+            code: 2,
+            stderr: Stderr::Line("p.txt: not a regular file (a named pipe)"),
+        },
+        Case {
+            name: "named pipe (FIFO) and a socket in a walked folder",
+            setup: |d| {
+                let sub = d.join("drafts");
+                std::fs::create_dir(&sub).unwrap();
+                file(&sub, "a.txt", DIRTY);
+                fifo(&sub, "pipe.txt")?;
+                // a socket file stays after the listener is dropped
+                drop(std::os::unix::net::UnixListener::bind(sub.join("sock.txt")).unwrap());
+                Ok(check(&[&sub]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "socket given directly",
+            setup: |d| {
+                let p = d.join("sock.txt");
+                drop(std::os::unix::net::UnixListener::bind(&p).unwrap());
+                Ok(check(&[&p]))
+            },
+            code: 2,
+            stderr: Stderr::Line("sock.txt: not a regular file (a socket)"),
         },
         // ---- contents ----------------------------------------------------------------
         Case {
@@ -311,6 +360,16 @@ fn cases() -> Vec<Case> {
             },
             code: 0,
             stderr: Stderr::Line("-: binary file"),
+        },
+        Case {
+            name: "text on stdin (a pipe, still read)",
+            setup: |_| {
+                let mut r = check(&[&"-"]);
+                r.stdin = DIRTY.as_bytes().to_vec();
+                Ok(r)
+            },
+            code: 1,
+            stderr: Stderr::Silent,
         },
         Case {
             name: "empty stdin",
@@ -576,7 +635,7 @@ fn run_case(case: &Case) -> Outcome {
     let feeder = std::thread::spawn(move || {
         let _ = pipe.write_all(&stdin);
     });
-    let out = child.wait_with_output().unwrap();
+    let out = wait_or_kill(child);
     feeder.join().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let mut problems = Vec::new();
@@ -611,6 +670,47 @@ fn run_case(case: &Case) -> Outcome {
             format!("{}\n    stderr: {head}", problems.join("; "))
         }),
         skipped: None,
+    }
+}
+
+/// How long a case may run before it counts as hanging (generous: the big cases run
+/// side by side in a debug build on a shared machine). A guard, not a speed test.
+const HANG_AFTER: Duration = Duration::from_secs(300);
+
+/// `wait_with_output`, but a child still running after [`HANG_AFTER`] is killed and
+/// reported (exit code `None`, stderr saying so) instead of hanging the test run.
+fn wait_or_kill(mut child: std::process::Child) -> std::process::Output {
+    let read = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut v = Vec::new();
+            let _ = r.read_to_end(&mut v);
+            v
+        })
+    };
+    let out = read(Box::new(child.stdout.take().unwrap()));
+    let err = read(Box::new(child.stderr.take().unwrap()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > HANG_AFTER {
+            child.kill().unwrap();
+            let status = child.wait().unwrap();
+            let mut stderr = err.join().unwrap();
+            stderr.extend_from_slice(b"\n(killed: still running after the time limit, it hangs)");
+            return std::process::Output {
+                status,
+                stdout: out.join().unwrap(),
+                stderr,
+            };
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
     }
 }
 

@@ -3,7 +3,11 @@
 //! - the normalised view's offset map round-trips every character, is monotonic, and maps
 //!   any range (even out of bounds or mid-character) to a valid original range;
 //! - every diagnostic span and fix edit of every built-in rule lies on char boundaries;
-//! - decoding what an encoding wrote gives the text back;
+//! - decoding what an encoding wrote gives the text back, and writing it again gives the
+//!   same bytes (BOM only where there was one, also with a forced encoding);
+//! - line/column lookups (the CLI's `LineIndex`, the server's `LineMap` in UTF-8 and
+//!   UTF-16, both with checkpoints inside long lines) agree with a naive count, for any
+//!   offset (mid-character, past the end) and any LSP position;
 //! - `.docx` paragraphs come back as the lines they were made from;
 //! - `paragraph_around` agrees with a naive reference.
 //!
@@ -11,9 +15,11 @@
 //! in `tests/fix_props.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use gwlint::lsp::convert::{LineMap, PositionEncoding};
 use gwlint::normalize::{fold_char, NormalizedView};
-use gwlint::source::{decode, TextEncoding};
+use gwlint::source::{decode, LineIndex, TextEncoding};
 use gwlint::{Document, RuleSet, Settings};
+use lsp_types::Position;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
@@ -84,6 +90,74 @@ fn config() -> ProptestConfig {
             .unwrap_or(64),
         failure_persistence: None,
         ..ProptestConfig::default()
+    }
+}
+
+const ALL_ENCODINGS: [TextEncoding; 7] = [
+    TextEncoding::Utf8,
+    TextEncoding::Utf8Bom,
+    TextEncoding::Utf16Le,
+    TextEncoding::Utf16LeBom,
+    TextEncoding::Utf16Be,
+    TextEncoding::Utf16BeBom,
+    TextEncoding::Gb18030,
+];
+
+/// Texts with long lines: pieces of 1–3000 characters (ASCII, Han, 𠮷, line breaks of
+/// every kind), so lines run past the 2 KiB checkpoint stride.
+fn long_lines() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        3 => (1usize..3000, prop::sample::select(&["a", "工", "𠮷", "，", "é"][..]))
+            .prop_map(|(n, s)| s.repeat(n)),
+        2 => draft(),
+        1 => prop::sample::select(&["\n", "\r\n", "\r"][..]).prop_map(str::to_owned),
+    ];
+    prop::collection::vec(piece, 0..12).prop_map(|v| v.concat())
+}
+
+/// 1-based line and column in characters of `offset` (clamped, moved back to a char
+/// boundary), lines ending at `\n`, counted from the start.
+fn naive_position(text: &str, offset: usize) -> (usize, usize, usize) {
+    let mut o = offset.min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    let before = &text[..o];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        text[line_start..o].chars().count() + 1,
+        o,
+    )
+}
+
+/// LSP lines (ending at `\n`, `\r\n` or `\r`) as (start, end without the break).
+fn naive_lsp_lines(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let (mut lines, mut start, mut i) = (Vec::new(), 0, 0);
+    while i < b.len() {
+        let brk = match b[i] {
+            b'\n' => 1,
+            b'\r' if b.get(i + 1) == Some(&b'\n') => 2,
+            b'\r' => 1,
+            _ => 0,
+        };
+        if brk > 0 {
+            lines.push((start, i));
+            start = i + brk;
+            i += brk;
+        } else {
+            i += 1;
+        }
+    }
+    lines.push((start, b.len()));
+    lines
+}
+
+fn width(s: &str, enc: PositionEncoding) -> usize {
+    match enc {
+        PositionEncoding::Utf8 => s.len(),
+        PositionEncoding::Utf16 => s.encode_utf16().count(),
     }
 }
 
@@ -159,7 +233,7 @@ proptest! {
     #[test]
     fn decoding_what_was_encoded_gives_the_text_back(text in draft()) {
         prop_assume!(!text.contains('\0') && !text.trim().is_empty());
-        for enc in [TextEncoding::Utf8Bom, TextEncoding::Utf16Le, TextEncoding::Utf16Be] {
+        for enc in [TextEncoding::Utf8Bom, TextEncoding::Utf16LeBom, TextEncoding::Utf16BeBom] {
             let bytes = enc.encode(&text).unwrap();
             let d = decode(&bytes, None).unwrap();
             prop_assert_eq!(&d.text, &text);
@@ -170,6 +244,81 @@ proptest! {
         if let (true, Some(bytes)) = (plain, TextEncoding::Gb18030.encode(&text)) {
             let d = decode(&bytes, Some(TextEncoding::Gb18030)).unwrap();
             prop_assert_eq!(&d.text, &text);
+        }
+    }
+
+    #[test]
+    fn writing_back_gives_the_bytes_that_were_read(text in draft()) {
+        for enc in ALL_ENCODINGS {
+            let Some(bytes) = enc.encode(&text) else { continue };
+            // forced in the family without a BOM, as `--encoding utf-16le` is
+            let Ok(d) = decode(&bytes, Some(enc.with_bom(false))) else { continue };
+            prop_assert_eq!(d.encoding.encode(&d.text), Some(bytes.clone()), "{}", enc);
+            prop_assert_eq!(d.encoding.bom(), &bytes[..d.encoding.bom().len()]);
+        }
+    }
+
+    #[test]
+    fn line_index_positions_match_a_naive_count(
+        text in long_lines(),
+        offsets in prop::collection::vec(any::<prop::sample::Index>(), 1..40),
+    ) {
+        let idx = LineIndex::new(&text);
+        for i in offsets {
+            // anywhere, including mid-character and up to 8 bytes past the end
+            let offset = i.index(text.len() + 9);
+            let p = idx.position(&text, offset);
+            prop_assert_eq!((p.line, p.column, p.offset), naive_position(&text, offset));
+        }
+    }
+
+    #[test]
+    fn lsp_positions_match_a_naive_count(
+        text in long_lines(),
+        picks in prop::collection::vec(
+            (any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0usize..40), 1..30),
+    ) {
+        let map = LineMap::new(&text);
+        let lines = naive_lsp_lines(&text);
+        for enc in [PositionEncoding::Utf8, PositionEncoding::Utf16] {
+            for (off, line, extra) in &picks {
+                // byte offset → position
+                let offset = off.index(text.len() + 9);
+                let mut o = offset.min(text.len());
+                while !text.is_char_boundary(o) {
+                    o -= 1;
+                }
+                let l = lines.iter().rposition(|&(s, _)| s <= o).unwrap();
+                let want = Position::new(l as u32, width(&text[lines[l].0..o], enc) as u32);
+                prop_assert_eq!(map.position(&text, offset, enc), want);
+                // position → byte offset: any character up to past the line's end
+                let l = line.index(lines.len() + 1);
+                let character = if l < lines.len() {
+                    let (s, e) = lines[l];
+                    let total = width(&text[s..e], enc);
+                    (*extra * total / 37 + extra % 3) as u32
+                } else {
+                    *extra as u32
+                };
+                let got = map.offset(&text, Position::new(l as u32, character), enc);
+                let expected = if l >= lines.len() {
+                    text.len()
+                } else {
+                    let (s, e) = lines[l];
+                    let mut units = 0;
+                    let mut at = e;
+                    for (i, c) in text[s..e].char_indices() {
+                        let w = width(&c.to_string(), enc);
+                        if units + w > character as usize {
+                            at = s + i;
+                            break;
+                        }
+                        units += w;
+                    }
+                    at
+                };
+                prop_assert_eq!(got, expected, "{:?} line {} char {}", enc, l, character);
+            }
         }
     }
 

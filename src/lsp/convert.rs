@@ -6,7 +6,11 @@
 //! offset past the end of a line means the end of that line. Positions that fall inside a
 //! character (the middle of a UTF-16 surrogate pair, or of a UTF-8 sequence) are moved to
 //! the start of that character, so every offset returned here is a char boundary.
+//!
+//! Conversions inside a line use [`crate::source::ColumnIndex`] checkpoints, so each one
+//! scans at most about 2 KiB even on a 10 MB line.
 
+use crate::source::{ColumnIndex, ColumnUnit, LineStarts};
 use lsp_types::{Position, Range};
 use std::path::PathBuf;
 
@@ -37,24 +41,28 @@ impl PositionEncoding {
         }
     }
 
-    fn width(self, c: char) -> usize {
+    fn unit(self) -> ColumnUnit {
         match self {
-            PositionEncoding::Utf8 => c.len_utf8(),
-            PositionEncoding::Utf16 => c.len_utf16(),
+            PositionEncoding::Utf8 => ColumnUnit::Bytes,
+            PositionEncoding::Utf16 => ColumnUnit::Utf16,
         }
     }
 }
 
-/// Byte offsets where LSP lines start, for one version of a text.
+/// Byte offsets where LSP lines start, for one version of a text, and column
+/// checkpoints inside its long lines.
 #[derive(Debug, Clone)]
 pub struct LineMap {
-    starts: Vec<usize>,
+    starts: LineStarts,
+    columns: ColumnIndex,
 }
 
 impl LineMap {
     pub fn new(text: &str) -> LineMap {
         let bytes = text.as_bytes();
-        let mut starts = vec![0];
+        let breaks = bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count();
+        let mut starts = LineStarts::with_capacity(breaks + 1, text.len());
+        starts.push(0);
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
@@ -68,13 +76,14 @@ impl LineMap {
             }
             i += 1;
         }
-        LineMap { starts }
+        let columns = ColumnIndex::new(text, starts.ranges(text.len()));
+        LineMap { starts, columns }
     }
 
     /// Byte range of line `line` without its line break, or `None` past the last line.
     fn line_content(&self, text: &str, line: usize) -> Option<(usize, usize)> {
-        let start = *self.starts.get(line)?;
-        let mut end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        let start = self.starts.get(line)?;
+        let mut end = self.starts.get(line + 1).unwrap_or(text.len());
         let bytes = text.as_bytes();
         if end > start && bytes.get(end - 1) == Some(&b'\n') {
             end -= 1;
@@ -88,12 +97,9 @@ impl LineMap {
     /// The LSP position of byte `offset` (clamped to the text and moved to a char boundary).
     pub fn position(&self, text: &str, offset: usize, enc: PositionEncoding) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self
-            .starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
-        let start = self.starts.get(line).copied().unwrap_or(0);
-        let character: usize = text[start..offset].chars().map(|c| enc.width(c)).sum();
+        let line = self.starts.count_up_to(offset).saturating_sub(1);
+        let start = self.starts.get(line).unwrap_or(0).min(offset);
+        let character = self.columns.width(text, start, offset, enc.unit());
         Position::new(saturate(line), saturate(character))
     }
 
@@ -110,16 +116,8 @@ impl LineMap {
         let Some((start, end)) = self.line_content(text, pos.line as usize) else {
             return text.len();
         };
-        let want = pos.character as usize;
-        let mut units = 0;
-        for (i, c) in text[start..end].char_indices() {
-            let w = enc.width(c);
-            if units + w > want {
-                return start + i;
-            }
-            units += w;
-        }
-        end
+        self.columns
+            .offset(text, start, end, pos.character as usize, enc.unit())
     }
 
     /// Byte range of an LSP range, with `start <= end`.
