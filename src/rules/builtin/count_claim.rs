@@ -5,7 +5,7 @@
 //! items alone may mean either. A count of a noun (「四大行动」) is compared with the top-level
 //! headings that contain that noun, and only when at least one does. The words are `params`.
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::numerals::{cn_string, count_value};
 use crate::document::Document;
 use crate::rules::kinds::pattern::compile_regex;
@@ -121,7 +121,7 @@ fn render(v: u32, arabic: bool) -> String {
 }
 
 impl Check for CountClaim {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
         for g in &st.segments {
@@ -237,7 +237,7 @@ impl CountClaim {
         re: &Regex,
         headings: Range<usize>,
         segment_end: usize,
-        out: &mut Vec<Diagnostic>,
+        out: &mut Findings,
     ) {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
@@ -294,7 +294,7 @@ impl CountClaim {
         whole: Range<usize>,
         edits: &[(Range<usize>, String)],
         actual: &str,
-        out: &mut Vec<Diagnostic>,
+        out: &mut Findings,
     ) {
         let map = |r: &Range<usize>| {
             doc.normalized
@@ -304,12 +304,12 @@ impl CountClaim {
         let matched = doc.text.get(span.clone()).unwrap_or("");
         let fix = Fix {
             applicability: Applicability::Unsafe,
-            message: actual.to_owned(),
+            message: actual.to_owned().into(),
             edits: edits
                 .iter()
                 .map(|(r, rep)| Edit {
                     range: map(r),
-                    replacement: rep.clone(),
+                    replacement: rep.clone().into(),
                 })
                 .collect(),
         };

@@ -5,7 +5,7 @@
 //! do not end a sentence. A paragraph is a run of such full-width lines plus the line that
 //! ends it; one diagnostic per paragraph, with an unsafe fix that joins the pieces.
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::outline::parse_marker;
 use crate::document::Document;
 use crate::rules::{Check, RuleMeta};
@@ -61,7 +61,7 @@ fn ends_sentence(s: &str) -> bool {
 }
 
 impl Check for HardWrap {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
         let compact = |i: usize| &norm[st.lines[i].norm()];
@@ -138,11 +138,7 @@ impl Check for HardWrap {
                     && right.is_some_and(|c| c.is_ascii_alphanumeric());
                 edits.push(Edit {
                     range: a.end..b.start,
-                    replacement: if ascii_join {
-                        " ".into()
-                    } else {
-                        String::new()
-                    },
+                    replacement: if ascii_join { " ".into() } else { "".into() },
                 });
             }
             let (Some(&first), Some(&last)) = (pieces.first(), pieces.last()) else {

@@ -7,7 +7,7 @@
 //! match when one of them matches text overlapping it in the same unit. A named group
 //! `m` narrows the diagnostic's span to part of the match.
 
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Edit, Findings, Fix};
 use crate::document::{line_around, paragraph_around, Document};
 use crate::rules::spec::{FixSpec, RuleFile, Scope, SpanMode, Transform, View};
 use crate::rules::{fill_message, Check, RuleMeta};
@@ -194,10 +194,10 @@ impl PatternCheck {
         Some((
             Fix {
                 applicability: spec.applicability,
-                message,
+                message: message.into(),
                 edits: vec![Edit {
                     range,
-                    replacement: replacement.clone(),
+                    replacement: replacement.clone().into(),
                 }],
             },
             replacement,
@@ -206,7 +206,7 @@ impl PatternCheck {
 }
 
 impl Check for PatternCheck {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let text = match self.view {
             View::Original => doc.text.as_str(),
             View::Normalized => doc.normalized.as_str(),
