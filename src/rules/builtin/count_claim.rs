@@ -133,7 +133,7 @@ impl Check for CountClaim {
             let second = hs.iter().map(|h| h.level()).filter(|&l| l > top).min();
             let n_sections = tops.len() as u32;
             let n_items = second.map(|l| hs.iter().filter(|h| h.level() == l).count() as u32);
-            let first_top = tops.first().map_or(g.lines.end, |h| h.line);
+            let first_top = tops.first().map_or(g.lines.end, |h| h.line());
             let from = g.title.as_ref().map_or(g.lines.start, |t| t.line + 1);
             if let Some(re) = &self.list {
                 self.section_lists(doc, meta, re, g.headings.clone(), g.lines.end, out);
@@ -210,7 +210,7 @@ impl Check for CountClaim {
                             .iter()
                             .filter(|h| {
                                 doc.text
-                                    .get(h.line_span.clone())
+                                    .get(h.line_span())
                                     .is_some_and(|t| t.contains(noun.as_str()))
                             })
                             .count() as u32;
@@ -245,7 +245,7 @@ impl CountClaim {
             let h = &st.headings[hi];
             let children = st.headings[hi + 1..headings.end]
                 .iter()
-                .filter(|c| c.parent == Some(hi))
+                .filter(|c| c.parent() == Some(hi))
                 .count() as u32;
             if children == 0 {
                 continue;
@@ -253,9 +253,9 @@ impl CountClaim {
             let next_line = st
                 .headings
                 .get(hi + 1)
-                .filter(|n| n.segment == h.segment)
-                .map_or(segment_end, |n| n.line);
-            for li in h.line..next_line.min(h.line + 4) {
+                .filter(|n| n.segment() == h.segment())
+                .map_or(segment_end, |n| n.line());
+            for li in h.line()..next_line.min(h.line() + 4) {
                 let Some(l) = st.lines.get(li) else { continue };
                 let line = &norm[l.norm()];
                 if !(line.ends_with(':') || line.ends_with('：')) {
