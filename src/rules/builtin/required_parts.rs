@@ -183,7 +183,7 @@ impl Check for RequiredParts {
                     &[]
                 };
                 for part in prof.requires.iter().chain(colophon) {
-                    if !has(st, g, part) {
+                    if !has(&st, g, part) {
                         if let Some((_, name)) = PARTS.iter().find(|(id, _)| id == part) {
                             if !missing.contains(name) {
                                 missing.push(name);

@@ -108,6 +108,10 @@ pub fn inside_longer_word(text: &str, span: &Range<usize>) -> bool {
 }
 
 impl Check for SubstitutionCheck {
+    fn reads_structure(&self) -> bool {
+        false
+    }
+
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         for m in self.matcher.find_iter(&doc.text) {
             let span = m.start()..m.end();
