@@ -75,12 +75,12 @@ pub fn apply_fixes_pass(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -
         let changes = fix
             .edits
             .iter()
-            .any(|e| text.get(e.range.clone()) != Some(e.replacement.as_str()));
+            .any(|e| text.get(e.range.clone()) != Some(&*e.replacement));
         if !valid || self_clash || clashes || !changes {
             continue;
         }
         accepted.extend(fix.edits.iter());
-        *per_rule.entry(d.rule.clone()).or_default() += 1;
+        *per_rule.entry(d.rule.to_string()).or_default() += 1;
     }
     accepted.sort_by_key(|e| (e.range.start, e.range.end));
     FixPass {
@@ -226,11 +226,11 @@ mod tests {
             rule: rule.into(),
             category: Category::Other,
             severity: Severity::Warning,
-            message: String::new(),
+            message: "".into(),
             span: range.clone(),
             fix: Some(Fix {
                 applicability: Applicability::Safe,
-                message: String::new(),
+                message: "".into(),
                 edits: vec![Edit {
                     range,
                     replacement: replacement.into(),

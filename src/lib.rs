@@ -24,7 +24,7 @@ pub mod segment;
 pub mod source;
 pub mod suppress;
 
-pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Severity};
+pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Findings, Fix, RuleId, Severity};
 pub use document::Document;
 pub use rules::{RuleSet, Settings};
 

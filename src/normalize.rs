@@ -35,30 +35,54 @@ pub fn to_fullwidth(c: char) -> char {
     }
 }
 
+/// Record that normalised offset `norm` maps to original offset `orig`; a later break at
+/// the same normalised offset (a folded comma followed by spaces) replaces the earlier.
+fn add_break(breaks: &mut Vec<[u32; 2]>, norm: u32, orig: u32) {
+    match breaks.last_mut() {
+        Some(last) if last[0] == norm => last[1] = orig,
+        _ => breaks.push([norm, orig]),
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NormalizedView {
     text: String,
-    /// `(normalised offset, original offset)` break points, sorted, starting at (0, 0).
-    breaks: Vec<(usize, usize)>,
+    /// `[normalised offset, original offset]` break points, sorted, starting at [0, 0].
+    /// 32-bit: Chinese text folds a full-width comma every few characters, so a 200 MB
+    /// file has millions of break points.
+    breaks: Vec<[u32; 2]>,
     original_len: usize,
 }
 
 impl NormalizedView {
+    /// The view of `original`. A text of 4 GiB or more (never loaded from a file: the
+    /// loader refuses files over 512 MiB) gets the identity view, so offsets always fit.
     pub fn new(original: &str) -> NormalizedView {
+        let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        let mut breaks = vec![[0u32, 0u32]];
+        if u32::try_from(original.len()).is_err() {
+            return NormalizedView {
+                text: original.to_owned(),
+                breaks,
+                original_len: original.len(),
+            };
+        }
         let mut text = String::with_capacity(original.len());
-        let mut breaks = vec![(0usize, 0usize)];
+        let mut last = (0usize, 0usize);
         for (i, c) in original.char_indices() {
             if is_removed_space(c) {
                 continue;
             }
-            let (bn, bo) = breaks[breaks.len() - 1];
+            let (bn, bo) = last;
             if bo + (text.len() - bn) != i {
-                breaks.push((text.len(), i));
+                last = (text.len(), i);
+                add_break(&mut breaks, narrow(last.0), narrow(last.1));
             }
             let folded = fold_char(c);
             text.push(folded);
             if folded.len_utf8() != c.len_utf8() {
-                breaks.push((text.len(), i + c.len_utf8()));
+                last = (text.len(), i + c.len_utf8());
+                add_break(&mut breaks, narrow(last.0), narrow(last.1));
             }
         }
         NormalizedView {
@@ -78,12 +102,12 @@ impl NormalizedView {
         if pos >= self.text.len() {
             return self.original_len;
         }
-        let i = match self.breaks.binary_search_by(|&(n, _)| n.cmp(&pos)) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let (bn, bo) = self.breaks[i];
-        bo + (pos - bn)
+        let i = self
+            .breaks
+            .partition_point(|&[n, _]| n as usize <= pos)
+            .saturating_sub(1);
+        let [bn, bo] = self.breaks.get(i).copied().unwrap_or([0, 0]);
+        bo as usize + (pos - bn as usize)
     }
 
     /// Map a normalised byte range to the original byte range it was made from:

@@ -179,7 +179,7 @@ pub fn entry_for(doc: &Document, file: &str, d: &Diagnostic) -> IgnoreEntry {
     let short: String = text.chars().take(40).collect();
     IgnoreEntry {
         file: file.to_owned(),
-        rule: d.rule.clone(),
+        rule: d.rule.to_string(),
         hash: context_hash(&doc.text, &d.rule, &d.span),
         text: short.replace(['\r', '\n'], " "),
     }

@@ -174,11 +174,11 @@ proptest! {
                 rule: "r".into(),
                 category: Category::Other,
                 severity: Severity::Info,
-                message: String::new(),
+                message: "".into(),
                 span: start..start + len,
                 fix: Some(Fix {
                     applicability: Applicability::Safe,
-                    message: String::new(),
+                    message: "".into(),
                     edits: vec![Edit { range: start..start + len, replacement: rep.into() }],
                 }),
             })

@@ -645,12 +645,7 @@ fn unknown_and_malformed_messages_get_errors_and_the_server_goes_on() {
 
 struct Panics;
 impl Check for Panics {
-    fn check(
-        &self,
-        _: &gwlint::Document,
-        _: &gwlint::rules::RuleMeta,
-        _: &mut Vec<gwlint::Diagnostic>,
-    ) {
+    fn check(&self, _: &gwlint::Document, _: &gwlint::rules::RuleMeta, _: &mut gwlint::Findings) {
         panic!("a bug in a rule");
     }
 }

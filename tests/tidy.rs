@@ -40,7 +40,7 @@ fn every_rule_is_documented_with_examples() {
         }
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
-            .join(&m.id);
+            .join(m.id.as_str());
         let has = |prefix: &str| {
             std::fs::read_dir(&fixtures).is_ok_and(|rd| {
                 rd.filter_map(Result::ok)

@@ -116,26 +116,26 @@ pub fn render(doc: &Document) -> String {
     let mut depth = vec![0usize; st.headings.len()];
     let mut last_segment = usize::MAX;
     for (i, hd) in st.headings.iter().enumerate() {
-        if hd.segment != last_segment {
-            let _ = writeln!(out, "  [{}]", hd.segment);
-            last_segment = hd.segment;
+        if hd.segment() != last_segment {
+            let _ = writeln!(out, "  [{}]", hd.segment());
+            last_segment = hd.segment();
         }
         depth[i] = hd
-            .parent
+            .parent()
             .map_or(0, |p| depth.get(p).copied().unwrap_or(0) + 1);
         let text = doc
             .text
-            .get(hd.marker_span.end..hd.line_span.end)
+            .get(hd.marker_span().end..hd.line_span().end)
             .unwrap_or("");
         let _ = writeln!(
             out,
             "  {:indent$}L{:<4} {} (level {}, no. {}, delimiter {:?}) {}",
             "",
-            hd.line + 1,
-            doc.text.get(hd.marker_span.clone()).unwrap_or(""),
+            hd.line() + 1,
+            doc.text.get(hd.marker_span()).unwrap_or(""),
             hd.level(),
             hd.number,
-            hd.delimiter,
+            hd.delimiter(),
             shorten(text, 16),
             indent = 2 * depth[i]
         );
@@ -158,8 +158,8 @@ pub fn render(doc: &Document) -> String {
             let _ = writeln!(
                 out,
                 "  L{:<4} {} (no. {})",
-                g.line + 1,
-                doc.text.get(g.marker_span.clone()).unwrap_or(""),
+                g.line() + 1,
+                doc.text.get(g.marker_span()).unwrap_or(""),
                 g.number
             );
         }

@@ -1,7 +1,8 @@
 //! [`Document`]: one decoded text with the views rules need, built once per file.
 //!
 //! The normalised view is built eagerly (every text rule needs it); the structure
-//! (header block, outline, dates) is parsed lazily the first time a rule asks.
+//! (header block, outline, dates) is parsed lazily the first time a rule asks, and can be
+//! released again ([`Document::release_structure`]) when a huge document no longer needs it.
 
 pub mod dates;
 pub mod debug;
@@ -18,7 +19,7 @@ pub use structure::Structure;
 use crate::normalize::NormalizedView;
 use crate::source::{LineIndex, TextEncoding};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, PoisonError};
 
 pub struct Document {
     /// Path as shown to the user (`-` for stdin, the URI path in the server).
@@ -27,7 +28,7 @@ pub struct Document {
     pub encoding: TextEncoding,
     pub lines: LineIndex,
     pub normalized: NormalizedView,
-    structure: OnceLock<Structure>,
+    structure: Mutex<Option<Arc<Structure>>>,
     /// The document kind forced by the config (`profile:`); [`Profile::Auto`] = detect it.
     pub profile: Profile,
 }
@@ -76,15 +77,32 @@ impl Document {
             encoding,
             lines,
             normalized,
-            structure: OnceLock::new(),
+            structure: Mutex::new(None),
             profile: Profile::Auto,
         }
     }
 
-    /// The parsed structure (header, segments, outline, dates, TOC), built on first use.
-    pub fn structure(&self) -> &Structure {
-        self.structure
-            .get_or_init(|| Structure::parse(&self.text, &self.normalized))
+    /// The parsed structure (header, segments, outline, dates, TOC), built on first use
+    /// and kept until [`Document::release_structure`]. Rules running in parallel share
+    /// one parse: the others wait for it.
+    pub fn structure(&self) -> Arc<Structure> {
+        let mut slot = self
+            .structure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        slot.get_or_insert_with(|| Arc::new(Structure::parse(&self.text, &self.normalized)))
+            .clone()
+    }
+
+    /// Drop the cached structure (holders of an `Arc` keep theirs); the next
+    /// [`Document::structure`] parses again. The check of a huge document calls this once
+    /// the rules that read the structure have run, so the findings of the text rules do
+    /// not pile up on top of it.
+    pub fn release_structure(&self) {
+        *self
+            .structure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     /// A UTF-8 document (tests, the language server).
@@ -168,5 +186,20 @@ mod tests {
         assert_eq!(&text[at("丁")], "丁");
         assert_eq!(paragraph_around(text, text.len()), text.len()..text.len());
         assert_eq!(&text[line_around(text, text.find("乙").unwrap())], "乙");
+    }
+
+    #[test]
+    fn structure_is_parsed_once_and_again_after_release() {
+        let doc = Document::from_text(
+            "t.txt",
+            "2023年工会工作要点\n\n一、总体要求\n二、重点工作\n",
+        );
+        let first = doc.structure();
+        assert!(Arc::ptr_eq(&first, &doc.structure()), "cached");
+        doc.release_structure();
+        let again = doc.structure();
+        assert!(!Arc::ptr_eq(&first, &again), "parsed again");
+        assert_eq!(*first, *again);
+        assert_eq!(again.headings.len(), 2);
     }
 }

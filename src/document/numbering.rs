@@ -51,7 +51,7 @@ pub fn analyse(st: &Structure) -> Vec<Finding> {
     for g in &st.segments {
         let own = &st.headings[g.headings.clone()];
         let first_glued = gi;
-        while gi < glued_items.len() && glued_items[gi].line < g.lines.end {
+        while gi < glued_items.len() && glued_items[gi].line() < g.lines.end {
             gi += 1;
         }
         if first_glued == gi {
@@ -60,7 +60,7 @@ pub fn analyse(st: &Structure) -> Vec<Finding> {
         } else {
             let mut merged: Vec<Heading> = own.to_vec();
             merged.extend(glued_items[first_glued..gi].iter().map(|h| (*h).clone()));
-            merged.sort_by_key(|h| h.marker_span.start);
+            merged.sort_by_key(|h| h.marker_span().start);
             analyse_segment(&merged, &mut out);
             mixed(&merged, &mut out);
         }
@@ -76,17 +76,17 @@ fn glued<'a>(st: &'a Structure, out: &mut Vec<Finding>) -> Vec<&'a Heading> {
     let mut last_line = usize::MAX;
     let mut chained: Option<(MarkerStyle, u32)> = None;
     for g in &st.glued {
-        if g.line != last_line {
-            last_line = g.line;
+        if g.line() != last_line {
+            last_line = g.line();
             chained = None;
         }
         // the nearest heading of this style at or above this line, in the same segment
-        let upto = st.headings.partition_point(|h| h.line <= g.line);
-        let segment = st.segment_of_line(g.line);
+        let upto = st.headings.partition_point(|h| h.line() <= g.line());
+        let segment = st.segment_of_line(g.line());
         let prev = st.headings[..upto]
             .iter()
             .rev()
-            .take_while(|h| st.segment_of_line(h.line) == segment)
+            .take_while(|h| st.segment_of_line(h.line()) == segment)
             .find(|h| h.style == g.style)
             .map(|h| h.number);
         let prev = match chained {
@@ -96,7 +96,7 @@ fn glued<'a>(st: &'a Structure, out: &mut Vec<Finding>) -> Vec<&'a Heading> {
         if prev.is_some_and(|p| g.number == p + 1) {
             out.push(Finding {
                 fault: Fault::Glued,
-                span: g.marker_span.clone(),
+                span: g.marker_span(),
                 expected: g.marker(),
             });
             chained = Some((g.style, g.number));
@@ -122,7 +122,7 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
         let prev = last_in_group.get(&key).copied();
         let state = levels.entry(level).or_default();
         let n = h.number;
-        let render = |num: u32| Marker::render(h.style, num, h.delimiter);
+        let render = |num: u32| Marker::render(h.style, num, h.delimiter());
         let fault: Option<(Fault, u32)> = match prev {
             Some(p) if n == p + 1 => None,
             Some(p) if n > p + 1 => Some((Fault::Skipped, p + 1)),
@@ -155,7 +155,7 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
                 };
                 out.push(Finding {
                     fault: kind,
-                    span: h.marker_span.clone(),
+                    span: h.marker_span(),
                     expected,
                 });
                 stack.truncate(t);
@@ -169,7 +169,7 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
         if let Some((kind, expected)) = fault {
             out.push(Finding {
                 fault: kind,
-                span: h.marker_span.clone(),
+                span: h.marker_span(),
                 expected: render(expected),
             });
         }
@@ -183,7 +183,7 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
         }
         state.running = Some(n);
         last_in_group.insert(key, n);
-        stack.push((level, i, h.style, n, h.delimiter));
+        stack.push((level, i, h.style, n, h.delimiter()));
     }
 }
 
@@ -201,9 +201,9 @@ fn mixed(hs: &[Heading], out: &mut Vec<Finding>) {
         let list = &by_level[&style];
         let mut counts: Vec<(&str, usize)> = Vec::new();
         for h in list {
-            match counts.iter_mut().find(|c| c.0 == h.delimiter) {
+            match counts.iter_mut().find(|c| c.0 == h.delimiter()) {
                 Some(c) => c.1 += 1,
-                None => counts.push((h.delimiter, 1)),
+                None => counts.push((h.delimiter(), 1)),
             }
         }
         if counts.len() < 2 {
@@ -216,14 +216,14 @@ fn mixed(hs: &[Heading], out: &mut Vec<Finding>) {
                 best = *c;
             }
         }
-        for h in list.iter().filter(|h| h.delimiter != best.0) {
+        for h in list.iter().filter(|h| h.delimiter() != best.0) {
             out.push(Finding {
                 fault: if style == MarkerStyle::Ordinal {
                     Fault::MixedStyle
                 } else {
                     Fault::MixedDelimiter
                 },
-                span: h.marker_span.clone(),
+                span: h.marker_span(),
                 expected: Marker::render(style, h.number, best.0),
             });
         }

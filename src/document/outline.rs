@@ -90,7 +90,15 @@ fn paren_pair(delimiter: &str) -> (char, char) {
     (cs.next().unwrap_or('（'), cs.next().unwrap_or('）'))
 }
 
-const ORDINAL_NOUNS: &[&str] = &["方面", "部分", "板块", "章", "篇"];
+/// Every delimiter a marker can have ([`Marker::delimiter`]); a [`Heading`] stores an index
+/// into this table. The nouns of 第X markers come last.
+const DELIMITERS: &[&str] = &[
+    "", "、", ".", "．", "（）", "()", "（)", "(）", "方面", "部分", "板块", "章", "篇",
+];
+const ORDINAL_NOUNS: &[&str] = match DELIMITERS.split_at_checked(8) {
+    Some((_, nouns)) => nouns,
+    None => &[],
+};
 
 fn is_digit(c: char) -> bool {
     c.is_ascii_digit() || ('０'..='９').contains(&c)
@@ -202,32 +210,100 @@ fn prefix_len(s: &str, pred: impl Fn(char) -> bool, max: usize) -> usize {
 }
 
 /// A heading: a line that starts with an outline marker.
+///
+/// Stored in 32 bytes, with 32-bit offsets (a work plan is mostly headings, and a 200 MB
+/// file has millions; [`super::structure::Structure::parse`] only runs on texts under
+/// 4 GiB). Read it through the accessors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
-    /// 0-based line index.
-    pub line: usize,
-    /// Original byte range of the marker.
-    pub marker_span: Range<usize>,
-    /// Original byte range of the line's content (leading and trailing spaces excluded).
-    pub line_span: Range<usize>,
-    pub style: MarkerStyle,
+    line: u32,
+    /// Original byte range of the marker; the line's content starts there too.
+    marker: [u32; 2],
+    line_end: u32,
+    /// [`NO_PARENT`] when there is none.
+    parent: u32,
+    segment: u32,
     pub number: u32,
-    pub delimiter: &'static str,
-    /// Index of the parent heading (nearest earlier heading of a smaller level in the
-    /// same contained document).
-    pub parent: Option<usize>,
-    /// Index of the contained document (segment) the heading belongs to.
-    pub segment: usize,
+    pub style: MarkerStyle,
+    /// Index into [`DELIMITERS`].
+    delimiter: u8,
+}
+
+const NO_PARENT: u32 = u32::MAX;
+
+fn narrow(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
 }
 
 impl Heading {
+    /// A heading on 0-based line `line` whose marker `m` starts at original byte `at` and
+    /// whose content ends at `line_end`; no parent, segment 0.
+    pub fn new(line: usize, at: usize, m: &Marker, line_end: usize) -> Heading {
+        Heading {
+            line: narrow(line),
+            marker: [narrow(at), narrow(at + m.len)],
+            line_end: narrow(line_end.max(at + m.len)),
+            parent: NO_PARENT,
+            segment: 0,
+            number: m.number,
+            style: m.style,
+            delimiter: DELIMITERS
+                .iter()
+                .position(|d| *d == m.delimiter)
+                .and_then(|i| u8::try_from(i).ok())
+                .unwrap_or(0),
+        }
+    }
+
+    /// 0-based line index.
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+
+    /// Original byte range of the marker.
+    pub fn marker_span(&self) -> Range<usize> {
+        self.marker[0] as usize..self.marker[1] as usize
+    }
+
+    /// Original byte range of the line's content (leading and trailing spaces excluded).
+    pub fn line_span(&self) -> Range<usize> {
+        self.marker[0] as usize..self.line_end as usize
+    }
+
+    /// As written: see [`Marker::delimiter`].
+    pub fn delimiter(&self) -> &'static str {
+        DELIMITERS
+            .get(usize::from(self.delimiter))
+            .copied()
+            .unwrap_or("")
+    }
+
+    /// Index of the parent heading (nearest earlier heading of a smaller level in the
+    /// same contained document).
+    pub fn parent(&self) -> Option<usize> {
+        (self.parent != NO_PARENT).then_some(self.parent as usize)
+    }
+
+    pub fn set_parent(&mut self, parent: Option<usize>) {
+        self.parent = parent.map_or(NO_PARENT, |p| narrow(p).min(NO_PARENT - 1));
+    }
+
+    /// Index of the contained document (segment) the heading belongs to.
+    pub fn segment(&self) -> usize {
+        self.segment as usize
+    }
+
+    pub fn set_segment(&mut self, segment: usize) {
+        self.segment = narrow(segment);
+    }
+
     pub fn level(&self) -> u8 {
         self.style.level()
     }
 
     /// The marker as written, normalised (e.g. 「（三）」, 「4.」).
     pub fn marker(&self) -> String {
-        Marker::render(self.style, self.number, self.delimiter)
+        Marker::render(self.style, self.number, self.delimiter())
     }
 }
 
@@ -246,6 +322,42 @@ mod tests {
 
     fn m(s: &str) -> Option<(MarkerStyle, u32, String)> {
         parse_marker(s).map(|m| (m.style, m.number, m.delimiter.to_owned()))
+    }
+
+    #[test]
+    fn headings_keep_every_delimiter_in_32_bytes() {
+        assert_eq!(std::mem::size_of::<Heading>(), 32);
+        for text in [
+            "一、总体",
+            "1.加强",
+            "1．加强",
+            "3、加强",
+            "（二）深化",
+            "(2)深化",
+            "（2)深化",
+            "(二）深化",
+            "①开展",
+            "第一方面",
+            "第二部分",
+            "第三板块",
+            "第四章",
+            "第五篇",
+        ] {
+            let m = parse_marker(text).unwrap();
+            let h = Heading::new(7, 100, &m, 100 + text.len());
+            assert_eq!(h.delimiter(), m.delimiter, "{text}");
+            assert_eq!((h.line(), h.number, h.style), (7, m.number, m.style));
+            assert_eq!(h.marker_span(), 100..100 + m.len);
+            assert_eq!(h.line_span(), 100..100 + text.len());
+            assert!(text.starts_with(&h.marker()), "{text}");
+        }
+        let mut h = Heading::new(0, 0, &parse_marker("一、").unwrap(), 3);
+        assert_eq!((h.parent(), h.segment()), (None, 0));
+        h.set_parent(Some(5));
+        h.set_segment(2);
+        assert_eq!((h.parent(), h.segment()), (Some(5), 2));
+        h.set_parent(None);
+        assert_eq!(h.parent(), None);
     }
 
     #[test]

@@ -164,7 +164,7 @@ impl Structure {
         let norm = normalized.as_str();
         let mut s = Structure::default();
         if u32::try_from(text.len().max(norm.len())).is_err() {
-            return s; // offsets would not fit a `LineInfo`; the loader refuses such files
+            return s; // offsets would not fit `LineInfo` and `Heading`; the loader refuses such files
         }
         let mut lines: Vec<LineInfo> = Vec::with_capacity(line_count(text));
         // lines of both views: '\n' is kept by the normalised view, so they pair up
@@ -220,17 +220,8 @@ impl Structure {
             if let Some(m) = parse_marker(&orig[lead..]) {
                 marker_lines[i] = true;
                 let content_end = l.range().start + orig.trim_end().len();
-                s.headings.push(Heading {
-                    line: i,
-                    marker_span: l.range().start + lead..l.range().start + lead + m.len,
-                    line_span: l.range().start + lead
-                        ..content_end.max(l.range().start + lead + m.len),
-                    style: m.style,
-                    number: m.number,
-                    delimiter: m.delimiter,
-                    parent: None,
-                    segment: 0,
-                });
+                s.headings
+                    .push(Heading::new(i, l.range().start + lead, &m, content_end));
                 prev_nonblank_title = false;
                 continue;
             }
@@ -316,7 +307,7 @@ impl Structure {
         let mut stack: Vec<usize> = Vec::new();
         let mut seg = 0usize;
         for h in 0..s.headings.len() {
-            let line = s.headings[h].line;
+            let line = s.headings[h].line();
             while seg + 1 < s.segments.len() && s.segments[seg + 1].lines.start <= line {
                 seg += 1;
                 stack.clear();
@@ -328,15 +319,15 @@ impl Structure {
             {
                 stack.pop();
             }
-            s.headings[h].parent = stack.last().copied();
-            s.headings[h].segment = seg;
+            s.headings[h].set_parent(stack.last().copied());
+            s.headings[h].set_segment(seg);
             stack.push(h);
         }
         // headings are in line order, so each segment's headings are one range
         let mut next = 0;
         for (k, segment) in s.segments.iter_mut().enumerate() {
             let first = next;
-            while next < s.headings.len() && s.headings[next].segment <= k {
+            while next < s.headings.len() && s.headings[next].segment() <= k {
                 next += 1;
             }
             segment.headings = first..next;
@@ -543,7 +534,7 @@ impl Structure {
             let first_top = s.headings[segment.headings.clone()]
                 .iter()
                 .find(|h| h.level() <= 1)
-                .map(|h| h.line);
+                .map(|h| h.line());
             if let Some(top) = first_top {
                 segment.preamble = (body_start..top)
                     .find(|&i| {
@@ -714,16 +705,7 @@ fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
                 continue;
             }
             let at = start + after + lead;
-            out.push(Heading {
-                line: index,
-                marker_span: at..at + m.len,
-                line_span: at..start + line.trim_end().len(),
-                style: m.style,
-                number: m.number,
-                delimiter: m.delimiter,
-                parent: None,
-                segment: 0,
-            });
+            out.push(Heading::new(index, at, &m, start + line.trim_end().len()));
         }
     }
 }

@@ -168,7 +168,7 @@ impl Server {
         let diagnostics = doc
             .diagnostics
             .iter()
-            .map(|d| to_lsp(d, doc, self.encoding, self.hints.contains(&d.rule)))
+            .map(|d| to_lsp(d, doc, self.encoding, self.hints.contains(d.rule.as_str())))
             .collect();
         let params = PublishDiagnosticsParams {
             uri: doc.uri.clone(),
@@ -316,13 +316,13 @@ fn to_lsp(
     let data = d.fix.as_ref().map(|f| {
         let fix = FixData {
             applicability: f.applicability,
-            message: f.message.clone(),
+            message: f.message.to_string(),
             edits: f
                 .edits
                 .iter()
                 .map(|e| TextEdit {
                     range: doc.lines.range(&doc.text, &e.range, encoding),
-                    new_text: e.replacement.clone(),
+                    new_text: e.replacement.to_string(),
                 })
                 .collect(),
         };
@@ -331,9 +331,9 @@ fn to_lsp(
     lsp_types::Diagnostic {
         range: doc.lines.range(&doc.text, &d.span, encoding),
         severity: Some(severity),
-        code: Some(NumberOrString::String(d.rule.clone())),
+        code: Some(NumberOrString::String(d.rule.to_string())),
         source: Some("gwlint".into()),
-        message: d.message.clone(),
+        message: d.message.to_string(),
         data,
         ..lsp_types::Diagnostic::default()
     }
@@ -349,7 +349,7 @@ fn stored_fix(
 ) -> Option<FixData> {
     doc.diagnostics
         .iter()
-        .map(|d| to_lsp(d, doc, encoding, hints.contains(&d.rule)))
+        .map(|d| to_lsp(d, doc, encoding, hints.contains(d.rule.as_str())))
         .find(|d| d.range == wanted.range && d.code == wanted.code)
         .and_then(|d| d.data)
         .and_then(|v| FixData::deserialize(&v).ok())

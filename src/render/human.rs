@@ -66,7 +66,7 @@ pub fn render_each<E>(
         };
         let cs = head
             .with_code(d.rule.as_str())
-            .with_message(d.message.as_str())
+            .with_message(&*d.message)
             .with_labels(labels)
             .with_notes(notes);
         match term::emit_into_string(&config, &file, &cs) {

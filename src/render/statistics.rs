@@ -17,7 +17,7 @@ pub fn count(reports: &[Report<'_>]) -> Vec<RuleCount> {
     let mut by_rule: BTreeMap<&str, RuleCount> = BTreeMap::new();
     for d in reports.iter().flat_map(|r| r.diagnostics) {
         let row = by_rule.entry(&d.rule).or_insert_with(|| RuleCount {
-            rule: d.rule.clone(),
+            rule: d.rule.to_string(),
             category: d.category,
             count: 0,
             fixable: 0,

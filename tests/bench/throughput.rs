@@ -91,12 +91,12 @@ fn main() {
     )];
     for rule in rules.rules() {
         let only = Settings {
-            select: vec![rule.meta.id.clone()],
+            select: vec![rule.meta.id.to_string()],
             ..Settings::default()
         };
         let start = Instant::now();
         let _ = gwlint::check(&doc, &rules, &only);
-        costs.push((rule.meta.id.clone(), start.elapsed().as_secs_f64()));
+        costs.push((rule.meta.id.to_string(), start.elapsed().as_secs_f64()));
     }
     costs.sort_by(|a, b| b.1.total_cmp(&a.1));
     println!("cost per rule on the 10 MB document (top 8):");

@@ -5,7 +5,7 @@
 //! items alone may mean either. A count of a noun (「四大行动」) is compared with the top-level
 //! headings that contain that noun, and only when at least one does. The words are `params`.
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::numerals::{cn_string, count_value};
 use crate::document::Document;
 use crate::rules::kinds::pattern::compile_regex;
@@ -121,7 +121,7 @@ fn render(v: u32, arabic: bool) -> String {
 }
 
 impl Check for CountClaim {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
         for g in &st.segments {
@@ -133,7 +133,7 @@ impl Check for CountClaim {
             let second = hs.iter().map(|h| h.level()).filter(|&l| l > top).min();
             let n_sections = tops.len() as u32;
             let n_items = second.map(|l| hs.iter().filter(|h| h.level() == l).count() as u32);
-            let first_top = tops.first().map_or(g.lines.end, |h| h.line);
+            let first_top = tops.first().map_or(g.lines.end, |h| h.line());
             let from = g.title.as_ref().map_or(g.lines.start, |t| t.line + 1);
             if let Some(re) = &self.list {
                 self.section_lists(doc, meta, re, g.headings.clone(), g.lines.end, out);
@@ -210,7 +210,7 @@ impl Check for CountClaim {
                             .iter()
                             .filter(|h| {
                                 doc.text
-                                    .get(h.line_span.clone())
+                                    .get(h.line_span())
                                     .is_some_and(|t| t.contains(noun.as_str()))
                             })
                             .count() as u32;
@@ -237,7 +237,7 @@ impl CountClaim {
         re: &Regex,
         headings: Range<usize>,
         segment_end: usize,
-        out: &mut Vec<Diagnostic>,
+        out: &mut Findings,
     ) {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
@@ -245,7 +245,7 @@ impl CountClaim {
             let h = &st.headings[hi];
             let children = st.headings[hi + 1..headings.end]
                 .iter()
-                .filter(|c| c.parent == Some(hi))
+                .filter(|c| c.parent() == Some(hi))
                 .count() as u32;
             if children == 0 {
                 continue;
@@ -253,9 +253,9 @@ impl CountClaim {
             let next_line = st
                 .headings
                 .get(hi + 1)
-                .filter(|n| n.segment == h.segment)
-                .map_or(segment_end, |n| n.line);
-            for li in h.line..next_line.min(h.line + 4) {
+                .filter(|n| n.segment() == h.segment())
+                .map_or(segment_end, |n| n.line());
+            for li in h.line()..next_line.min(h.line() + 4) {
                 let Some(l) = st.lines.get(li) else { continue };
                 let line = &norm[l.norm()];
                 if !(line.ends_with(':') || line.ends_with('：')) {
@@ -294,7 +294,7 @@ impl CountClaim {
         whole: Range<usize>,
         edits: &[(Range<usize>, String)],
         actual: &str,
-        out: &mut Vec<Diagnostic>,
+        out: &mut Findings,
     ) {
         let map = |r: &Range<usize>| {
             doc.normalized
@@ -304,12 +304,12 @@ impl CountClaim {
         let matched = doc.text.get(span.clone()).unwrap_or("");
         let fix = Fix {
             applicability: Applicability::Unsafe,
-            message: actual.to_owned(),
+            message: actual.to_owned().into(),
             edits: edits
                 .iter()
                 .map(|(r, rep)| Edit {
                     range: map(r),
-                    replacement: rep.clone(),
+                    replacement: rep.clone().into(),
                 })
                 .collect(),
         };

@@ -5,7 +5,7 @@
 //! the 印发日期 of the 版记, the 发文字号's year, the plan year of a title, and every date
 //! mention. `{suggestion}` in the messages carries what the date was compared with.
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::dates::{self, DateForm, DateRole, WEEKDAY_NAMES};
 use crate::document::structure::{DateMention, DateRange};
 use crate::document::Document;
@@ -92,7 +92,7 @@ fn text<'a>(doc: &'a Document, d: &DateMention) -> &'a str {
 }
 
 impl Check for DateCheck {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
         match self.which {
             Which::SigningAfterIssue => {
@@ -181,10 +181,10 @@ impl Check for DateCheck {
                         let stated_name = WEEKDAY_NAMES[*stated as usize % 7];
                         let fix = written.rfind(stated_name).map(|at| Fix {
                             applicability: Applicability::Unsafe,
-                            message: format!("改为星期{name}"),
+                            message: format!("改为星期{name}").into(),
                             edits: vec![Edit {
                                 range: wspan.start + at..wspan.start + at + stated_name.len(),
-                                replacement: name.to_owned(),
+                                replacement: name.to_owned().into(),
                             }],
                         });
                         let span = d.span.start..wspan.end;
@@ -240,10 +240,10 @@ impl Check for DateCheck {
                     let canonical = d.describe();
                     let fix = Fix {
                         applicability: Applicability::Unsafe,
-                        message: format!("改为「{canonical}」"),
+                        message: format!("改为「{canonical}」").into(),
                         edits: vec![Edit {
                             range: d.span.clone(),
-                            replacement: canonical.clone(),
+                            replacement: canonical.clone().into(),
                         }],
                     };
                     out.push(meta.diagnostic(

@@ -6,7 +6,7 @@
 //! Lines are compared on the normalised view (spaces removed, full-width folded). Short
 //! lines such as table cells (「一季度」) are never duplicates; the lengths are `params`.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Findings;
 use crate::document::Document;
 use crate::rules::{Check, RuleMeta};
 use serde::Deserialize;
@@ -52,7 +52,7 @@ fn is_subsequence(needle: &str, hay: &str) -> bool {
 }
 
 impl Check for DuplicateLine {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
         let nonblank: Vec<usize> = (0..st.lines.len())

@@ -5,7 +5,7 @@
 //! do not end a sentence. A paragraph is a run of such full-width lines plus the line that
 //! ends it; one diagnostic per paragraph, with an unsafe fix that joins the pieces.
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::outline::parse_marker;
 use crate::document::Document;
 use crate::rules::{Check, RuleMeta};
@@ -61,15 +61,19 @@ fn ends_sentence(s: &str) -> bool {
 }
 
 impl Check for HardWrap {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
         let compact = |i: usize| &norm[st.lines[i].norm()];
-        let widths: Vec<usize> = (0..st.lines.len()).map(|i| units(compact(i))).collect();
+        // 4 bytes a line: a huge file has millions of lines
+        let widths: Vec<u32> = (0..st.lines.len())
+            .map(|i| u32::try_from(units(compact(i))).unwrap_or(u32::MAX))
+            .collect();
         let min_units = 2 * self.p.min_width;
         // the page width: the most common width of lines that do not end a sentence
         let mut hist: HashMap<usize, usize> = HashMap::new();
         for (i, &u) in widths.iter().enumerate() {
+            let u = u as usize;
             if u >= min_units && !ends_sentence(compact(i)) {
                 *hist.entry(u).or_default() += 1;
             }
@@ -79,12 +83,12 @@ impl Check for HardWrap {
         };
         let tol = 2 * self.p.tolerance;
         let wrapped = |i: usize| {
-            let u = widths[i];
+            let u = widths[i] as usize;
             u + tol >= page && u <= page + tol && !ends_sentence(compact(i))
         };
         let full: usize = (0..st.lines.len()).filter(|&i| wrapped(i)).count();
         let long = (0..st.lines.len())
-            .filter(|&i| widths[i] >= min_units)
+            .filter(|&i| widths[i] as usize >= min_units)
             .count();
         if full < self.p.min_lines || (full as f64) < self.p.min_share * long as f64 {
             return;
@@ -138,11 +142,7 @@ impl Check for HardWrap {
                     && right.is_some_and(|c| c.is_ascii_alphanumeric());
                 edits.push(Edit {
                     range: a.end..b.start,
-                    replacement: if ascii_join {
-                        " ".into()
-                    } else {
-                        String::new()
-                    },
+                    replacement: if ascii_join { " ".into() } else { "".into() },
                 });
             }
             let (Some(&first), Some(&last)) = (pieces.first(), pieces.last()) else {

@@ -3,7 +3,7 @@
 //! `misplaced-outline-level`, `glued-list-item`. The analysis is `document::numbering` (run once per
 //! document); each rule reports the findings of its kind.
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::numbering::Fault;
 use crate::document::Document;
 use crate::rules::{Check, RuleMeta};
@@ -42,7 +42,7 @@ pub fn build_misplaced(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> 
 }
 
 impl Check for OutlineCheck {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         for f in doc.structure().numbering() {
             if f.fault == self.fault {
                 let matched = doc.text.get(f.span.clone()).unwrap_or("");
@@ -51,10 +51,10 @@ impl Check for OutlineCheck {
                 let fix = match self.fault {
                     Fault::MixedDelimiter | Fault::Misplaced => Some(Fix {
                         applicability: Applicability::Unsafe,
-                        message: format!("改为「{}」", f.expected),
+                        message: format!("改为「{}」", f.expected).into(),
                         edits: vec![Edit {
                             range: f.span.clone(),
-                            replacement: f.expected.clone(),
+                            replacement: f.expected.clone().into(),
                         }],
                     }),
                     // a line break before the marker (spaces between are dropped)
@@ -63,7 +63,7 @@ impl Check for OutlineCheck {
                         let start = before.trim_end_matches([' ', '\u{3000}', '\t']).len();
                         Some(Fix {
                             applicability: Applicability::Unsafe,
-                            message: format!("在「{}」前换行", f.expected),
+                            message: format!("在「{}」前换行", f.expected).into(),
                             edits: vec![Edit {
                                 range: start..f.span.start,
                                 replacement: "\n".into(),

@@ -6,7 +6,7 @@
 //! 成 (listed in `params.ratio_words`) means nothing is lost; a measure word or numeral
 //! (jieba POS tag `q` or `m`, or one of `params.units`) means it is a count, not a ratio.
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::Document;
 use crate::rules::kinds::pattern::compile_regex;
 use crate::rules::{Check, RuleMeta};
@@ -93,7 +93,7 @@ impl PercentMissing {
 }
 
 impl Check for PercentMissing {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let text = doc.normalized.as_str();
         let mut seen = std::collections::HashSet::new();
         for re in &self.contexts {
@@ -114,7 +114,7 @@ impl Check for PercentMissing {
                 let suggestion = format!("{number}%");
                 let fix = Fix {
                     applicability: Applicability::Unsafe,
-                    message: format!("在「{number}」后补上 %"),
+                    message: format!("在「{number}」后补上 %").into(),
                     edits: vec![Edit {
                         range: span.end..span.end,
                         replacement: "%".into(),

@@ -6,7 +6,7 @@
 //! (notice / plan) selects the profiles of that `kind` for the main document, and
 //! `params.profile` forces one by name. One diagnostic per document lists everything missing.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Findings;
 use crate::document::parts::Segment;
 use crate::document::{Document, Structure};
 use crate::rules::{Check, RuleMeta};
@@ -117,7 +117,7 @@ fn has(st: &Structure, g: &Segment, part: &str) -> bool {
 }
 
 impl Check for RequiredParts {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
         let red_header = st.header.agency_mark.is_some() || st.header.doc_number.is_some();
         let main = st.main_segment();
@@ -183,7 +183,7 @@ impl Check for RequiredParts {
                     &[]
                 };
                 for part in prof.requires.iter().chain(colophon) {
-                    if !has(st, g, part) {
+                    if !has(&st, g, part) {
                         if let Some((_, name)) = PARTS.iter().find(|(id, _)| id == part) {
                             if !missing.contains(name) {
                                 missing.push(name);

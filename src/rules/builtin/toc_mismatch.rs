@@ -6,7 +6,7 @@
 //! An entry matches a body line with the same normalised text; entries and body titles left
 //! over are paired when their character-bigram similarity reaches `params.similar`.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Findings;
 use crate::document::outline::parse_marker;
 use crate::document::Document;
 use crate::rules::{Check, RuleMeta};
@@ -72,7 +72,7 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 }
 
 impl Check for TocMismatch {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
         let Some(toc) = &st.toc else { return };
         if toc.entries.is_empty() {

@@ -5,7 +5,7 @@
 //! unmatched mark of each kind per sentence is reported, so hostile input (thousands of
 //! nested brackets) yields a handful of diagnostics, not thousands.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::Findings;
 use crate::document::Document;
 use crate::rules::{Check, RuleMeta};
 
@@ -26,12 +26,12 @@ pub fn build(_params: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
 }
 
 impl Check for UnbalancedPairs {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let mut stacks: Vec<Vec<usize>> = vec![Vec::new(); PAIRS.len()];
         let mut stray: Vec<Option<usize>> = vec![None; PAIRS.len()];
         let settle = |stacks: &mut Vec<Vec<usize>>,
                       stray: &mut Vec<Option<usize>>,
-                      out: &mut Vec<Diagnostic>| {
+                      out: &mut Findings| {
             for (k, stack) in stacks.iter_mut().enumerate() {
                 let first = stray[k]
                     .take()

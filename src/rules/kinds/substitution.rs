@@ -4,7 +4,7 @@
 //! dropped when the dictionary segmentation of its clause puts it inside a longer word,
 //! so a correction never fires inside a correct word.
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::Document;
 use crate::rules::spec::FixSpec;
 use crate::rules::{fill_message, Check, RuleMeta};
@@ -108,7 +108,11 @@ pub fn inside_longer_word(text: &str, span: &Range<usize>) -> bool {
 }
 
 impl Check for SubstitutionCheck {
-    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    fn reads_structure(&self) -> bool {
+        false
+    }
+
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         for m in self.matcher.find_iter(&doc.text) {
             let span = m.start()..m.end();
             if inside_longer_word(&doc.text, &span) {
@@ -127,10 +131,10 @@ impl Check for SubstitutionCheck {
                 .unwrap_or_else(|| format!("改为「{right}」"));
             let fix = Fix {
                 applicability,
-                message,
+                message: message.into(),
                 edits: vec![Edit {
                     range: span.clone(),
-                    replacement: right.clone(),
+                    replacement: right.clone().into(),
                 }],
             };
             out.push(meta.diagnostic(span, wrong, Some(right), Some(fix)));

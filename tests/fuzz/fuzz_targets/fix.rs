@@ -60,11 +60,11 @@ fuzz_target!(|data: &[u8]| {
                 rule: "fuzz".into(),
                 category: Category::Other,
                 severity: Severity::Warning,
-                message: String::new(),
+                message: "".into(),
                 span: start..end,
                 fix: Some(Fix {
                     applicability: Applicability::Safe,
-                    message: String::new(),
+                    message: "".into(),
                     edits: vec![Edit { range: start..end, replacement: replacement.into() }],
                 }),
             }

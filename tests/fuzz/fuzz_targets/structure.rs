@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(ok(t, &l.range()), "{l:?}");
     }
     for h in &s.headings {
-        assert!(ok(t, &h.marker_span) && ok(t, &h.line_span), "{h:?}");
+        assert!(ok(t, &h.marker_span()) && ok(t, &h.line_span()), "{h:?}");
     }
     for i in &s.inline_items {
         assert!(ok(t, &i.span), "{i:?}");
