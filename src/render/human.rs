@@ -5,8 +5,9 @@ use super::Report;
 use crate::diagnostic::{Applicability, Severity};
 use crate::rules::spec::SpecError;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{Error as FilesError, Files, SimpleFile};
 use codespan_reporting::term::{self, Config};
+use std::ops::Range;
 
 /// Lines longer than this (in bytes) are not printed under a diagnostic: the location
 /// alone is shown, so a 10 MB line with many findings does not print 10 MB per finding.
@@ -28,7 +29,7 @@ pub fn render_each<E>(
     report: &Report<'_>,
     mut emit: impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
-    let file = SimpleFile::new(report.doc.path.as_str(), report.doc.text.as_str());
+    let file = DocumentFile(report.doc);
     let config = Config::default();
     for d in report.diagnostics {
         let head = match d.severity {
@@ -80,6 +81,49 @@ pub fn render_each<E>(
     Ok(())
 }
 
+/// codespan-reporting's view of a document, answered from the document's own
+/// [`crate::source::LineIndex`] (a `SimpleFile` would build a second index of every line:
+/// 17 MB for a 200 MB file).
+struct DocumentFile<'a>(&'a crate::document::Document);
+
+impl DocumentFile<'_> {
+    /// Like `SimpleFile`: the start of line `line`; the end of the text for the line after
+    /// the last.
+    fn line_start(&self, line: usize) -> Result<usize, FilesError> {
+        let count = self.0.lines.line_count();
+        match line.cmp(&count) {
+            std::cmp::Ordering::Less => Ok(self.0.lines.line_range(&self.0.text, line).start),
+            std::cmp::Ordering::Equal => Ok(self.0.text.len()),
+            std::cmp::Ordering::Greater => Err(FilesError::LineTooLarge {
+                given: line,
+                max: count.saturating_sub(1),
+            }),
+        }
+    }
+}
+
+impl<'a> Files<'a> for DocumentFile<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.0.path)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.0.text)
+    }
+
+    fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self.0.lines.line_of(byte_index))
+    }
+
+    fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
+        Ok(self.line_start(line_index)?..self.line_start(line_index + 1)?)
+    }
+}
+
 /// The closing summary line.
 pub fn summary(problems: usize, files: usize, fixable: usize) -> String {
     if problems == 0 {
@@ -112,4 +156,37 @@ pub fn render_spec_error(err: &SpecError) -> String {
         .with_labels(vec![Label::primary((), offset..end)]);
     term::emit_into_string(&Config::default(), &file, &cs)
         .unwrap_or_else(|_| format!("error: {err}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    #[test]
+    fn document_file_renders_like_simple_file() {
+        let text = "关于印发《工作要点》的通知\r\n\r\n一、总体要求,加强学习\n二、重点工作\n最后一行没有换行";
+        let doc = Document::from_text("t.txt", text);
+        let simple = SimpleFile::new("t.txt", text);
+        let ours = DocumentFile(&doc);
+        let at = |s: &str| text.find(s).unwrap();
+        let spans = [
+            0..3,
+            at(",")..at(",") + 1,
+            at("加强")..at("二、") + 3, // over a line break
+            at("最后")..text.len(),
+            text.len()..text.len(),
+            at("\r\n")..at("\r\n") + 2,
+        ];
+        for span in spans {
+            let cs = CsDiagnostic::warning()
+                .with_message("m")
+                .with_labels(vec![Label::primary((), span.clone())]);
+            let config = Config::default();
+            let want = term::emit_into_string(&config, &simple, &cs).unwrap();
+            let got = term::emit_into_string(&config, &ours, &cs).unwrap();
+            assert_eq!(got, want, "{span:?}");
+        }
+        assert!(ours.line_range((), doc.lines.line_count() + 1).is_err());
+    }
 }

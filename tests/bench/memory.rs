@@ -1,10 +1,11 @@
-//! Peak-memory benchmark (`cargo bench --bench memory`): writes two 200 MB drafts
+//! Peak-memory benchmark (`cargo bench --bench memory`): writes 200 MB drafts
 //! (`GWLINT_BENCH_MB` changes the size) — the fixture documents repeated, defects included
-//! (about one finding per 180 bytes), and the clean fixture repeated (no findings) — and
+//! (about one finding per 180 bytes), the clean fixture repeated (no findings) and, when
+//! `../shared/corpus/dev` is present, the dev corpus repeated (one per ~100 bytes) — and
 //! runs the `gwlint check` binary on each, once per output format. It reports the child's
 //! peak resident memory as a multiple of the file size; the goal (issue 6) is below 4×.
 //! The clean file shows what the text itself costs (decoded text, normalised view, line
-//! index, structure); the difference is the findings (about 0.8 KB each).
+//! index, structure); the difference is the findings (about 150 bytes each).
 //! Measured with `/usr/bin/time -f %M` when present, else by polling VmHWM in /proc.
 //! Not a test: it prints figures and asserts nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
@@ -14,9 +15,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn sample_text(only: Option<&str>) -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+/// The `.txt` files of `dir` (only the one named `only`, when given), joined.
+fn sample_text(dir: &Path, only: Option<&str>) -> String {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
@@ -77,13 +78,25 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
     let dir = tempfile::tempdir().unwrap();
-    for (label, only) in [
-        ("fixture documents repeated", None),
-        ("clean-draft.txt repeated", Some("clean-draft.txt")),
-    ] {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixtures = root.join("tests/fixtures/documents");
+    let corpus = root.join("../shared/corpus/dev");
+    let mut cases = vec![
+        ("fixture documents repeated", fixtures.clone(), None),
+        (
+            "clean-draft.txt repeated",
+            fixtures,
+            Some("clean-draft.txt"),
+        ),
+    ];
+    if corpus.is_dir() {
+        // drafts pasted from PDFs: a finding every ~100 bytes, the densest case
+        cases.push(("dev corpus repeated", corpus, None));
+    }
+    for (label, source, only) in cases {
         let path = dir.path().join("big.txt");
         {
-            let sample = sample_text(only);
+            let sample = sample_text(&source, only);
             let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
             let mut written = 0;
             while written < mb << 20 {
