@@ -483,17 +483,23 @@ struct Checkpoint {
     utf16: usize,
 }
 
+/// How many of `bytes` satisfy `hit`, summed in `u8` lanes over blocks of 255 bytes (so
+/// the compiler vectorises the loop 32 bytes at a time instead of widening each byte).
+fn count_bytes(bytes: &[u8], hit: impl Fn(u8) -> bool + Copy) -> usize {
+    bytes
+        .chunks(255)
+        .map(|block| usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(hit(b)))))
+        .sum()
+}
+
 /// Characters in UTF-8 `bytes` (bytes that are not continuation bytes).
 fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+    count_bytes(bytes, |b| (b as i8) >= -0x40)
 }
 
 /// UTF-16 units in UTF-8 `bytes`: one per character, two for 4-byte sequences.
 fn count_utf16(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .map(|&b| usize::from((b as i8) >= -0x40) + usize::from(b >= 0xF0))
-        .sum()
+    count_chars(bytes) + count_bytes(bytes, |b| b >= 0xF0)
 }
 
 impl ColumnIndex {
