@@ -175,7 +175,7 @@ impl Config {
     /// Read and parse a config file.
     pub fn load(path: &Path) -> Result<Config, SpecError> {
         let display = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| SpecError {
+        let bytes = crate::load::read_settings_file(path).map_err(|e| SpecError {
             path: display.clone(),
             line: 1,
             column: 1,

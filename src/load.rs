@@ -178,6 +178,48 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, LoadProblem> {
     }
 }
 
+/// Settings files (config, ignore file, rule files) are small; a bigger one is refused.
+pub const MAX_SETTINGS_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Read a settings file (config, ignore or rule file): only a regular file (a named pipe
+/// would block the read) of at most [`MAX_SETTINGS_FILE_BYTES`]. The error's text says why
+/// ([`io_message`] shows it).
+pub fn read_settings_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let check = |meta: &std::fs::Metadata| -> std::io::Result<()> {
+        let kind = meta.file_type();
+        if kind.is_dir() {
+            return Err(std::io::Error::other("is a directory"));
+        }
+        if !kind.is_file() {
+            let what = special_file_kind(&kind).unwrap_or("a special file");
+            return Err(std::io::Error::other(format!(
+                "not a regular file ({what})"
+            )));
+        }
+        if meta.len() > MAX_SETTINGS_FILE_BYTES {
+            return Err(std::io::Error::other(format!(
+                "larger than {} MiB",
+                MAX_SETTINGS_FILE_BYTES >> 20
+            )));
+        }
+        Ok(())
+    };
+    check(&std::fs::metadata(path)?)?;
+    let mut file = std::fs::File::open(path)?;
+    check(&file.metadata()?)?;
+    let mut buf = Vec::new();
+    (&mut file)
+        .take(MAX_SETTINGS_FILE_BYTES + 1)
+        .read_to_end(&mut buf)?;
+    if buf.len() as u64 > MAX_SETTINGS_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB",
+            MAX_SETTINGS_FILE_BYTES >> 20
+        )));
+    }
+    Ok(buf)
+}
+
 /// `Ok` for a regular file; a directory, named pipe, socket or device is an error (exit 2)
 /// with one line saying what it is.
 fn regular_file(name: &str, meta: &std::fs::Metadata) -> Result<(), LoadProblem> {

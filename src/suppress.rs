@@ -86,7 +86,7 @@ impl IgnoreFile {
             message,
             source: String::new(),
         };
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = crate::load::read_settings_file(path).map_err(|e| {
             err(format!(
                 "cannot read ignore file: {}",
                 crate::load::io_message(&e)

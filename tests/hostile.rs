@@ -515,7 +515,35 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--config", &d.join("conf.yaml"), &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("conf.yaml:1:1: cannot read config file: Is a directory"),
+            stderr: Stderr::Line("conf.yaml:1:1: cannot read config file: is a directory"),
+        },
+        Case {
+            name: "config file that is a named pipe (FIFO)",
+            setup: |d| Ok(check(&[&"--config", &fifo(d, "conf.yaml")?, &file(d, "a.txt", CLEAN)])),
+            code: 2,
+            stderr: Stderr::Line(
+                "conf.yaml:1:1: cannot read config file: not a regular file (a named pipe)",
+            ),
+        },
+        Case {
+            name: "discovered gwlint.yaml and .gwlint-ignore.yaml that are named pipes",
+            setup: |d| {
+                fifo(d, "gwlint.yaml")?;
+                fifo(d, ".gwlint-ignore.yaml")?;
+                Ok(check(&[&file(d, "a.txt", DIRTY)]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
+            name: "rule folder with a named pipe among the rule files",
+            setup: |d| {
+                let rules = rules_dir(d, &[]);
+                fifo(&rules, "pipe.yaml")?;
+                Ok(check(&[&"--rules", &rules, &file(d, "a.txt", DIRTY)]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
         },
         Case {
             name: "discovered gwlint.yaml that is a directory",

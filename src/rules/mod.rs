@@ -152,7 +152,7 @@ impl RuleSet {
             if !matches!(ext, "yaml" | "yml" | "tsv") {
                 continue;
             }
-            let bytes = std::fs::read(&path).map_err(|e| io_err(&path, e))?;
+            let bytes = crate::load::read_settings_file(&path).map_err(|e| io_err(&path, e))?;
             let text = String::from_utf8(bytes).map_err(|_| SpecError {
                 path: path.display().to_string(),
                 line: 1,
