@@ -22,6 +22,16 @@ pub enum TextEncoding {
 }
 
 impl TextEncoding {
+    pub const ALL: [TextEncoding; 7] = [
+        TextEncoding::Utf8,
+        TextEncoding::Utf8Bom,
+        TextEncoding::Utf16Le,
+        TextEncoding::Utf16LeBom,
+        TextEncoding::Utf16Be,
+        TextEncoding::Utf16BeBom,
+        TextEncoding::Gb18030,
+    ];
+
     /// Parse a user-given encoding name (`--encoding`, config).
     pub fn from_name(name: &str) -> Option<TextEncoding> {
         match name.to_ascii_lowercase().replace('_', "-").as_str() {
@@ -851,14 +861,7 @@ mod tests {
     fn decode_owned_agrees_with_decode() {
         let text = "关于印发工作要点的通知\r\n";
         let mut inputs: Vec<Vec<u8>> = vec![text.as_bytes().to_vec(), b"a\0b".to_vec()];
-        for enc in [
-            TextEncoding::Utf8Bom,
-            TextEncoding::Utf16Le,
-            TextEncoding::Utf16LeBom,
-            TextEncoding::Utf16Be,
-            TextEncoding::Utf16BeBom,
-            TextEncoding::Gb18030,
-        ] {
+        for enc in TextEncoding::ALL.into_iter().skip(1) {
             inputs.push(enc.encode(text).unwrap());
         }
         inputs.push("工会\u{FFFD}\u{FFFD}".repeat(8).into_bytes());
