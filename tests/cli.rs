@@ -248,6 +248,44 @@ fn bad_rule_files_point_at_file_line_and_column() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn linked_rule_files_are_read_and_linked_folders_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared");
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(&shared).unwrap();
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(
+        shared.join("linked-rule.yaml"),
+        "id: linked-rule\ntitle: 测试\ncategory: other\nseverity: warning\nkind: pattern\n\
+         message: 出现了测试词\ndocs: d\nexamples: []\npatterns: ['劳动竞赛']\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        shared.join("linked-rule.yaml"),
+        rules.join("linked-rule.yaml"),
+    )
+    .unwrap();
+    // a link back to the folder itself and a dangling link: neither hangs nor fails
+    std::os::unix::fs::symlink(&rules, rules.join("loop")).unwrap();
+    std::os::unix::fs::symlink("gone.yaml", rules.join("dangling.yaml")).unwrap();
+    let o = gwlint(
+        &[
+            "check",
+            "--isolated",
+            "--select",
+            "linked-rule",
+            "--rules",
+            rules.to_str().unwrap(),
+            "-",
+        ],
+        Some(CLEAN.as_bytes()),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("linked-rule"), "{}", stdout(&o));
+}
+
 #[test]
 fn rules_and_explain() {
     let o = gwlint(&["rules"], None);

@@ -140,7 +140,11 @@ impl RuleSet {
                 let ft = entry.file_type().map_err(|e| io_err(&path, e))?;
                 if ft.is_dir() {
                     stack.push(path);
-                } else if ft.is_file() {
+                } else if ft.is_file()
+                    // a link to a rule file counts; links to folders are not followed
+                    // (no loops), nor are links to pipes or devices
+                    || (ft.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()))
+                {
                     paths.push(path);
                 }
             }
