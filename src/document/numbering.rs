@@ -111,6 +111,9 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
     // the first field is an id for the sibling groups
     let mut stack: Vec<(u8, usize, MarkerStyle, u32, &str)> = Vec::new();
     let mut last_in_group: HashMap<(Option<usize>, u8), u32> = HashMap::new();
+    // the number a repeated marker should have had, per group: 「一、二、二、四」 is one
+    // fault (the second 二 is 三), so the 四 after it is not reported as skipped
+    let mut corrected: HashMap<(Option<usize>, u8), u32> = HashMap::new();
     let mut levels: HashMap<u8, LevelState> = HashMap::new();
     for (i, h) in hs.iter().enumerate() {
         let level = h.level();
@@ -123,8 +126,10 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
         let state = levels.entry(level).or_default();
         let n = h.number;
         let render = |num: u32| Marker::render(h.style, num, h.delimiter());
+        let after_repeat = corrected.remove(&key);
         let fault: Option<(Fault, u32)> = match prev {
             Some(p) if n == p + 1 => None,
+            Some(_) if after_repeat.is_some_and(|e| n == e + 1) => None,
             Some(p) if n > p + 1 => Some((Fault::Skipped, p + 1)),
             Some(p) => Some((Fault::Repeated, p + 1)),
             None => match (state.running, state.continuous) {
@@ -167,6 +172,9 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
             }
         }
         if let Some((kind, expected)) = fault {
+            if kind == Fault::Repeated {
+                corrected.insert(key, expected);
+            }
             out.push(Finding {
                 fault: kind,
                 span: h.marker_span(),
