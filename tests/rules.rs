@@ -136,3 +136,25 @@ fn per_rule_fixture_cases() {
     assert!(cases > 50, "expected fixture cases, found {cases}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A pattern rule reports a span once however many of its patterns match it, and not
+/// again inside a span it has just reported; a separate occurrence is still reported.
+#[test]
+fn pattern_rule_reports_a_span_once_and_not_inside_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("overlap.yaml"),
+        "id: overlap\ntitle: 测试\ncategory: other\nseverity: warning\nkind: pattern\n\
+         message: 「{match}」\ndocs: d\nexamples: []\n\
+         patterns: ['付费内容', 'VIP专享', '内容为VIP专享', '付费内容']\n",
+    )
+    .unwrap();
+    let mut rules = RuleSet::builtin().unwrap();
+    rules.load_dir(dir.path()).unwrap();
+    let doc = Document::from_text("t.txt", "本内容为VIP专享付费内容。另见VIP专享区。");
+    let found: Vec<String> = gwlint::check(&doc, &rules, &only("overlap"))
+        .iter()
+        .map(|d| doc.text[d.span.clone()].to_owned())
+        .collect();
+    assert_eq!(found, ["内容为VIP专享", "付费内容", "VIP专享"]);
+}
