@@ -58,7 +58,7 @@ impl NormalizedView {
     /// The view of `original`. A text of 4 GiB or more (never loaded from a file: the
     /// loader refuses files over 512 MiB) gets the identity view, so offsets always fit.
     pub fn new(original: &str) -> NormalizedView {
-        let narrow = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        let narrow = crate::source::saturating_u32;
         let mut breaks = vec![[0u32, 0u32]];
         if u32::try_from(original.len()).is_err() {
             return NormalizedView {

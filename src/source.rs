@@ -392,6 +392,13 @@ fn broken_utf8(bytes: &[u8]) -> Option<usize> {
 #[derive(Debug, Clone)]
 pub struct LineStarts(Starts);
 
+/// `x` as a `u32`, or `u32::MAX` when it does not fit. The compact records (line starts,
+/// structure lines, headings, normalised-view breaks, LSP positions) store 32-bit offsets;
+/// their builders only see texts under 4 GiB, so the saturation never changes a value.
+pub fn saturating_u32(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
 #[derive(Debug, Clone)]
 enum Starts {
     Narrow(Vec<u32>),

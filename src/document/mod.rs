@@ -90,8 +90,10 @@ impl Document {
             .structure
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        slot.get_or_insert_with(|| Arc::new(Structure::parse(&self.text, &self.normalized)))
-            .clone()
+        slot.get_or_insert_with(|| {
+            Arc::new(Structure::parse(&self.text, &self.normalized, &self.lines))
+        })
+        .clone()
     }
 
     /// Drop the cached structure unless someone else still holds it (then dropping it

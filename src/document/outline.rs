@@ -6,6 +6,7 @@
 //! numerals, full- or half-width digits and circled numbers.
 
 use super::numerals::{circled_char, circled_value, cn_string, cn_value, is_cn_numeral_char};
+use crate::source::saturating_u32;
 use std::ops::Range;
 
 /// The kind of outline marker. The level follows from it (GB/T 9704: 一、 （一） 1. （1）).
@@ -231,18 +232,14 @@ pub struct Heading {
 
 const NO_PARENT: u32 = u32::MAX;
 
-fn narrow(x: usize) -> u32 {
-    u32::try_from(x).unwrap_or(u32::MAX)
-}
-
 impl Heading {
     /// A heading on 0-based line `line` whose marker `m` starts at original byte `at` and
     /// whose content ends at `line_end`; no parent, segment 0.
     pub fn new(line: usize, at: usize, m: &Marker, line_end: usize) -> Heading {
         Heading {
-            line: narrow(line),
-            marker: [narrow(at), narrow(at + m.len)],
-            line_end: narrow(line_end.max(at + m.len)),
+            line: saturating_u32(line),
+            marker: [saturating_u32(at), saturating_u32(at + m.len)],
+            line_end: saturating_u32(line_end.max(at + m.len)),
             parent: NO_PARENT,
             segment: 0,
             number: m.number,
@@ -285,7 +282,7 @@ impl Heading {
     }
 
     pub fn set_parent(&mut self, parent: Option<usize>) {
-        self.parent = parent.map_or(NO_PARENT, |p| narrow(p).min(NO_PARENT - 1));
+        self.parent = parent.map_or(NO_PARENT, |p| saturating_u32(p).min(NO_PARENT - 1));
     }
 
     /// Index of the contained document (segment) the heading belongs to.
@@ -294,7 +291,7 @@ impl Heading {
     }
 
     pub fn set_segment(&mut self, segment: usize) {
-        self.segment = narrow(segment);
+        self.segment = saturating_u32(segment);
     }
 
     pub fn level(&self) -> u8 {

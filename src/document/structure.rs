@@ -13,6 +13,7 @@ use super::parts::{self, DocNumber, Header, Part, Segment};
 use super::static_regex;
 use super::toc::{self, Toc};
 use crate::normalize::NormalizedView;
+use crate::source::LineIndex;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -29,7 +30,7 @@ pub struct LineInfo {
 impl LineInfo {
     /// The caller guarantees every offset fits in `u32` (see [`Structure::parse`]).
     fn new(range: Range<usize>, norm: Range<usize>) -> LineInfo {
-        let w = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        let w = crate::source::saturating_u32;
         LineInfo {
             range: [w(range.start), w(range.end)],
             norm: [w(norm.start), w(norm.end)],
@@ -149,10 +150,6 @@ impl DatesByLine {
     }
 }
 
-fn line_count(text: &str) -> usize {
-    text.bytes().filter(|&b| b == b'\n').count() + 1
-}
-
 fn trim_start_len(s: &str) -> usize {
     s.len()
         - s.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}')
@@ -160,13 +157,14 @@ fn trim_start_len(s: &str) -> usize {
 }
 
 impl Structure {
-    pub fn parse(text: &str, normalized: &NormalizedView) -> Structure {
+    /// Parse `text` (whose normalised view and line index are given).
+    pub fn parse(text: &str, normalized: &NormalizedView, index: &LineIndex) -> Structure {
         let norm = normalized.as_str();
         let mut s = Structure::default();
         if u32::try_from(text.len().max(norm.len())).is_err() {
             return s; // offsets would not fit `LineInfo` and `Heading`; the loader refuses such files
         }
-        let mut lines: Vec<LineInfo> = Vec::with_capacity(line_count(text));
+        let mut lines: Vec<LineInfo> = Vec::with_capacity(index.line_count());
         // lines of both views: '\n' is kept by the normalised view, so they pair up
         let (mut o, mut n) = (0usize, 0usize);
         for (ol, nl) in text.split('\n').zip(norm.split('\n')) {

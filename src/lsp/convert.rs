@@ -10,7 +10,7 @@
 //! Conversions inside a line use [`crate::source::ColumnIndex`] checkpoints, so each one
 //! scans at most about 2 KiB even on a 10 MB line.
 
-use crate::source::{ColumnIndex, ColumnUnit, LineStarts};
+use crate::source::{saturating_u32, ColumnIndex, ColumnUnit, LineStarts};
 use lsp_types::{Position, Range};
 use std::path::PathBuf;
 
@@ -100,7 +100,7 @@ impl LineMap {
         let line = self.starts.count_up_to(offset).saturating_sub(1);
         let start = self.starts.get(line).unwrap_or(0).min(offset);
         let character = self.columns.width(text, start, offset, enc.unit());
-        Position::new(saturate(line), saturate(character))
+        Position::new(saturating_u32(line), saturating_u32(character))
     }
 
     pub fn range(&self, text: &str, span: &std::ops::Range<usize>, enc: PositionEncoding) -> Range {
@@ -131,10 +131,6 @@ impl LineMap {
         let b = self.offset(text, range.end, enc);
         a.min(b)..a.max(b)
     }
-}
-
-fn saturate(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {

@@ -7,8 +7,7 @@
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::io::{BufReader, Write};
 use std::time::{Duration, Instant};
 
 const TARGET_BYTES: usize = 100 * 1024;
@@ -16,18 +15,11 @@ const WARMUP: usize = 5;
 const RUNS: usize = 100;
 const URI: &str = "file:///bench/%E8%8D%89%E7%A8%BF.txt";
 
+#[path = "../common/mod.rs"]
+mod common;
+
 fn draft() -> String {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/documents");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    let texts: Vec<String> = files
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect();
+    let texts = common::samples::drafts(&common::samples::fixture_documents(), None);
     let mut out = String::new();
     'fill: loop {
         for t in &texts {
@@ -141,29 +133,14 @@ fn over_stdio(text: &str, middle_line: usize) {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let frames =
+        common::lsp_frames::spawn_frame_reader(BufReader::new(child.stdout.take().unwrap()));
     let mut send = |v: Value| {
         let body = v.to_string();
         write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
         stdin.flush().unwrap();
     };
-    let mut recv = || -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            stdout.read_line(&mut line).unwrap();
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                length = v.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        stdout.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    };
+    let recv = || -> Value { frames.recv().unwrap() };
     send(
         json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
     );

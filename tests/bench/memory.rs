@@ -15,21 +15,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The `.txt` files of `dir` (only the one named `only`, when given), joined.
-fn sample_text(dir: &Path, only: Option<&str>) -> String {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .filter(|p| only.is_none_or(|name| p.ends_with(name)))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+#[path = "../common/mod.rs"]
+mod common;
 
 /// Peak RSS in KiB of `gwlint args…`, and the wall time.
 fn peak_kib(args: &[&str]) -> (u64, Duration) {
@@ -78,9 +65,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
     let dir = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let fixtures = root.join("tests/fixtures/documents");
-    let corpus = root.join("../shared/corpus/dev");
+    let fixtures = common::samples::fixture_documents();
     let mut cases = vec![
         ("fixture documents repeated", fixtures.clone(), None),
         (
@@ -89,14 +74,14 @@ fn main() {
             Some("clean-draft.txt"),
         ),
     ];
-    if corpus.is_dir() {
+    if let Some(corpus) = common::samples::dev_corpus() {
         // drafts pasted from PDFs: a finding every ~100 bytes, the densest case
         cases.push(("dev corpus repeated", corpus, None));
     }
     for (label, source, only) in cases {
         let path = dir.path().join("big.txt");
         {
-            let sample = sample_text(&source, only);
+            let sample = common::samples::joined(&source, only);
             let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
             let mut written = 0;
             while written < mb << 20 {

@@ -6,30 +6,16 @@
 
 use gwlint::{Document, RuleSet, Settings};
 use rayon::prelude::*;
-use std::path::Path;
 use std::time::Instant;
 
+#[path = "../common/mod.rs"]
+mod common;
+
+/// The fixture documents and the dev corpus when present, each draft once.
 fn sample_text() -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut dirs = vec![root.join("tests/fixtures/documents")];
-    let corpus = root.join("../shared/corpus/dev");
-    if corpus.is_dir() {
-        dirs.push(corpus);
-    }
-    let mut text = String::new();
-    for dir in dirs {
-        let mut paths: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        paths.sort();
-        for p in paths
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        {
-            text.push_str(&std::fs::read_to_string(p).unwrap());
-            text.push('\n');
-        }
+    let mut text = common::samples::joined(&common::samples::fixture_documents(), None);
+    if let Some(corpus) = common::samples::dev_corpus() {
+        text.push_str(&common::samples::joined(&corpus, None));
     }
     text
 }

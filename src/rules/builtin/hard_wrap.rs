@@ -67,7 +67,7 @@ impl Check for HardWrap {
         let compact = |i: usize| &norm[st.lines[i].norm()];
         // 4 bytes a line: a huge file has millions of lines
         let widths: Vec<u32> = (0..st.lines.len())
-            .map(|i| u32::try_from(units(compact(i))).unwrap_or(u32::MAX))
+            .map(|i| crate::source::saturating_u32(units(compact(i))))
             .collect();
         let min_units = 2 * self.p.min_width;
         // the page width: the most common width of lines that do not end a sentence

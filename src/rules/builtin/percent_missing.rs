@@ -93,6 +93,10 @@ impl PercentMissing {
 }
 
 impl Check for PercentMissing {
+    fn reads_structure(&self) -> bool {
+        false
+    }
+
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let text = doc.normalized.as_str();
         let mut seen = std::collections::HashSet::new();

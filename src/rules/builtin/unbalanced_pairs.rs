@@ -26,6 +26,10 @@ pub fn build(_params: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
 }
 
 impl Check for UnbalancedPairs {
+    fn reads_structure(&self) -> bool {
+        false
+    }
+
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let mut stacks: Vec<Vec<usize>> = vec![Vec::new(); PAIRS.len()];
         let mut stray: Vec<Option<usize>> = vec![None; PAIRS.len()];
