@@ -302,6 +302,14 @@ impl Findings {
         self.list.truncate(len);
     }
 
+    /// Keep only the diagnostics from index `start` on for which `keep` holds.
+    pub fn retain_since(&mut self, start: usize, keep: impl FnMut(&Diagnostic) -> bool) {
+        if start < self.list.len() {
+            let kept: Vec<Diagnostic> = self.list.drain(start..).filter(keep).collect();
+            self.list.extend(kept);
+        }
+    }
+
     /// The diagnostics from index `start` on, to adjust (e.g. the configured severity).
     pub fn since(&mut self, start: usize) -> &mut [Diagnostic] {
         self.list.get_mut(start..).unwrap_or(&mut [])

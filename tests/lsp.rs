@@ -13,7 +13,8 @@ use std::collections::VecDeque;
 use std::path::Path;
 use std::time::Duration;
 
-const DRAFT: &str = "关于印发《2018年工作要点》的通知\n太极工发[2018]7号\n𠮷野家,今年完成率不低于 80 。\r\n（一）全年目标：党的XX大精神\n";
+/// A fragment (no 主送, 署名 or 成文日期 to check): the number is cited in a sentence, not a 版头.
+const DRAFT: &str = "关于印发《2018年工作要点》的通知\n根据太极工发[2018]7号文件要求\n𠮷野家,今年完成率不低于 80 。\r\n（一）全年目标：党的XX大精神\n";
 
 struct Client {
     conn: Connection,
@@ -217,12 +218,12 @@ fn diagnostics_carry_rule_source_severity_message_and_fix() {
     let d = find(&diags, "doc-number-bracket");
     assert_eq!(d["source"], "gwlint");
     assert_eq!(d["severity"], 2);
-    assert_eq!(d["range"], range(1, 4, 1, 10));
+    assert_eq!(d["range"], range(1, 6, 1, 12));
     assert!(d["message"].as_str().unwrap().contains("六角括号"));
     assert_eq!(d["data"]["applicability"], "safe");
     assert_eq!(
         d["data"]["edits"],
-        json!([{"range": range(1, 4, 1, 10), "newText": "〔2018〕"}])
+        json!([{"range": range(1, 6, 1, 12), "newText": "〔2018〕"}])
     );
     assert_eq!(find(&diags, "template-placeholder")["severity"], 1);
     assert_eq!(find(&diags, "template-placeholder")["data"], Value::Null);

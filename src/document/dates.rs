@@ -46,6 +46,8 @@ pub enum DateRole {
     Issue,
     /// A 「时间：…」 line of a meeting or training handout.
     TimeLine,
+    /// A deadline set for the readers: 「请于4月3日前报送」.
+    Deadline,
     /// Anywhere else.
     Body,
 }
@@ -56,6 +58,7 @@ impl DateRole {
             DateRole::Signing => "成文",
             DateRole::Issue => "印发",
             DateRole::TimeLine => "时间",
+            DateRole::Deadline => "期限",
             DateRole::Body => "正文",
         }
     }
@@ -81,7 +84,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?:(?P<d>[0-9]{1,2})[日号])?",
         r"|(?P<y2>[0-9]{4})\.(?P<m2>[0-9]{1,2})\.(?P<d2>[0-9]{1,2})",
         r"|(?P<y3>[0-9]{4})[-/](?P<m3>[0-9]{1,2})[-/](?P<d3>[0-9]{1,2})",
-        r"|(?P<y4>[〇零一二三四五六七八九]{4})年(?P<m4>[一二三四五六七八九十]{1,2})月(?:(?P<d4>[一二三四五六七八九十]{1,3})日)?",
+        r"|(?P<y4>[〇○零ＯO0一二三四五六七八九]{4})年(?P<m4>[一二三四五六七八九十]{1,2})月(?:(?P<d4>[一二三四五六七八九十]{1,3})日)?",
         r"|(?P<m5>[0-9]{1,2})月(?P<d5>[0-9]{1,2})[日号]",
     ))
 });
@@ -121,7 +124,7 @@ pub fn scan_line(line: &str, base: usize) -> Vec<RawDate> {
             (Some(y as i32), num("m3"), num("d3"), DateForm::Dashed)
         } else if let Some(y) = text("y4") {
             (
-                cn_value(y).map(|v| v as i32),
+                cn_value(&y.replace(is_odd_zero, "〇")).map(|v| v as i32),
                 text("m4").and_then(cn_value),
                 text("d4").and_then(cn_value),
                 DateForm::Chinese,
@@ -171,6 +174,39 @@ pub fn scan_line(line: &str, base: usize) -> Vec<RawDate> {
         });
     }
     out
+}
+
+/// A character written for 〇 in a Chinese-numeral year that is not 〇 (U+3007): the circle
+/// ○ (U+25CB), the letter O, full-width Ｏ, the digit 0. 零 is correct too.
+pub fn is_odd_zero(c: char) -> bool {
+    matches!(c, '○' | 'Ｏ' | 'O' | '0' | '０')
+}
+
+/// Whether the date at `start..end` of a normalised line is a deadline the document sets:
+/// 「请于2025年4月3日前报送」「务必在…之前」「…前将材料报…」, not 「截至…」 or 「…以前的」.
+pub fn is_deadline(line: &str, start: usize, end: usize) -> bool {
+    let (Some(before), Some(after)) = (line.get(..start), line.get(end..)) else {
+        return false;
+    };
+    let after = after
+        .strip_prefix(|c: char| matches!(c, '(' | '（'))
+        .map_or(after, |a| a.split_once([')', '）']).map_or(a, |(_, r)| r));
+    let ends = after.starts_with('前') || after.starts_with("之前") || after.starts_with("以前");
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let asks = ["于", "在", "请", "务必", "须", "应"]
+        .iter()
+        .any(|w| tail.ends_with(w))
+        || tail.contains("请于")
+        || tail.contains("务必于")
+        || tail.contains("须于");
+    ends && asks && !after.starts_with("以前的") && !after.starts_with("前的")
 }
 
 /// Whether the date exists in the calendar (month 1–12, day within the month; leap years

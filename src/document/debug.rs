@@ -25,6 +25,70 @@ fn part_line(out: &mut String, doc: &Document, label: &str, part: &Part) {
     );
 }
 
+/// 「（通知, plan year 2025）」「（附件2）」: the segment's kind and years.
+fn describe_segment(g: &super::parts::Segment) -> String {
+    let mut bits = Vec::new();
+    if let Some(n) = g.attachment {
+        bits.push(if n == 0 {
+            "附件".to_owned()
+        } else {
+            format!("附件{n}")
+        });
+    }
+    if let Some(t) = &g.doc_type {
+        bits.push(t.clone());
+    }
+    if let Some(y) = g.plan_year {
+        bits.push(format!("plan year {y}"));
+    }
+    if let Some(y) = g.summary_year {
+        bits.push(format!("summary year {y}"));
+    }
+    if bits.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", bits.join(", "))
+    }
+}
+
+/// The layout labels, one line per run of lines with the same label (prose and blank
+/// lines are not listed).
+fn layout(out: &mut String, doc: &Document, st: &super::Structure) {
+    use super::layout::LineKind;
+    let _ = writeln!(out, "layout:");
+    let mut i = 0;
+    while i < st.kinds.len() {
+        let kind = st.kinds[i];
+        let mut j = i + 1;
+        while j < st.kinds.len()
+            && (st.kinds[j] == kind
+                || (st.kinds[j] == LineKind::Blank
+                    && st.kinds.get(j + 1) == Some(&kind)
+                    && kind.is_tabular()))
+        {
+            j += 1;
+        }
+        if !matches!(kind, LineKind::Prose | LineKind::Blank | LineKind::Heading) {
+            let first = st
+                .lines
+                .get(i)
+                .map_or("", |l| doc.text.get(l.range()).unwrap_or(""));
+            let range = if j - i > 1 {
+                format!("L{}–L{}", i + 1, j)
+            } else {
+                format!("L{}", i + 1)
+            };
+            let _ = writeln!(
+                out,
+                "  {range:<10} {:<10} {}",
+                kind.id(),
+                shorten(first, 24)
+            );
+        }
+        i = j;
+    }
+}
+
 pub fn render(doc: &Document) -> String {
     let st = doc.structure();
     let mut out = String::new();
@@ -55,7 +119,16 @@ pub fn render(doc: &Document) -> String {
         part_line(&mut out, doc, "拟稿/校对", p);
     }
     if let Some(toc) = &st.toc {
-        let _ = writeln!(out, "toc: L{}", toc.heading.line + 1);
+        let _ = writeln!(
+            out,
+            "toc: L{}{}",
+            toc.start_line + 1,
+            if toc.heading.is_some() {
+                ""
+            } else {
+                " (no 目录 line)"
+            }
+        );
         for e in &toc.entries {
             let _ = writeln!(
                 out,
@@ -68,6 +141,7 @@ pub fn render(doc: &Document) -> String {
             );
         }
     }
+    layout(&mut out, doc, &st);
     let _ = writeln!(out, "documents:");
     for (k, g) in st.segments.iter().enumerate() {
         let _ = writeln!(
@@ -75,11 +149,7 @@ pub fn render(doc: &Document) -> String {
             "  [{k}] L{}–L{}{}",
             g.lines.start + 1,
             g.lines.end,
-            match (&g.doc_type, g.plan_year) {
-                (Some(t), Some(y)) => format!(" ({t}, plan year {y})"),
-                (Some(t), None) => format!(" ({t})"),
-                _ => String::new(),
-            }
+            describe_segment(g)
         );
         let parts = [
             ("标题", &g.title),
@@ -87,6 +157,7 @@ pub fn render(doc: &Document) -> String {
             ("导语", &g.preamble),
             ("附件说明", &g.attachment_note),
             ("署名", &g.signature),
+            ("附注", &g.annotation),
         ];
         for (label, p) in parts {
             if let Some(p) = p {
@@ -196,6 +267,9 @@ pub fn render(doc: &Document) -> String {
             }
             super::structure::DateRange::Years(a, b, _) => {
                 let _ = writeln!(out, "  range: {a}—{b}年");
+            }
+            super::structure::DateRange::Months(y, a, b, _) => {
+                let _ = writeln!(out, "  range: {y}年{a}月—{b}月");
             }
         }
     }

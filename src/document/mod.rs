@@ -6,6 +6,7 @@
 
 pub mod dates;
 pub mod debug;
+pub mod layout;
 pub mod numbering;
 pub mod numerals;
 pub mod outline;
@@ -91,7 +92,12 @@ impl Document {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         slot.get_or_insert_with(|| {
-            Arc::new(Structure::parse(&self.text, &self.normalized, &self.lines))
+            Arc::new(Structure::parse(
+                &self.text,
+                &self.normalized,
+                &self.lines,
+                self.is_markdown(),
+            ))
         })
         .clone()
     }
@@ -109,6 +115,12 @@ impl Document {
         if slot.as_ref().is_some_and(|s| Arc::strong_count(s) == 1) {
             *slot = None;
         }
+    }
+
+    /// Whether the document is Markdown (by its path: `.md`, `.markdown`).
+    pub fn is_markdown(&self) -> bool {
+        let p = self.path.to_ascii_lowercase();
+        p.ends_with(".md") || p.ends_with(".markdown")
     }
 
     /// A UTF-8 document (tests, the language server).

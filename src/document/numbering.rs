@@ -120,6 +120,12 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
         while stack.last().is_some_and(|s| s.0 >= level) {
             stack.pop();
         }
+        if !h.style.is_numbered() {
+            // 「1.2 范围」「注：」: opens a scope; the lists under it start again
+            levels.retain(|l, _| *l < level);
+            stack.push((level, i, h.style, h.number, h.delimiter()));
+            continue;
+        }
         let parent = stack.last().map(|s| s.1);
         let key = (parent, level);
         let prev = last_in_group.get(&key).copied();
@@ -197,16 +203,17 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
 
 /// Mixed delimiters within one level (1. / 1、 / 1．) and mixed nouns among 第X markers.
 fn mixed(hs: &[Heading], out: &mut Vec<Finding>) {
-    let mut by_level: HashMap<MarkerStyle, Vec<&Heading>> = HashMap::new();
+    let mut by_level: HashMap<(MarkerStyle, u8), Vec<&Heading>> = HashMap::new();
     for h in hs {
-        if h.style != MarkerStyle::Circled {
-            by_level.entry(h.style).or_default().push(h);
+        if h.style != MarkerStyle::Circled && h.style.is_numbered() {
+            by_level.entry((h.style, h.level())).or_default().push(h);
         }
     }
     let mut styles: Vec<_> = by_level.keys().copied().collect();
     styles.sort();
-    for style in styles {
-        let list = &by_level[&style];
+    for key in styles {
+        let style = key.0;
+        let list = &by_level[&key];
         let mut counts: Vec<(&str, usize)> = Vec::new();
         for h in list {
             match counts.iter_mut().find(|c| c.0 == h.delimiter()) {

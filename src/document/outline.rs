@@ -9,10 +9,11 @@ use super::numerals::{circled_char, circled_value, cn_string, cn_value, is_cn_nu
 use crate::source::saturating_u32;
 use std::ops::Range;
 
-/// The kind of outline marker. The level follows from it (GB/T 9704: 一、 （一） 1. （1）).
+/// The kind of outline marker. The level follows from it (GB/T 9704: 一、 （一） 1. （1）;
+/// 章条式 documents: 第X章 > 第X节 > 第X条).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MarkerStyle {
-    /// 第一部分, 第一方面, 第一章 (the noun is the delimiter).
+    /// 第一部分, 第一方面, 第一章, 第一条 (the noun is the delimiter).
     Ordinal,
     /// 一、
     Chinese,
@@ -24,18 +25,32 @@ pub enum MarkerStyle {
     ArabicParen,
     /// ①
     Circled,
+    /// A decimal section number 「1.1」「2.3.1」: opens a section; the lists under it restart.
+    Decimal,
+    /// A label line that introduces a list of its own: 「注：」「说明：」「备注：」.
+    Label,
 }
 
+/// Levels, outermost first (gaps leave room). 第X条 sits above 一、 (the items of an article restart), a
+/// label above the Arabic lists it introduces and below the sections around it.
+const LEVEL_PART: u8 = 0;
+const LEVEL_SECTION: u8 = 2;
+const LEVEL_ARTICLE: u8 = 3;
+/// The level of 一、: headings at this level or above are a document's sections.
+pub const LEVEL_CHINESE: u8 = 4;
+
 impl MarkerStyle {
-    /// Nominal level: 0 for 第X部分, 1 for 一、 … 5 for ①.
+    /// Nominal level of the style (for 第X markers, of 第X部分; see [`Heading::level`]).
     pub fn level(self) -> u8 {
         match self {
-            MarkerStyle::Ordinal => 0,
-            MarkerStyle::Chinese => 1,
-            MarkerStyle::ChineseParen => 2,
-            MarkerStyle::Arabic => 3,
-            MarkerStyle::ArabicParen => 4,
-            MarkerStyle::Circled => 5,
+            MarkerStyle::Ordinal => LEVEL_PART,
+            MarkerStyle::Decimal => LEVEL_ARTICLE,
+            MarkerStyle::Chinese => LEVEL_CHINESE,
+            MarkerStyle::ChineseParen => 6,
+            MarkerStyle::Label => 7,
+            MarkerStyle::Arabic => 8,
+            MarkerStyle::ArabicParen => 10,
+            MarkerStyle::Circled => 12,
         }
     }
 
@@ -47,6 +62,11 @@ impl MarkerStyle {
         )
     }
 
+    /// Whether headings of this style form numbered sequences the numbering rules check.
+    pub fn is_numbered(self) -> bool {
+        !matches!(self, MarkerStyle::Decimal | MarkerStyle::Label)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             MarkerStyle::Ordinal => "第X",
@@ -55,7 +75,19 @@ impl MarkerStyle {
             MarkerStyle::Arabic => "1.",
             MarkerStyle::ArabicParen => "（1）",
             MarkerStyle::Circled => "①",
+            MarkerStyle::Decimal => "1.1",
+            MarkerStyle::Label => "注：",
         }
+    }
+}
+
+/// The level of a 第X marker by its noun: 部分/篇/编/方面/章 (alternatives for the top
+/// level: mixing them is a fault) > 节 > 条.
+fn ordinal_level(noun: &str) -> u8 {
+    match noun {
+        "节" => LEVEL_SECTION,
+        "条" => LEVEL_ARTICLE,
+        _ => LEVEL_PART,
     }
 }
 
@@ -82,6 +114,7 @@ impl Marker {
             MarkerStyle::Arabic => format!("{number}{delimiter}"),
             MarkerStyle::ArabicParen => format!("{open}{number}{close}"),
             MarkerStyle::Circled => circled_char(number).map_or(number.to_string(), String::from),
+            MarkerStyle::Decimal | MarkerStyle::Label => String::new(),
         }
     }
 }
@@ -94,7 +127,8 @@ fn paren_pair(delimiter: &str) -> (char, char) {
 /// Every delimiter a marker can have ([`Marker::delimiter`]); a [`Heading`] stores an index
 /// into this table. The nouns of 第X markers come last.
 const DELIMITERS: &[&str] = &[
-    "", "、", ".", "．", "（）", "()", "（)", "(）", "方面", "部分", "板块", "章", "篇",
+    "", "、", ".", "．", "（）", "()", "（)", "(）", "方面", "部分", "板块", "章", "篇", "编",
+    "节", "条",
 ];
 const ORDINAL_NOUNS: &[&str] = match DELIMITERS.split_at_checked(8) {
     Some((_, nouns)) => nouns,
@@ -185,9 +219,11 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
         return None;
     }
     let after = s[num_len + delim.len_utf8()..].chars().next();
-    // 1.5万, 2.3.1 and 3..: a decimal or a section number, not an item marker.
+    // 1.5万 and 3..: a decimal, not an item marker; 2.3 总则: a section number
     if after.is_some_and(|c| is_digit(c) || c == '.' || c == '．') {
-        return None;
+        return (style == MarkerStyle::Arabic && delim != '、')
+            .then(|| decimal_section(s))
+            .flatten();
     }
     Some(Marker {
         style,
@@ -198,6 +234,40 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
             _ => "、",
         },
         len: num_len + delim.len_utf8(),
+    })
+}
+
+/// 「1.1 总则」「2.3.1 适用范围」: up to four numbers of at most two digits joined by dots,
+/// then a space or a Han character that is not a unit (「1.5万」「2.5倍」 are numbers).
+fn decimal_section(s: &str) -> Option<Marker> {
+    let mut len = 0;
+    let mut parts = 0;
+    let b = s.as_bytes();
+    loop {
+        let digits = b[len..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=2).contains(&digits) {
+            return None;
+        }
+        len += digits;
+        parts += 1;
+        if b.get(len) == Some(&b'.') && b.get(len + 1).is_some_and(u8::is_ascii_digit) {
+            len += 1;
+            continue;
+        }
+        break;
+    }
+    let next = s[len..].chars().next()?;
+    let spaced = next == ' ' || next == '\u{3000}' || next == '\t';
+    let han = ('\u{4E00}'..='\u{9FFF}').contains(&next)
+        && !"万亿元倍个人次年月日米吨亩项条家所".contains(next);
+    if !(2..=4).contains(&parts) || !(spaced || han) {
+        return None;
+    }
+    Some(Marker {
+        style: MarkerStyle::Decimal,
+        number: 0,
+        delimiter: "",
+        len,
     })
 }
 
@@ -294,8 +364,17 @@ impl Heading {
         self.segment = saturating_u32(segment);
     }
 
+    /// Nesting level: smaller is outer (see [`MarkerStyle::level`]; 第X章 > 第X节 > 第X条).
     pub fn level(&self) -> u8 {
-        self.style.level()
+        match self.style {
+            MarkerStyle::Ordinal => ordinal_level(self.delimiter()),
+            style => style.level(),
+        }
+    }
+
+    /// A section of the document: 第X部分/章/条 or 一、, not an item inside one.
+    pub fn is_section(&self) -> bool {
+        self.level() <= LEVEL_CHINESE
     }
 
     /// The marker as written, normalised (e.g. 「（三）」, 「4.」).
@@ -370,6 +449,10 @@ mod tests {
         assert_eq!(m("②落实"), Some((Circled, 2, String::new())));
         assert_eq!(m("第三部分 保障"), Some((Ordinal, 3, "部分".into())));
         assert_eq!(m("1.5万人次"), None);
+        assert_eq!(m("1.1 总则"), Some((Decimal, 0, String::new())));
+        assert_eq!(m("2.3.1适用范围"), Some((Decimal, 0, String::new())));
+        assert_eq!(m("2.5倍"), None);
+        assert_eq!(m("第三条 本办法"), Some((Ordinal, 3, "条".into())));
         assert_eq!(m("2018.2.25"), None);
         assert_eq!(m("2018年"), None);
         assert_eq!(m("一是加强"), None);

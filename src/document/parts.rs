@@ -45,26 +45,40 @@ pub struct Header {
     pub drafter: Option<Part>,
 }
 
-/// One contained document: the file, or one document of a compilation.
+/// One contained document: the file, one document of a compilation, or an attachment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Segment {
     /// Line indices `[start, end)`.
     pub lines: Range<usize>,
-    /// 标题 (the segment's first line when it is a title).
+    /// 标题 (1–3 lines), if the segment has one.
     pub title: Option<Part>,
+    /// The title's last line (the segment's first line when there is no title).
+    pub title_end: usize,
+    /// A year the title names (「2025年…」), whatever the document type.
+    pub title_year: Option<i32>,
     /// The year of a plan named in the title (「2018年工会工作要点」, 「…《2018年…计划》的通知」).
     pub plan_year: Option<i32>,
+    /// The year a summary or report of a year reviews (「2024年工作总结」).
+    pub summary_year: Option<i32>,
     /// The title's document type: 通知, 要点, 请示 … (the last word).
     pub doc_type: Option<String>,
+    /// `Some(n)` for an attachment (附件n; 0 when unnumbered): the segment starts at its label.
+    pub attachment: Option<u32>,
     /// 主送机关 (a line ending in ：right after the title).
     pub addressee: Option<Part>,
-    /// 附件说明 (「附件：…」).
+    /// 附件说明 (「附件：…」 and its numbered continuation lines).
     pub attachment_note: Option<Part>,
-    /// 发文机关署名 (the line above the 成文日期).
+    /// The attachment names the 附件说明 lists, as original byte ranges.
+    pub attachment_items: Vec<Range<usize>>,
+    /// 发文机关署名 (the lines above the 成文日期).
     pub signature: Option<Part>,
     /// Index into [`super::Structure::dates`] of the 成文日期.
     pub signing_date: Option<usize>,
-    /// Non-blank 正文 lines (after the title and addressee, before the signature).
+    /// 附注 after the 成文日期 (the first line of them).
+    pub annotation: Option<Part>,
+    /// The 正文 lines `[start, end)`: after the title and addressee, before the signature.
+    pub body: Range<usize>,
+    /// Non-blank 正文 lines.
     pub body_lines: usize,
     /// A paragraph between the title and the first heading (a plan's guiding paragraph).
     pub preamble: Option<Part>,
@@ -72,14 +86,76 @@ pub struct Segment {
     pub headings: Range<usize>,
 }
 
-/// Document types a title ends with.
-pub const DOC_TYPES: &[&str] = &[
-    "通知", "通报", "意见", "决定", "报告", "请示", "批复", "函", "方案", "办法", "规定", "细则",
-    "纪要", "决议", "公告", "通告", "计划", "要点", "总结", "规划", "安排", "命令", "议案",
+/// Document types a title ends with, longest first where one ends another, each with the
+/// 文种 it is (「指导意见」 is an 意见): the 15 of the 党政机关公文处理工作条例 and the usual
+/// non-statutory ones.
+pub const DOC_TYPES: &[(&str, &str)] = &[
+    ("请示报告", "请示报告"),
+    ("指导意见", "意见"),
+    ("实施意见", "意见"),
+    ("实施方案", "方案"),
+    ("工作方案", "方案"),
+    ("工作要点", "要点"),
+    ("工作计划", "计划"),
+    ("工作总结", "总结"),
+    ("管理办法", "办法"),
+    ("实施细则", "细则"),
+    ("会议纪要", "纪要"),
+    ("复函", "函"),
+    ("通知", "通知"),
+    ("通报", "通报"),
+    ("意见", "意见"),
+    ("决定", "决定"),
+    ("报告", "报告"),
+    ("请示", "请示"),
+    ("批复", "批复"),
+    ("函", "函"),
+    ("方案", "方案"),
+    ("办法", "办法"),
+    ("规定", "规定"),
+    ("细则", "细则"),
+    ("纪要", "纪要"),
+    ("决议", "决议"),
+    ("公告", "公告"),
+    ("通告", "通告"),
+    ("公报", "公报"),
+    ("计划", "计划"),
+    ("要点", "要点"),
+    ("总结", "总结"),
+    ("规划", "规划"),
+    ("安排", "安排"),
+    ("命令", "命令"),
+    ("议案", "议案"),
+    ("汇编", "汇编"),
+    ("简报", "简报"),
+    ("公示", "公示"),
+    ("说明", "说明"),
+    ("指南", "指南"),
+    ("标准", "标准"),
+    ("大纲", "大纲"),
+    ("条例", "条例"),
+    ("规则", "规则"),
+    ("章程", "章程"),
+    ("纲要", "纲要"),
+    ("制度", "制度"),
+    ("预案", "预案"),
+    ("答复", "答复"),
+    ("讲话", "讲话"),
+];
+
+/// Types that name the document itself only in a title, never as the last word of an
+/// ordinary line: a title at a title position may end with any [`DOC_TYPES`] entry,
+/// a line elsewhere only when it starts with 关于 or names a year and a plan.
+pub const STATUTORY_TYPES: &[&str] = &[
+    "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
+    "议案", "函", "纪要",
 ];
 
 /// Plan-like types whose title year is the year the plan is for.
 pub const PLAN_TYPES: &[&str] = &["要点", "计划", "方案", "安排", "规划"];
+
+/// Types whose title year is the year reviewed.
+pub const SUMMARY_TYPES: &[&str] = &["总结"];
 
 static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     static_regex(
@@ -88,6 +164,14 @@ static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SIGNER: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"签发人[:：]?(?P<name>[\p{Han}·]{2,8})"));
+static OWN_DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"^(?P<code>[\p{Han}A-Za-z]{1,16}?)[〔\[【(﹝〖{〘](?P<y>[0-9]{4})[〕\]】)﹞〗}〙]第?(?P<n>[0-9]{1,5})号(?:签发人[:：]?[\p{Han}·]{2,8}(?:[,，、][\p{Han}·]{2,8})*)?$",
+    )
+});
+static ATTACHMENT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(r"^附(?:件|表)(?P<n>[0-9]{1,2}|[一二三四五六七八九十]{1,3})?[:：.．]?$")
+});
 static TITLE_YEAR: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"(?P<y>[0-9]{4})(?:年度|年)(?P<rest>[^,，。;；]{0,30})"));
 
@@ -118,6 +202,146 @@ pub fn find_doc_number(line: &str) -> Option<FoundDocNumber> {
     ))
 }
 
+/// The document's own 发文字号: a normalised line that is only a 发文字号 (and the 签发人),
+/// not one cited in a sentence.
+pub fn find_own_doc_number(line: &str) -> Option<FoundDocNumber> {
+    if !OWN_DOC_NUMBER.is_match(line) {
+        return None;
+    }
+    find_doc_number(line)
+}
+
+/// 「附件」「附件2」「附表1」 on a line of its own: the label above an attachment.
+pub fn is_attachment_label(line: &str) -> bool {
+    ATTACHMENT_LABEL.is_match(line)
+}
+
+/// The number of an attachment label (0 when it has none).
+pub fn attachment_number(line: &str) -> u32 {
+    ATTACHMENT_LABEL
+        .captures(line)
+        .and_then(|c| c.name("n"))
+        .and_then(|m| super::numerals::count_value(m.as_str()))
+        .unwrap_or(0)
+}
+
+/// 发文机关标志: 「…文件」 at the top of the file.
+pub fn is_agency_mark(line: &str) -> bool {
+    let n = line.chars().count();
+    line.ends_with("文件") && (4..=40).contains(&n) && !ends_with_terminal(line)
+}
+
+/// 份号 (six digits), 密级 (绝密/机密/秘密, with ★ and a term), 紧急程度 (特急/加急).
+pub fn is_header_mark(line: &str) -> bool {
+    (line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))
+        || ["绝密", "机密", "秘密"]
+            .iter()
+            .any(|m| line == *m || line.starts_with(&format!("{m}★")))
+        || matches!(line, "特急" | "加急" | "特提" | "平急")
+}
+
+/// A line that belongs to a 版头: agency mark, marks, the 发文字号 or the 签发人.
+pub fn is_header_line(line: &str) -> bool {
+    is_agency_mark(line)
+        || is_header_mark(line)
+        || find_own_doc_number(line).is_some()
+        || (line.starts_with("签发人") && line.chars().count() <= 30)
+        || line
+            .chars()
+            .all(|c| matches!(c, '━' | '─' | '—' | '-' | '＝' | '=' | '_' | '★'))
+}
+
+/// 拟稿 / 校对 / 核稿 line of the 版记.
+pub fn is_drafter_line(line: &str) -> bool {
+    (line.starts_with("拟稿")
+        || line.contains("校对:")
+        || line.starts_with("校对")
+        || line.starts_with("核稿"))
+        && line.chars().count() <= 60
+}
+
+/// 抄送 / 抄报 / 分送 / 发送 lines of the 版记, and 「共印N份」.
+pub fn is_copy_to_line(line: &str) -> bool {
+    [
+        "抄送:",
+        "抄报:",
+        "分送:",
+        "发送:",
+        "主送:",
+        "抄送：",
+        "抄报：",
+        "分送：",
+    ]
+    .iter()
+    .any(|p| line.starts_with(p))
+        || (line.starts_with("(共印") || line.starts_with("共印")) && line.ends_with(['份', ')'])
+}
+
+/// 主送机关: a line ending in a colon, naming recipients, not a sentence.
+pub fn is_addressee(line: &str) -> bool {
+    let n = line.chars().count();
+    line.ends_with([':', '：'])
+        && (2..=120).contains(&n)
+        && !line.contains(['。', ';', '；'])
+        && !line.starts_with("附件")
+        && !is_attachment_note(line)
+}
+
+/// 附件说明: 「附件：…」 (also 「附件1.…」 right after the body).
+pub fn is_attachment_note(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("附件") else {
+        return false;
+    };
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let after = &rest[digits..];
+    let sep = if digits > 0 {
+        [':', '：', '.', '．'].as_slice()
+    } else {
+        [':', '：'].as_slice()
+    };
+    after.starts_with(sep) && after.chars().count() > 1
+}
+
+/// The attachment name of a 附件说明 line (「附件：1.培训日程」 → 「培训日程」), as an original
+/// byte range inside `part`.
+pub fn attachment_item(text: &str, part: &Part, first: bool) -> Option<Range<usize>> {
+    let line = text.get(part.span.clone())?;
+    let mut rest = line;
+    if first {
+        let colon = rest.find([':', '：'])?;
+        rest = &rest[colon + rest[colon..].chars().next()?.len_utf8()..];
+    }
+    rest = rest.trim_start();
+    if let Some(m) = super::outline::parse_marker(rest) {
+        rest = rest[m.len..].trim_start();
+    }
+    let name = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '；' | ';'));
+    if name.is_empty() {
+        return None;
+    }
+    // `rest` (and `name`, its prefix) is a suffix of `line`
+    let start = part.span.start + (line.len() - rest.len());
+    Some(start..start + name.len())
+}
+
+/// A note after the 成文日期: 「（此件公开发布）」「（联系人：…）」, a 附注.
+pub fn is_annotation(line: &str) -> bool {
+    let n = line.chars().count();
+    let bracketed = (line.starts_with('(') || line.starts_with('（'))
+        && (line.ends_with(')') || line.ends_with('）'));
+    // 「（三）」 is an outline marker or a table cell, not a note
+    (bracketed && (6..=120).contains(&n) && super::outline::parse_marker(line).is_none())
+        || (line.starts_with("附注") && n <= 120)
+}
+
+/// Document types that are signed (署名 and 成文日期 expected).
+pub fn is_signed_type(t: &str) -> bool {
+    matches!(
+        t,
+        "通知" | "通报" | "意见" | "决定" | "请示" | "报告" | "函" | "批复" | "复函"
+    )
+}
+
 /// The signer's name range in a normalised line.
 pub fn find_signer(line: &str) -> Option<Range<usize>> {
     SIGNER.captures(line)?.name("name").map(|m| m.range())
@@ -126,24 +350,83 @@ pub fn find_signer(line: &str) -> Option<Range<usize>> {
 /// The document type a (normalised) title ends with.
 pub fn title_doc_type(title: &str) -> Option<&'static str> {
     let t = title.trim_end_matches(['》', '”', '"', ')', '）']);
-    DOC_TYPES.iter().copied().find(|d| t.ends_with(d))
+    let t = strip_title_suffix(t);
+    DOC_TYPES
+        .iter()
+        .find(|(suffix, _)| t.ends_with(suffix))
+        .map(|(_, kind)| *kind)
 }
 
-/// Whether a normalised line reads like a document title.
+/// 「…的通知（试行）」「…办法(2024年修订)」: a bracketed qualifier after the type.
+fn strip_title_suffix(t: &str) -> &str {
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = t.strip_suffix(close) {
+            if let Some(at) = inner.rfind(open) {
+                if inner[at..].chars().count() <= 12 {
+                    return &inner[..at];
+                }
+            }
+        }
+    }
+    t
+}
+
+/// One line of a title: short, no sentence punctuation inside.
+pub fn is_title_fragment(line: &str) -> bool {
+    let n = line.chars().count();
+    // 「拟稿：…」「附件：…」「抄送：…」: a label, not a title
+    let labelled = line.chars().take(6).any(|c| c == ':' || c == '：');
+    (2..=40).contains(&n)
+        && !labelled
+        && !line.contains(['。', ';', '；', '!', '！', '?', '？'])
+        && !line.ends_with(['，', ',', '、'])
+}
+
+/// Whether a normalised line reads like a document title wherever it stands.
 pub fn is_title_like(line: &str) -> bool {
     let n = line.chars().count();
-    if !(5..=60).contains(&n) || ends_with_terminal(line) {
+    if !(5..=80).contains(&n) || ends_with_terminal(line) {
         return false;
     }
     let Some(kind) = title_doc_type(line) else {
         return false;
     };
-    if line.starts_with("关于") {
+    if line.starts_with("关于")
+        || (line.contains("关于") && STATUTORY_TYPES.iter().any(|t| kind.ends_with(t)))
+    {
         return true;
     }
     // 「2018年工会工作要点」「…2024年安全生产工作计划」: a year and a plan-like type
     let has_year = TITLE_YEAR.is_match(line);
-    has_year && (PLAN_TYPES.contains(&kind) || kind == "总结" || kind == "意见")
+    has_year
+        && (PLAN_TYPES.iter().any(|t| kind.ends_with(t))
+            || SUMMARY_TYPES.iter().any(|t| kind.ends_with(t))
+            || kind.ends_with("意见")
+            || kind == "汇编")
+}
+
+/// Whether a normalised line (or lines joined) reads like a title at a title position:
+/// the top of the file, under the 版头, after a 目录.
+pub fn is_title_at_start(line: &str) -> bool {
+    let n = line.chars().count();
+    (4..=80).contains(&n) && !ends_with_terminal(line) && title_doc_type(line).is_some()
+}
+
+/// A year named in a title: 「2025年…」「2024年度…」.
+pub fn title_year(title: &str) -> Option<i32> {
+    TITLE_YEAR.captures(title)?.name("y")?.as_str().parse().ok()
+}
+
+/// The year a summary reviews: 「2024年工作总结」「2024年度…总结」 (not half-year ones).
+pub fn summary_year(title: &str) -> Option<i32> {
+    let c = TITLE_YEAR.captures(title)?;
+    let rest = c.name("rest").map_or("", |m| m.as_str());
+    let half = ["上半年", "下半年", "季度", "月"]
+        .iter()
+        .any(|w| rest.contains(w));
+    (SUMMARY_TYPES.iter().any(|t| rest.ends_with(t)) && !half)
+        .then(|| c.name("y")?.as_str().parse().ok())
+        .flatten()
 }
 
 /// The year of the plan a title names: 「2018年工会工作要点」, 「关于印发《2018年…计划》的通知」.

@@ -1,14 +1,16 @@
-//! [`Structure`]: what gwlint recognises of a 公文 — 版头 and 版记, the contained
-//! documents (segments) with their titles, addressees, signatures and signing dates, the
-//! outline, every date with its role, and a compilation's 目录.
+//! [`Structure`]: what gwlint recognises of a 公文 — a layout label for every line, the 版头
+//! and 版记, the contained documents (segments: the documents of a compilation and each
+//! attachment) with their titles, addressees, signatures and signing dates, the outline,
+//! every date with its role, and a compilation's 目录.
 //!
 //! Parsing never fails: it records what it recognised and leaves the rest. It works line by
 //! line on the normalised view (spaces removed, full-width folded) so PDF residue such as
-//! `2017 年 3 月 23 日` or a leading space before 「三、」 does not hide anything, and maps
-//! every span back to the original text. One pass per concern; linear in the text.
+//! `2017 年 3 月 23 日` does not hide anything, and maps every span back to the original.
+//! It runs as a sequence of passes, each linear in the text (see [`Structure::parse`]).
 
 use super::dates::{self, DateForm, DateRole, RawDate};
-use super::outline::{parse_marker, Heading, InlineItem};
+use super::layout::{self, LineKind, ShapeLine};
+use super::outline::{parse_marker, Heading, InlineItem, Marker, MarkerStyle};
 use super::parts::{self, DocNumber, Header, Part, Segment};
 use super::static_regex;
 use super::toc::{self, Toc};
@@ -61,6 +63,8 @@ pub struct DateMention {
     pub zero_padded: bool,
     /// The stated weekday (0 = Monday) and its original byte range.
     pub weekday: Option<(u32, Range<usize>)>,
+    /// Original byte ranges of characters written for 〇 that are not 〇 (○, Ｏ, O, 0).
+    pub odd_zeros: Vec<Range<usize>>,
     pub role: DateRole,
     pub segment: usize,
 }
@@ -83,19 +87,24 @@ impl DateMention {
     }
 }
 
-/// Two dates joined by 至 / 到 / a dash (indices into [`Structure::dates`]), or two years
-/// (「2021—2025年」: start, end and the original span).
+/// Two dates joined by 至 / 到 / a dash (indices into [`Structure::dates`]), two years
+/// (「2021—2025年」: start, end and the original span), or two months of one year
+/// (「2025年3月—5月」: year, start month, end month, original span).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DateRange {
     Dates(usize, usize),
     Years(i32, i32, Range<usize>),
+    Months(i32, u32, u32, Range<usize>),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Structure {
     pub lines: Vec<LineInfo>,
+    /// What each line is ([`LineKind`]), one per line.
+    pub kinds: Vec<LineKind>,
     pub header: Header,
-    /// Contained documents; segment 0 is whatever precedes the first title (it may be empty).
+    /// Contained documents and attachments; segment 0 is whatever precedes the first title
+    /// (it may be empty).
     pub segments: Vec<Segment>,
     pub headings: Vec<Heading>,
     pub inline_items: Vec<InlineItem>,
@@ -123,6 +132,11 @@ static PLACEHOLDER_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static YEAR_RANGE: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"(?P<a>[0-9]{4})[—–\-~～至到](?P<b>[0-9]{4})年"));
+static MONTH_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"(?P<y>[0-9]{4})年(?P<a>[0-9]{1,2})月(?:份)?(?:—|——|–|-|~|～|至|到)(?P<b>[0-9]{1,2})月",
+    )
+});
 
 /// The dates found on each line, stored flat: most lines have none, and a `Vec` per line
 /// cost 24 bytes a line (a quarter of the structure of a clean 200 MB file).
@@ -156,16 +170,122 @@ fn trim_start_len(s: &str) -> usize {
             .len()
 }
 
+/// The line's content without leading and trailing whitespace, as an original range.
+fn content_span(text: &str, range: &Range<usize>) -> Range<usize> {
+    let line = &text[range.clone()];
+    let lead = trim_start_len(line);
+    let end = line.trim_end().len().max(lead);
+    range.start + lead..range.start + end
+}
+
+/// The parser's working state: the text, its lines, their dates and labels, and the
+/// structure being filled in. Each pass is one method.
+struct Parser<'a> {
+    text: &'a str,
+    norm: &'a str,
+    normalized: &'a NormalizedView,
+    lines: Vec<LineInfo>,
+    kinds: Vec<LineKind>,
+    raw_dates: DatesByLine,
+    /// Title blocks: first and last line (inclusive) of each title.
+    titles: Vec<(usize, usize)>,
+    /// Per segment: the line of its 成文日期.
+    signing_at: Vec<Option<usize>>,
+    /// The 印发日期: (line, index among the line's dates).
+    issue_date_at: Option<(usize, usize)>,
+    s: Structure,
+}
+
 impl Structure {
-    /// Parse `text` (whose normalised view and line index are given).
-    pub fn parse(text: &str, normalized: &NormalizedView, index: &LineIndex) -> Structure {
-        let norm = normalized.as_str();
-        let mut s = Structure::default();
-        if u32::try_from(text.len().max(norm.len())).is_err() {
-            return s; // offsets would not fit `LineInfo` and `Heading`; the loader refuses such files
+    /// Parse `text` (whose normalised view and line index are given). `markdown` turns on
+    /// the Markdown labels (headings, lists, code blocks, tables, quotes).
+    ///
+    /// The passes, in order: lines → dates per line → layout shapes (tables, lists, page
+    /// furniture, Markdown) → 目录 → outline markers → 版记 → titles and attachment labels →
+    /// segments → 版头 → the parts of each segment (主送, 附件说明, 署名, 成文日期, 附注) →
+    /// outline tree → date roles, ranges and inline enumerations. (The 版记 is read before
+    /// the titles, so that a 拟稿 line is never taken for the first line of a title.)
+    pub fn parse(
+        text: &str,
+        normalized: &NormalizedView,
+        index: &LineIndex,
+        markdown: bool,
+    ) -> Structure {
+        if u32::try_from(text.len().max(normalized.as_str().len())).is_err() {
+            return Structure::default(); // offsets would not fit `LineInfo` and `Heading`
         }
+        let mut p = Parser::new(text, normalized, index);
+        p.shapes(markdown);
+        p.table_of_contents();
+        p.outline_markers();
+        p.colophon();
+        p.titles();
+        p.segments();
+        p.header();
+        for k in 0..p.s.segments.len() {
+            p.segment_parts(k);
+        }
+        p.outline_tree();
+        p.date_roles();
+        p.finish()
+    }
+
+    /// Numbering faults of the outline (gaps, repeats, wrong starts, mixed delimiters and
+    /// styles, misplaced levels), analysed once.
+    pub fn numbering(&self) -> &[super::numbering::Finding] {
+        self.numbering
+            .get_or_init(|| super::numbering::analyse(self))
+    }
+
+    /// The label of line `line` ([`LineKind::Blank`] past the end).
+    pub fn kind(&self, line: usize) -> LineKind {
+        self.kinds.get(line).copied().unwrap_or_default()
+    }
+
+    /// The segment (contained document) containing line `line`.
+    pub fn segment_of_line(&self, line: usize) -> usize {
+        self.segments
+            .partition_point(|g| g.lines.start <= line)
+            .saturating_sub(1)
+    }
+
+    /// The main document: the first segment with a title that is not an attachment (the
+    /// notice of a red-header file).
+    pub fn main_segment(&self) -> Option<usize> {
+        self.segments
+            .iter()
+            .position(|g| g.title.is_some() && g.attachment.is_none())
+    }
+
+    /// The 成文日期 of the main document, if any segment has one: the first one.
+    pub fn signing_date(&self) -> Option<&DateMention> {
+        self.segments
+            .iter()
+            .find_map(|g| g.signing_date)
+            .and_then(|i| self.dates.get(i))
+    }
+
+    pub fn issue_date(&self) -> Option<&DateMention> {
+        self.header.issue_date.and_then(|i| self.dates.get(i))
+    }
+
+    /// The year the document is dated in: its 成文日期, else its 印发日期, else the year of
+    /// its 发文字号, else the year its title names.
+    pub fn document_year(&self) -> Option<i32> {
+        self.signing_date()
+            .and_then(|d| d.year)
+            .or_else(|| self.issue_date().and_then(|d| d.year))
+            .or_else(|| self.header.doc_number.as_ref().map(|n| n.year))
+            .or_else(|| self.segments.iter().find_map(|g| g.title_year))
+    }
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, normalized: &'a NormalizedView, index: &LineIndex) -> Parser<'a> {
+        let norm = normalized.as_str();
         let mut lines: Vec<LineInfo> = Vec::with_capacity(index.line_count());
-        // lines of both views: '\n' is kept by the normalised view, so they pair up
+        // lines of both views: '\n' is kept by the normalised view, so they pair up; a lone
+        // '\r' (old Mac line ending) ends a line too
         let (mut o, mut n) = (0usize, 0usize);
         for (ol, nl) in text.split('\n').zip(norm.split('\n')) {
             let oend = o + ol.strip_suffix('\r').map_or(ol.len(), str::len);
@@ -173,135 +293,629 @@ impl Structure {
             o += ol.len() + 1;
             n += nl.len() + 1;
         }
-        let compact = |i: usize| -> &str { lines.get(i).map_or("", |l| &norm[l.norm()]) };
-        let map = |r: Range<usize>| normalized.to_original(text, r);
-
-        // dates, per line
-        let mut raw_by_line = DatesByLine::default();
+        let mut raw_dates = DatesByLine::default();
         for (i, l) in lines.iter().enumerate() {
             let line = &norm[l.norm()];
             if line.bytes().any(|b| b.is_ascii_digit()) || line.contains('年') {
-                raw_by_line.add(i, dates::scan_line(line, l.norm().start));
+                raw_dates.add(i, dates::scan_line(line, l.norm().start));
             }
         }
+        Parser {
+            text,
+            norm,
+            normalized,
+            kinds: Vec::new(),
+            lines,
+            raw_dates,
+            titles: Vec::new(),
+            signing_at: Vec::new(),
+            issue_date_at: None,
+            s: Structure::default(),
+        }
+    }
 
-        // table of contents
-        s.toc = find_toc(text, &lines, norm);
-        let in_toc = |i: usize, toc: &Option<Toc>| {
-            toc.as_ref()
-                .is_some_and(|t| i >= t.heading.line && i < t.end_line)
-        };
+    fn compact(&self, i: usize) -> &'a str {
+        let norm: &'a str = self.norm;
+        self.lines.get(i).map_or("", |l| &norm[l.norm()])
+    }
 
-        // headings and titles
-        let mut marker_lines = vec![false; lines.len()];
-        let mut title_lines = Vec::new();
-        let mut prev_nonblank_title = false;
-        let mut seen_content = false;
-        // first line of a two-line title → its second line
-        let mut title_end: std::collections::HashMap<usize, usize> =
-            std::collections::HashMap::new();
-        let mut continued_title_until = 0usize;
-        for (i, l) in lines.iter().enumerate() {
-            let c = &norm[l.norm()];
-            if c.is_empty() {
+    fn original(&self, i: usize) -> &'a str {
+        let text: &'a str = self.text;
+        self.lines.get(i).map_or("", |l| &text[l.range()])
+    }
+
+    fn part(&self, i: usize) -> Part {
+        Part {
+            line: i,
+            span: content_span(self.text, &self.lines[i].range()),
+        }
+    }
+
+    /// Part covering lines `first..=last`.
+    fn part_lines(&self, first: usize, last: usize) -> Part {
+        Part {
+            line: first,
+            span: content_span(self.text, &self.lines[first].range()).start
+                ..content_span(self.text, &self.lines[last].range()).end,
+        }
+    }
+
+    fn map(&self, r: Range<usize>) -> Range<usize> {
+        self.normalized.to_original(self.text, r)
+    }
+
+    /// The next non-blank line at or after `from`, before `end`.
+    fn next_content(&self, from: usize, end: usize) -> Option<usize> {
+        (from..end.min(self.lines.len())).find(|&j| self.kinds[j] != LineKind::Blank)
+    }
+
+    /// Pass: layout shapes (tables, lists, page furniture, Markdown).
+    fn shapes(&mut self, markdown: bool) {
+        let shape_lines: Vec<ShapeLine<'_>> = (0..self.lines.len())
+            .map(|i| ShapeLine {
+                original: self.original(i),
+                compact: self.compact(i),
+            })
+            .collect();
+        self.kinds = layout::shapes(&shape_lines, markdown);
+    }
+
+    /// Pass: the 目录 and its entries.
+    fn table_of_contents(&mut self) {
+        let toc = toc::find(self.text, &self.lines, self.norm, &self.kinds);
+        if let Some(t) = &toc {
+            if let Some(h) = &t.heading {
+                self.kinds[h.line] = LineKind::TocHeading;
+            }
+            for e in &t.entries {
+                self.kinds[e.part.line] = LineKind::TocEntry;
+            }
+        }
+        self.s.toc = toc;
+    }
+
+    /// Pass: outline markers at the start of prose lines (tables, lists and 目录 are not
+    /// outline), label lines (「注：」) that open a list of their own, and markers glued to
+    /// the end of a sentence.
+    fn outline_markers(&mut self) {
+        for i in 0..self.lines.len() {
+            let kind = self.kinds[i];
+            if !matches!(kind, LineKind::Prose | LineKind::MdHeading) {
                 continue;
             }
-            let first_content = !seen_content;
-            seen_content = true;
-            if in_toc(i, &s.toc) {
-                prev_nonblank_title = false;
-                continue;
-            }
-            let orig = &text[l.range()];
+            let orig = self.original(i);
             let lead = trim_start_len(orig);
-            find_glued(orig, l.range().start, i, &mut s.glued);
-            if let Some(m) = parse_marker(&orig[lead..]) {
-                marker_lines[i] = true;
-                let content_end = l.range().start + orig.trim_end().len();
-                s.headings
-                    .push(Heading::new(i, l.range().start + lead, &m, content_end));
-                prev_nonblank_title = false;
-                continue;
+            let mut body = &orig[lead..];
+            let mut at = self.lines[i].range().start + lead;
+            if kind == LineKind::MdHeading {
+                let hashes = body.len() - body.trim_start_matches('#').len();
+                let rest = &body[hashes..];
+                let spaces = trim_start_len(rest);
+                at += hashes + spaces;
+                body = &rest[spaces..];
             }
-            // the first line of the file is a title when it ends with a document type
-            // (「宣传思想工作要点」 has no year but is still the title)
-            let first_line_title = first_content
-                && parts::title_doc_type(c).is_some()
-                && !parts::ends_with_terminal(c)
-                && (4..=60).contains(&c.chars().count());
-            if let Some(m) = ODD_MARKER.find(c) {
-                s.unrecognised.push((
+            let line_end = self.lines[i].range().start + orig.trim_end().len();
+            if kind == LineKind::Prose {
+                find_glued(orig, self.lines[i].range().start, i, &mut self.s.glued);
+            }
+            if let Some(rest) = label_then_item(body) {
+                // 「注：1、坐标系统…」: the label and the first item on one line
+                let m = Marker {
+                    style: MarkerStyle::Label,
+                    number: 0,
+                    delimiter: "",
+                    len: 0,
+                };
+                self.s.headings.push(Heading::new(i, at, &m, line_end));
+                if let Some(item) = parse_marker(rest) {
+                    let item_at = at + (body.len() - rest.len());
+                    self.s
+                        .headings
+                        .push(Heading::new(i, item_at, &item, line_end));
+                }
+                self.kinds[i] = LineKind::Heading;
+            } else if let Some(m) = parse_marker(body) {
+                if kind == LineKind::Prose {
+                    self.kinds[i] = LineKind::Heading;
+                }
+                self.s.headings.push(Heading::new(i, at, &m, line_end));
+            } else if kind == LineKind::Prose && is_list_label(self.compact(i)) {
+                let m = Marker {
+                    style: MarkerStyle::Label,
+                    number: 0,
+                    delimiter: "",
+                    len: 0,
+                };
+                self.s.headings.push(Heading::new(i, at, &m, line_end));
+            } else if let Some(m) = ODD_MARKER.find(self.compact(i)) {
+                self.s.unrecognised.push((
                     i,
                     format!("「{}」像序号但不是标准写法，未计入大纲", m.as_str()),
                 ));
             }
-            if i < continued_title_until {
-                prev_nonblank_title = true;
-                continue; // the second line of a title over two lines
-            }
-            let mut title = first_line_title || parts::is_title_like(c);
-            // a title broken over two lines: 「关于印发《2018年工会」 + 「工作要点》的通知」
-            if !title
-                && c.chars().count() <= 40
-                && !parts::ends_with_terminal(c)
-                && !c.contains('。')
-            {
-                if let Some(j) = (i + 1..lines.len().min(i + 4)).find(|&j| !compact(j).is_empty()) {
-                    let next = compact(j);
-                    if parts::title_doc_type(next).is_some()
-                        && !parts::is_title_like(next)
-                        && !c.contains(':')
-                        && raw_by_line.get(i).iter().all(|d| d.day.is_none())
-                        && next.chars().count() <= 40
-                        && parts::is_title_like(&format!("{c}{next}"))
-                    {
-                        title = true;
-                        title_end.insert(i, j);
-                        continued_title_until = j + 1;
-                    }
-                }
-            }
-            if title && !prev_nonblank_title {
-                title_lines.push(i);
-            }
-            prev_nonblank_title = title;
         }
+    }
 
-        // segments: [0, first title), then one per title
-        let mut bounds = vec![0usize];
-        bounds.extend(title_lines.iter().copied().filter(|&t| t > 0));
-        for (k, &start) in bounds.iter().enumerate() {
-            let end = bounds.get(k + 1).copied().unwrap_or(lines.len());
-            let last = title_end.get(&start).copied().unwrap_or(start);
-            let title = title_lines.binary_search(&start).is_ok().then(|| Part {
-                line: start,
-                span: content_span(text, &lines[start].range()).start
-                    ..content_span(text, &lines[last].range()).end,
-            });
-            let (plan_year, doc_type) = match &title {
-                Some(_) => {
-                    let joined = if last == start {
-                        compact(start).to_owned()
-                    } else {
-                        format!("{}{}", compact(start), compact(last))
-                    };
-                    (
-                        parts::plan_year(&joined),
-                        parts::title_doc_type(&joined).map(str::to_owned),
-                    )
+    /// Pass: titles (1–3 lines, above or below the 发文字号, of each contained document and
+    /// attachment) and the 「附件N」 labels above attachments.
+    fn titles(&mut self) {
+        let mut at_start = true; // a title position: the file's start, after a 目录 or a label
+        let mut after_label = false;
+        let mut i = 0;
+        while i < self.lines.len() {
+            let kind = self.kinds[i];
+            if kind == LineKind::Blank {
+                i += 1;
+                continue;
+            }
+            if matches!(kind, LineKind::TocHeading | LineKind::TocEntry) {
+                at_start = true;
+                i += 1;
+                continue;
+            }
+            let c = self.compact(i);
+            if kind == LineKind::Prose && i > 0 && parts::is_attachment_label(c) {
+                self.kinds[i] = LineKind::AttachmentLabel;
+                self.titles.push((i, i)); // placeholder: an attachment starts here
+                at_start = true;
+                after_label = true;
+                i += 1;
+                continue;
+            }
+            if kind == LineKind::Prose && at_start && parts::is_header_line(c) {
+                i += 1; // 版头 lines before the title keep the title position open
+                continue;
+            }
+            if kind == LineKind::Prose && self.ends_a_document(i) {
+                // a document printed after the one that issues it has its title next
+                // (附注 lines such as 「（此件公开发布）」 may come first)
+                i += 1;
+                while i < self.lines.len()
+                    && (self.kinds[i] == LineKind::Blank || parts::is_annotation(self.compact(i)))
+                {
+                    i += 1;
                 }
-                None => (None, None),
+                at_start = true;
+                after_label = false;
+                continue;
+            }
+            let found = if after_label {
+                self.attachment_title(i)
+            } else {
+                self.title_block(i, at_start)
             };
-            s.segments.push(Segment {
+            if let Some(last) = found {
+                for k in i..=last {
+                    self.kinds[k] = LineKind::Title;
+                }
+                if after_label {
+                    if let Some(t) = self.titles.last_mut() {
+                        t.1 = last; // the attachment's title belongs to its label
+                    }
+                } else {
+                    self.titles.push((i, last));
+                }
+                i = last + 1;
+            } else {
+                i += 1;
+            }
+            at_start = false;
+            after_label = false;
+        }
+    }
+
+    /// A title starting at line `i`: 1–3 consecutive lines whose joined text reads as a
+    /// title. At a title position any document type will do; elsewhere only a title that
+    /// cannot be a sentence (「关于…的通知」, 「2025年…工作计划」).
+    /// The longest block that fits wins: 「…关于全面推行」「…记录制度」「…的指导意见」 is one
+    /// title, though its second line already ends with a type.
+    fn title_block(&self, i: usize, at_start: bool) -> Option<usize> {
+        let mut joined = String::new();
+        let mut found = None;
+        for last in i..(i + 3).min(self.lines.len()) {
+            let c = self.compact(last);
+            if self.kinds[last] != LineKind::Prose
+                || !parts::is_title_fragment(c)
+                || c.starts_with("附件")
+                || self.raw_dates.get(last).iter().any(|d| d.day.is_some())
+            {
+                break;
+            }
+            joined.push_str(c);
+            let fits = if at_start {
+                parts::is_title_at_start(&joined)
+            } else {
+                parts::is_title_like(&joined) && !joined.starts_with('《')
+            };
+            if fits {
+                found = Some(last);
+            }
+            if parts::ends_with_terminal(c) {
+                break;
+            }
+        }
+        found
+    }
+
+    /// A 成文日期 under a 署名: the line is only a date, the line above reads as a signature.
+    fn ends_a_document(&self, i: usize) -> bool {
+        let c = self.compact(i);
+        let base = self.lines[i].norm().start;
+        parts::is_date_only(c, self.raw_dates.get(i), base)
+            && (0..i)
+                .rev()
+                .find(|&j| self.kinds[j] != LineKind::Blank)
+                .is_some_and(|j| {
+                    matches!(self.kinds[j], LineKind::Prose | LineKind::TableRow)
+                        && parts::is_signature_like(self.compact(j))
+                        && self.raw_dates.get(j).is_empty()
+                })
+    }
+
+    /// The title of an attachment: the 1–3 short lines after its label.
+    fn attachment_title(&self, i: usize) -> Option<usize> {
+        let mut last = None;
+        for k in i..(i + 3).min(self.lines.len()) {
+            let c = self.compact(k);
+            if self.kinds[k] != LineKind::Prose
+                || !parts::is_title_fragment(c)
+                || parse_marker(c).is_some()
+            {
+                break;
+            }
+            last = Some(k);
+            if parts::title_doc_type(c).is_some() {
+                break;
+            }
+        }
+        last
+    }
+
+    /// Pass: segments — [0, first title), then one per title block and per attachment.
+    fn segments(&mut self) {
+        let mut bounds = vec![(0usize, None)];
+        for &(first, last) in &self.titles {
+            if first > 0 {
+                bounds.push((first, Some(last)));
+            } else {
+                bounds[0].1 = Some(last);
+            }
+        }
+        for (k, &(start, title_last)) in bounds.iter().enumerate() {
+            let end = bounds.get(k + 1).map_or(self.lines.len(), |b| b.0);
+            let label = self.kinds[start] == LineKind::AttachmentLabel;
+            let attachment = label.then(|| parts::attachment_number(self.compact(start)));
+            let title_first = if label { start + 1 } else { start };
+            let title = title_last
+                .filter(|&l| l >= title_first)
+                .and_then(|l| self.next_content(title_first, l + 1).map(|f| (f, l)))
+                .map(|(f, l)| self.part_lines(f, l));
+            let joined: String = title_last.map_or(String::new(), |l| {
+                (title_first..=l).map(|j| self.compact(j)).collect()
+            });
+            let has_title = title.is_some();
+            self.s.segments.push(Segment {
                 lines: start..end,
                 title,
-                plan_year,
-                doc_type,
+                title_end: title_last.unwrap_or(start),
+                title_year: has_title.then(|| parts::title_year(&joined)).flatten(),
+                plan_year: has_title.then(|| parts::plan_year(&joined)).flatten(),
+                summary_year: has_title.then(|| parts::summary_year(&joined)).flatten(),
+                doc_type: has_title
+                    .then(|| parts::title_doc_type(&joined).map(str::to_owned))
+                    .flatten(),
+                attachment,
                 ..Segment::default()
             });
         }
+        self.signing_at = vec![None; self.s.segments.len()];
+    }
 
-        // heading parents and segments
+    /// Pass: the 版头 — 发文机关标志, 份号, 密级, 紧急程度, 发文字号 and 签发人 — before the
+    /// main title, or (the layout of published documents) right under a title at the top.
+    fn header(&mut self) {
+        let main = self.s.main_segment();
+        let title_at = main.and_then(|k| self.s.segments[k].title.as_ref().map(|t| t.line));
+        let head_end = title_at.unwrap_or(self.lines.len().min(12));
+        let mut zone: Vec<usize> = (0..head_end).collect();
+        if let Some(k) = main {
+            // 「国办发〔2019〕6号」 on the line under a title at the top of the file
+            let g = &self.s.segments[k];
+            let after = g.title_end + 1;
+            zone.extend(
+                (after..g.lines.end)
+                    .filter(|&j| self.kinds[j] != LineKind::Blank)
+                    .take(2),
+            );
+        }
+        let mut nonblank = 0;
+        for i in zone {
+            let c = self.compact(i);
+            if c.is_empty() || !matches!(self.kinds[i], LineKind::Prose | LineKind::TableRow) {
+                continue;
+            }
+            nonblank += 1;
+            let part = self.part(i);
+            if let Some((code, year, number, whole, year_r)) = parts::find_own_doc_number(c) {
+                if self.s.header.doc_number.is_none() {
+                    let base = self.lines[i].norm().start;
+                    self.s.header.doc_number = Some(DocNumber {
+                        part: Part {
+                            line: i,
+                            span: self.map(base + whole.start..base + whole.end),
+                        },
+                        code,
+                        year,
+                        year_span: self.map(base + year_r.start..base + year_r.end),
+                        number,
+                    });
+                    self.kinds[i] = LineKind::DocNumber;
+                }
+            } else if i < head_end && nonblank <= 6 && parts::is_agency_mark(c) {
+                self.s.header.agency_mark.get_or_insert(part);
+                self.kinds[i] = LineKind::AgencyMark;
+            } else if i < head_end && parts::is_header_mark(c) {
+                self.kinds[i] = LineKind::HeaderMark;
+            }
+            if let Some(r) = parts::find_signer(c) {
+                if self.s.header.signer.is_none() {
+                    let base = self.lines[i].norm().start;
+                    self.s.header.signer = Some(Part {
+                        line: i,
+                        span: self.map(base + r.start..base + r.end),
+                    });
+                    if self.kinds[i] != LineKind::DocNumber {
+                        self.kinds[i] = LineKind::Signer;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pass: the 版记 — 抄送, the 印发 line with its date, 拟稿 / 校对.
+    fn colophon(&mut self) {
+        for i in 0..self.lines.len() {
+            if !matches!(self.kinds[i], LineKind::Prose | LineKind::TableRow) {
+                continue;
+            }
+            let c = self.compact(i);
+            if c.ends_with("印发") {
+                if let Some(k) = self
+                    .raw_dates
+                    .get(i)
+                    .iter()
+                    .rposition(|d| d.day.is_some() && d.year.is_some())
+                {
+                    if self.s.header.issue_line.is_none() {
+                        self.s.header.issue_line = Some(self.part(i));
+                        self.issue_date_at = Some((i, k));
+                    }
+                    self.kinds[i] = LineKind::Colophon;
+                    continue;
+                }
+            }
+            if parts::is_drafter_line(c) {
+                self.s.header.drafter.get_or_insert(self.part(i));
+                self.kinds[i] = LineKind::Colophon;
+            } else if parts::is_copy_to_line(c) {
+                self.kinds[i] = LineKind::Colophon;
+            }
+        }
+    }
+
+    /// Pass: the parts of segment `k` — 主送, 附件说明, 署名, 成文日期, 附注 — and its body.
+    fn segment_parts(&mut self, k: usize) {
+        let g = &self.s.segments[k];
+        let (start, end) = (g.lines.start, g.lines.end);
+        let has_title = g.title.is_some();
+        let is_attachment = g.attachment.is_some();
+        let mut body_start = if has_title { g.title_end + 1 } else { start };
+        // the 发文字号 or 签发人 under a title at the top
+        while body_start < end
+            && matches!(
+                self.kinds[body_start],
+                LineKind::Blank | LineKind::DocNumber | LineKind::Signer | LineKind::Title
+            )
+        {
+            body_start += 1;
+        }
+        if has_title && !is_attachment {
+            if let Some(i) = self.next_content(body_start, end) {
+                let c = self.compact(i);
+                if self.kinds[i] == LineKind::Prose && parts::is_addressee(c) {
+                    self.kinds[i] = LineKind::Addressee;
+                    self.s.segments[k].addressee = Some(self.part(i));
+                    body_start = i + 1;
+                }
+            }
+        }
+        let body_end = if has_title {
+            self.closing(k, body_start, end)
+        } else {
+            end
+        };
+        self.attachment_note(k, body_start, body_end);
+        let g = &mut self.s.segments[k];
+        g.body_lines = (body_start..body_end)
+            .filter(|&i| self.kinds[i].is_text() || self.kinds[i].is_tabular())
+            .count();
+        g.body = body_start..body_end;
+        if has_title && !is_attachment && self.signing_at[k].is_none() {
+            let signed_type = g.doc_type.as_deref().is_some_and(parts::is_signed_type);
+            if signed_type {
+                let line = g.title.as_ref().map_or(start, |t| t.line);
+                self.s.unrecognised.push((
+                    line,
+                    "这份文件没有找到成文日期（署名下一行的日期）".to_owned(),
+                ));
+            }
+        }
+    }
+
+    /// The closing of a document, read from its end: 附注 lines, the 成文日期 and the 署名
+    /// above it (or beside it on one line). Returns where the body ends.
+    fn closing(&mut self, k: usize, body_start: usize, end: usize) -> usize {
+        let mut i = end;
+        let mut annotations = Vec::new();
+        // skip what follows the date: blanks, page furniture, 版记, 附注
+        while i > body_start {
+            let j = i - 1;
+            let kind = self.kinds[j];
+            if matches!(
+                kind,
+                LineKind::Blank | LineKind::PageFurniture | LineKind::Colophon
+            ) {
+                i = j;
+            } else if kind == LineKind::Prose && parts::is_annotation(self.compact(j)) {
+                annotations.push(j);
+                i = j;
+            } else {
+                break;
+            }
+        }
+        let Some(date_line) = i.checked_sub(1).filter(|&j| j >= body_start) else {
+            return end;
+        };
+        let c = self.compact(date_line);
+        let dates = self.raw_dates.get(date_line);
+        let base = self.lines[date_line].norm().start;
+        if parts::is_date_only(c, dates, base) {
+            // the 署名: up to three lines right above (joint issuers), with no dates
+            let mut first_sig = date_line;
+            let mut j = date_line;
+            while let Some(p) = (body_start..j)
+                .rev()
+                .find(|&p| self.kinds[p] != LineKind::Blank)
+            {
+                if date_line - p > 4
+                    || !matches!(self.kinds[p], LineKind::Prose | LineKind::TableRow)
+                    || !parts::is_signature_like(self.compact(p))
+                    || parts::is_attachment_note(self.compact(p))
+                    || !self.raw_dates.get(p).is_empty()
+                    || parse_marker(self.compact(p)).is_some()
+                    || first_sig - p > 2
+                    || date_line - first_sig >= 3 * 2
+                {
+                    break;
+                }
+                first_sig = p;
+                j = p;
+                if self.compact(p).chars().count() > 30 {
+                    break;
+                }
+            }
+            self.set_signing(k, date_line, first_sig, &annotations);
+            return if first_sig < date_line {
+                first_sig
+            } else {
+                date_line
+            };
+        }
+        // 「东山区民政局　　2018年4月9日」: signature and date on one line
+        if let [d] = dates {
+            let split = d.span.start.saturating_sub(base);
+            let name = c.get(..split).unwrap_or("");
+            let orig_gap = self.normalized.original_offset(d.span.start);
+            let spaced = self.text[..orig_gap].ends_with([' ', '\u{3000}', '\t']);
+            if d.day.is_some()
+                && d.year.is_some()
+                && d.span.end == base + c.len()
+                && spaced
+                && name.chars().count() >= 2
+                && parts::is_signature_like(name)
+                && parse_marker(c).is_none()
+            {
+                let sig_start = content_span(self.text, &self.lines[date_line].range()).start;
+                let sig = sig_start..self.text[..orig_gap].trim_end().len();
+                self.s.segments[k].signature = Some(Part {
+                    line: date_line,
+                    span: sig,
+                });
+                self.signing_at[k] = Some(date_line);
+                self.kinds[date_line] = LineKind::SigningDate;
+                self.label_annotations(k, &annotations);
+                return date_line;
+            }
+        }
+        end
+    }
+
+    fn set_signing(&mut self, k: usize, date_line: usize, first_sig: usize, annotations: &[usize]) {
+        self.signing_at[k] = Some(date_line);
+        self.kinds[date_line] = LineKind::SigningDate;
+        if first_sig < date_line {
+            let last_sig = (first_sig..date_line)
+                .rev()
+                .find(|&j| self.kinds[j] != LineKind::Blank)
+                .unwrap_or(first_sig);
+            for j in first_sig..=last_sig {
+                if self.kinds[j] != LineKind::Blank {
+                    self.kinds[j] = LineKind::Signature;
+                }
+            }
+            self.s.segments[k].signature = Some(self.part_lines(first_sig, last_sig));
+        }
+        self.label_annotations(k, annotations);
+    }
+
+    fn label_annotations(&mut self, k: usize, annotations: &[usize]) {
+        for &j in annotations {
+            self.kinds[j] = LineKind::Annotation;
+        }
+        if let Some(&first) = annotations.last() {
+            self.s.segments[k].annotation = Some(self.part(first));
+        }
+    }
+
+    /// The 附件说明 of a segment: 「附件：1.…」 and the numbered lines under it.
+    fn attachment_note(&mut self, k: usize, from: usize, to: usize) {
+        let Some(first) = (from..to).find(|&i| {
+            matches!(self.kinds[i], LineKind::Prose | LineKind::Heading)
+                && parts::is_attachment_note(self.compact(i))
+        }) else {
+            return;
+        };
+        let mut last = first;
+        let mut items = vec![parts::attachment_item(self.text, &self.part(first), true)];
+        for i in first + 1..to {
+            match self.kinds[i] {
+                LineKind::Blank => break,
+                LineKind::Prose | LineKind::Heading
+                    if parse_marker(self.compact(i))
+                        .is_some_and(|m| m.style == MarkerStyle::Arabic) =>
+                {
+                    last = i;
+                    items.push(parts::attachment_item(self.text, &self.part(i), false));
+                }
+                _ => break,
+            }
+        }
+        for i in first..=last {
+            self.kinds[i] = LineKind::AttachmentNote;
+        }
+        self.s
+            .headings
+            .retain(|h| h.line() < first || h.line() > last);
+        let g = &mut self.s.segments[k];
+        g.attachment_note = Some(Part {
+            line: first,
+            span: content_span(self.text, &self.lines[first].range()).start
+                ..content_span(self.text, &self.lines[last].range()).end,
+        });
+        g.attachment_items = items.into_iter().flatten().collect();
+    }
+
+    /// Pass: heading parents and segments, then each segment's headings and preamble.
+    fn outline_tree(&mut self) {
+        let s = &mut self.s;
+        // headings that are no longer prose (titles, signatures …) are not outline
+        let kinds = &self.kinds;
+        s.headings.retain(|h| {
+            matches!(
+                kinds.get(h.line()),
+                Some(LineKind::Heading | LineKind::Prose | LineKind::MdHeading)
+            )
+        });
         let mut stack: Vec<usize> = Vec::new();
         let mut seg = 0usize;
         for h in 0..s.headings.len() {
@@ -321,7 +935,6 @@ impl Structure {
             s.headings[h].set_segment(seg);
             stack.push(h);
         }
-        // headings are in line order, so each segment's headings are one range
         let mut next = 0;
         for (k, segment) in s.segments.iter_mut().enumerate() {
             let first = next;
@@ -330,348 +943,194 @@ impl Structure {
             }
             segment.headings = first..next;
         }
+        for k in 0..self.s.segments.len() {
+            self.preamble(k);
+        }
+    }
 
-        // 版头: agency mark, document number, signer — before the first title
-        let head_end = s
-            .segments
+    /// A paragraph between the title (and 主送) and the first section heading.
+    fn preamble(&mut self, k: usize) {
+        let g = &self.s.segments[k];
+        let first_top = self.s.headings[g.headings.clone()]
             .iter()
-            .find_map(|g| g.title.as_ref().map(|t| t.line))
-            .unwrap_or(lines.len().min(12));
-        let mut nonblank = 0;
-        for (i, l) in lines.iter().enumerate().take(head_end) {
-            let c = compact(i);
-            if c.is_empty() {
-                continue;
-            }
-            nonblank += 1;
-            if s.header.agency_mark.is_none()
-                && nonblank <= 5
-                && c.ends_with("文件")
-                && c.chars().count() <= 40
-            {
-                s.header.agency_mark = Some(Part {
-                    line: i,
-                    span: content_span(text, &l.range()),
-                });
-            }
-            if s.header.doc_number.is_none() {
-                if let Some((code, year, number, whole, year_r)) = parts::find_doc_number(c) {
-                    s.header.doc_number = Some(DocNumber {
-                        part: Part {
-                            line: i,
-                            span: map(l.norm().start + whole.start..l.norm().start + whole.end),
-                        },
-                        code,
-                        year,
-                        year_span: map(l.norm().start + year_r.start..l.norm().start + year_r.end),
-                        number,
-                    });
-                }
-            }
-            if s.header.signer.is_none() {
-                if let Some(r) = parts::find_signer(c) {
-                    s.header.signer = Some(Part {
-                        line: i,
-                        span: map(l.norm().start + r.start..l.norm().start + r.end),
-                    });
-                }
-            }
-        }
+            .find(|h| h.is_section())
+            .map(|h| h.line());
+        let Some(top) = first_top else { return };
+        let found = (g.body.start..top).find(|&i| {
+            let c = self.compact(i);
+            self.kinds[i] == LineKind::Prose
+                && c.chars().count() >= 15
+                && c.contains(['。', ',', ':', '，', '：'])
+        });
+        self.s.segments[k].preamble = found.map(|i| self.part(i));
+    }
 
-        // 版记: issue line, drafter / proofreader line
-        let mut issue_date_at: Option<(usize, usize)> = None; // (line, index among the line's dates)
-        for (i, l) in lines.iter().enumerate() {
-            let c = &norm[l.norm()];
-            if s.header.issue_line.is_none() && c.ends_with("印发") {
-                if let Some(k) = raw_by_line
-                    .get(i)
-                    .iter()
-                    .rposition(|d| d.day.is_some() && d.year.is_some())
-                {
-                    s.header.issue_line = Some(Part {
-                        line: i,
-                        span: content_span(text, &l.range()),
-                    });
-                    issue_date_at = Some((i, k));
-                }
-            }
-            if s.header.drafter.is_none()
-                && (c.starts_with("拟稿") || c.contains("校对:") || c.starts_with("校对"))
-                && c.chars().count() <= 60
-            {
-                s.header.drafter = Some(Part {
-                    line: i,
-                    span: content_span(text, &l.range()),
-                });
-            }
-        }
-
-        // per segment: addressee, attachment note, signature + signing date, body, preamble
-        let mut signing_at: Vec<Option<usize>> = vec![None; s.segments.len()];
-        let mut unrecognised_late = Vec::new();
-        for (k, segment) in s.segments.iter_mut().enumerate() {
-            let title_line = segment.title.as_ref().map(|t| t.line);
-            let mut after_title = match title_line {
-                Some(t) => title_end.get(&t).copied().unwrap_or(t) + 1,
-                None => segment.lines.start,
-            };
-            // skip further title lines (a title printed twice, a title over two lines)
-            while after_title < segment.lines.end
-                && (compact(after_title).is_empty() || parts::is_title_like(compact(after_title)))
-            {
-                after_title += 1;
-            }
-            let mut body_start = after_title;
-            let mut seen = if title_line.is_some() {
-                0
-            } else {
-                usize::MAX - 1
-            };
-            for i in after_title..segment.lines.end {
-                let c = compact(i);
-                if c.is_empty() {
-                    continue;
-                }
-                seen += 1;
-                if seen > 1 || marker_lines[i] {
-                    break;
-                }
-                if (c.ends_with(':') || c.ends_with('：'))
-                    && c.chars().count() <= 60
-                    && !c.starts_with("附件")
-                    && !c.contains('。')
-                {
-                    segment.addressee = Some(Part {
-                        line: i,
-                        span: content_span(text, &lines[i].range()),
-                    });
-                    body_start = i + 1;
-                    break;
-                }
-            }
-            // signing date: the first date-only line under a signature-like line
-            let mut prev: Option<usize> = None;
-            for i in body_start..segment.lines.end {
-                let c = compact(i);
-                if c.is_empty() {
-                    continue;
-                }
-                if !marker_lines[i]
-                    && parts::is_date_only(c, raw_by_line.get(i), lines[i].norm().start)
-                {
-                    if let Some(p) = prev.filter(|&p| {
-                        !marker_lines[p]
-                            && parts::is_signature_like(compact(p))
-                            && raw_by_line.get(p).is_empty()
-                    }) {
-                        segment.signature = Some(Part {
-                            line: p,
-                            span: content_span(text, &lines[p].range()),
-                        });
-                        signing_at[k] = Some(i);
-                        break;
-                    }
-                }
-                // 「东山区民政局　　2018年4月9日」: signature and date on one line
-                if let [d] = raw_by_line.get(i) {
-                    let base = lines[i].norm().start;
-                    let split = d.span.start.saturating_sub(base);
-                    let name = c.get(..split).unwrap_or("");
-                    let orig_gap = normalized.original_offset(d.span.start);
-                    let spaced = text[..orig_gap].ends_with([' ', '\u{3000}', '\t']);
-                    if !marker_lines[i]
-                        && d.day.is_some()
-                        && d.year.is_some()
-                        && d.span.end == base + c.len()
-                        && spaced
-                        && name.chars().count() >= 2
-                        && parts::is_signature_like(name)
-                    {
-                        let sig = content_span(text, &lines[i].range());
-                        segment.signature = Some(Part {
-                            line: i,
-                            span: sig.start..text[..orig_gap].trim_end().len(),
-                        });
-                        signing_at[k] = Some(i);
-                        break;
-                    }
-                }
-                prev = Some(i);
-            }
-            let signed_type = segment.doc_type.as_deref().is_some_and(|t| {
-                matches!(
-                    t,
-                    "通知" | "通报" | "意见" | "决定" | "请示" | "报告" | "函" | "批复"
-                )
-            });
-            if signing_at[k].is_none() && signed_type {
-                unrecognised_late.push((
-                    title_line.unwrap_or(segment.lines.start),
-                    "这份文件没有找到成文日期（署名下一行的日期）".to_owned(),
-                ));
-            }
-            let body_end = segment
-                .signature
-                .as_ref()
-                .map_or(segment.lines.end, |p| p.line);
-            for (i, l) in lines.iter().enumerate().take(body_end).skip(body_start) {
-                let c = compact(i);
-                if c.is_empty() {
-                    continue;
-                }
-                if c.starts_with("附件:") && segment.attachment_note.is_none() {
-                    segment.attachment_note = Some(Part {
-                        line: i,
-                        span: content_span(text, &l.range()),
-                    });
-                    continue;
-                }
-                segment.body_lines += 1;
-            }
-            // preamble: a paragraph before the first 一、 / 第一部分
-            let first_top = s.headings[segment.headings.clone()]
-                .iter()
-                .find(|h| h.level() <= 1)
-                .map(|h| h.line());
-            if let Some(top) = first_top {
-                segment.preamble = (body_start..top)
-                    .find(|&i| {
-                        let c = compact(i);
-                        !marker_lines[i]
-                            && c.chars().count() >= 15
-                            && c.contains(['。', ',', ':', '，', '：'])
-                    })
-                    .map(|i| Part {
-                        line: i,
-                        span: content_span(text, &lines[i].range()),
-                    });
-            }
-        }
-
-        // dates with roles
+    /// Pass: every date with its role, ranges between dates, inline enumerations 一是…二是….
+    fn date_roles(&mut self) {
         let mut seg = 0usize;
-        for (i, l) in lines.iter().enumerate() {
-            let raws = raw_by_line.get(i);
-            while seg + 1 < s.segments.len() && s.segments[seg + 1].lines.start <= i {
+        for i in 0..self.lines.len() {
+            while seg + 1 < self.s.segments.len() && self.s.segments[seg + 1].lines.start <= i {
                 seg += 1;
             }
-            let c = compact(i);
-            let first_index = s.dates.len();
-            for (k, d) in raws.iter().enumerate() {
-                let role = if issue_date_at == Some((i, k)) {
+            let c = self.compact(i);
+            let first_index = self.s.dates.len();
+            for (k, d) in self.raw_dates.get(i).iter().enumerate() {
+                let role = if self.issue_date_at == Some((i, k)) {
                     DateRole::Issue
-                } else if signing_at[seg] == Some(i) {
+                } else if self.signing_at[seg] == Some(i) {
                     DateRole::Signing
                 } else if c.starts_with("时间:") || c.starts_with("日期:") {
                     DateRole::TimeLine
+                } else if dates::is_deadline(
+                    c,
+                    d.span.start - self.lines[i].norm().start,
+                    d.span.end - self.lines[i].norm().start,
+                ) {
+                    DateRole::Deadline
                 } else {
                     DateRole::Body
                 };
-                let index = s.dates.len();
+                let index = self.s.dates.len();
                 match role {
-                    DateRole::Issue => s.header.issue_date = Some(index),
-                    DateRole::Signing => s.segments[seg].signing_date = Some(index),
+                    DateRole::Issue => self.s.header.issue_date = Some(index),
+                    DateRole::Signing => self.s.segments[seg].signing_date = Some(index),
                     _ => {}
                 }
-                s.dates.push(DateMention {
+                let mention = DateMention {
                     line: i,
-                    span: map(d.span.clone()),
+                    span: self.map(d.span.clone()),
                     year: d.year,
                     month: d.month,
                     day: d.day,
                     form: d.form,
                     zero_padded: d.zero_padded,
-                    weekday: d.weekday.clone().map(|(w, r)| (w, map(r))),
+                    weekday: d.weekday.clone().map(|(w, r)| (w, self.map(r))),
+                    odd_zeros: self.odd_zeros(d),
                     role,
                     segment: seg,
-                });
+                };
+                self.s.dates.push(mention);
             }
-            // ranges between consecutive dates of this line
-            for a in first_index..s.dates.len().saturating_sub(1) {
-                let b = a + 1;
-                let between = text
-                    .get(s.dates[a].span.end..s.dates[b].span.start)
-                    .unwrap_or("")
-                    .trim();
-                if dates::is_range_connector(between) {
-                    s.ranges.push(DateRange::Dates(a, b));
-                }
-            }
-            if c.len() >= 9
-                && c.contains('年')
-                && c.contains(['—', '–', '-', '~', '～', '至', '到'])
-            {
-                for m in YEAR_RANGE.captures_iter(c) {
-                    let (Some(a), Some(b)) = (m.name("a"), m.name("b")) else {
-                        continue;
-                    };
-                    let (Ok(ya), Ok(yb)) = (a.as_str().parse(), b.as_str().parse()) else {
-                        continue;
-                    };
-                    let r = map(l.norm().start + a.start()..l.norm().start + b.end());
-                    s.ranges.push(DateRange::Years(ya, yb, r));
-                }
-            }
-            if (c.contains('X') || c.contains('x') || c.contains('×')) && c.contains('月') {
-                if let Some(m) = PLACEHOLDER_DATE.find(c) {
-                    s.unrecognised
-                        .push((i, format!("「{}」含占位符，未识别为日期", m.as_str())));
-                }
-            }
-            // inline enumerations 一是…二是…
-            if c.contains('是') {
-                for m in INLINE_ITEM.captures_iter(c) {
-                    let Some(nm) = m.name("n") else { continue };
-                    let Some(number) = super::numerals::cn_value(nm.as_str()) else {
-                        continue;
-                    };
-                    let span =
-                        map(l.norm().start + nm.start()
-                            ..l.norm().start + nm.end() + '是'.len_utf8());
-                    s.inline_items.push(InlineItem {
-                        line: i,
-                        span,
-                        number,
-                    });
-                }
+            self.ranges(i, first_index);
+            self.inline_items(i);
+        }
+    }
+
+    /// The characters written for 〇 in a Chinese-numeral year that are not 〇.
+    fn odd_zeros(&self, d: &RawDate) -> Vec<Range<usize>> {
+        if d.form != DateForm::Chinese {
+            return Vec::new();
+        }
+        let Some(t) = self.norm.get(d.span.clone()) else {
+            return Vec::new();
+        };
+        t.char_indices()
+            .take_while(|(_, c)| *c != '年')
+            .filter(|(_, c)| dates::is_odd_zero(*c))
+            .map(|(at, c)| self.map(d.span.start + at..d.span.start + at + c.len_utf8()))
+            .collect()
+    }
+
+    fn ranges(&mut self, i: usize, first_index: usize) {
+        let c = self.compact(i);
+        let base = self.lines[i].norm().start;
+        for a in first_index..self.s.dates.len().saturating_sub(1) {
+            let b = a + 1;
+            let between = self
+                .text
+                .get(self.s.dates[a].span.end..self.s.dates[b].span.start)
+                .unwrap_or("")
+                .trim();
+            if dates::is_range_connector(between) {
+                self.s.ranges.push(DateRange::Dates(a, b));
             }
         }
-        s.unrecognised.extend(unrecognised_late);
-        s.unrecognised.sort();
-        s.lines = lines;
-        s
+        if c.len() >= 9 && c.contains('年') && c.contains(['—', '–', '-', '~', '～', '至', '到'])
+        {
+            for m in YEAR_RANGE.captures_iter(c) {
+                let (Some(a), Some(b)) = (m.name("a"), m.name("b")) else {
+                    continue;
+                };
+                let (Ok(ya), Ok(yb)) = (a.as_str().parse(), b.as_str().parse()) else {
+                    continue;
+                };
+                let r = self.map(base + a.start()..base + b.end());
+                self.s.ranges.push(DateRange::Years(ya, yb, r));
+            }
+            for m in MONTH_RANGE.captures_iter(c) {
+                let (Some(y), Some(a), Some(b), Some(whole)) =
+                    (m.name("y"), m.name("a"), m.name("b"), m.get(0))
+                else {
+                    continue;
+                };
+                if c[whole.end()..].starts_with(|ch: char| ch.is_ascii_digit()) {
+                    continue; // 「2025年3月—4月5日」: a range of dates, read above
+                }
+                let (Ok(y), Ok(a), Ok(b)) =
+                    (y.as_str().parse(), a.as_str().parse(), b.as_str().parse())
+                else {
+                    continue;
+                };
+                let r = self.map(base + whole.start()..base + whole.end());
+                self.s.ranges.push(DateRange::Months(y, a, b, r));
+            }
+        }
+        if (c.contains('X') || c.contains('x') || c.contains('×')) && c.contains('月') {
+            if let Some(m) = PLACEHOLDER_DATE.find(c) {
+                self.s
+                    .unrecognised
+                    .push((i, format!("「{}」含占位符，未识别为日期", m.as_str())));
+            }
+        }
     }
 
-    /// Numbering faults of the outline (gaps, repeats, wrong starts, mixed delimiters and
-    /// styles, misplaced levels), analysed once.
-    pub fn numbering(&self) -> &[super::numbering::Finding] {
-        self.numbering
-            .get_or_init(|| super::numbering::analyse(self))
+    /// 一是…二是… inside a paragraph.
+    fn inline_items(&mut self, i: usize) {
+        let c = self.compact(i);
+        if !c.contains('是') || !self.kinds[i].is_text() {
+            return;
+        }
+        let base = self.lines[i].norm().start;
+        for m in INLINE_ITEM.captures_iter(c) {
+            let Some(nm) = m.name("n") else { continue };
+            let Some(number) = super::numerals::cn_value(nm.as_str()) else {
+                continue;
+            };
+            let span = self.map(base + nm.start()..base + nm.end() + '是'.len_utf8());
+            self.s.inline_items.push(InlineItem {
+                line: i,
+                span,
+                number,
+            });
+        }
     }
 
-    /// The segment (contained document) containing line `line`.
-    pub fn segment_of_line(&self, line: usize) -> usize {
-        self.segments
-            .partition_point(|g| g.lines.start <= line)
-            .saturating_sub(1)
+    fn finish(mut self) -> Structure {
+        self.s.unrecognised.sort();
+        self.s.lines = self.lines;
+        self.s.kinds = self.kinds;
+        self.s
     }
+}
 
-    /// The main document: the first segment with a title (the notice of a red-header file).
-    pub fn main_segment(&self) -> Option<usize> {
-        self.segments.iter().position(|g| g.title.is_some())
-    }
+/// 「注：」「说明：」「备注：」 on a line of its own: the numbered lines under it are a list of
+/// their own, numbered from 1.
+fn is_list_label(compact: &str) -> bool {
+    let Some(label) = compact.strip_suffix([':', '：']) else {
+        return false;
+    };
+    matches!(
+        label,
+        "注" | "说明" | "备注" | "注释" | "附注" | "填表说明" | "有关说明"
+    )
+}
 
-    /// The 成文日期 of the main document, if any segment has one: the first one.
-    pub fn signing_date(&self) -> Option<&DateMention> {
-        self.segments
-            .iter()
-            .find_map(|g| g.signing_date)
-            .and_then(|i| self.dates.get(i))
-    }
-
-    pub fn issue_date(&self) -> Option<&DateMention> {
-        self.header.issue_date.and_then(|i| self.dates.get(i))
-    }
+/// 「注：1、…」: a list label followed on the same line by the list's first item; the text
+/// after the label.
+fn label_then_item(line: &str) -> Option<&str> {
+    let (label, rest) = line.split_once(['：', ':'])?;
+    let rest = rest.trim_start();
+    (is_list_label(&format!("{}：", label.trim())) && parse_marker(rest).is_some()).then_some(rest)
 }
 
 /// Markers right after a sentence end inside a line: 「…落实到位。2.加强…」.
@@ -697,49 +1156,14 @@ fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
             continue;
         }
         if let Some(m) = parse_marker(rest) {
-            if m.style == super::outline::MarkerStyle::Ordinal
-                || m.style == super::outline::MarkerStyle::Circled
-            {
+            if matches!(
+                m.style,
+                MarkerStyle::Ordinal | MarkerStyle::Circled | MarkerStyle::Decimal
+            ) {
                 continue;
             }
             let at = start + after + lead;
             out.push(Heading::new(index, at, &m, start + line.trim_end().len()));
         }
     }
-}
-
-/// The line's content without leading and trailing whitespace, as an original range.
-fn content_span(text: &str, range: &Range<usize>) -> Range<usize> {
-    let line = &text[range.clone()];
-    let lead = trim_start_len(line);
-    let end = line.trim_end().len().max(lead);
-    range.start + lead..range.start + end
-}
-
-fn find_toc(text: &str, lines: &[LineInfo], norm: &str) -> Option<Toc> {
-    let at = lines
-        .iter()
-        .position(|l| matches!(&norm[l.norm()], "目录" | "目次"))?;
-    let mut entries = Vec::new();
-    let mut end_line = at + 1;
-    for (i, l) in lines.iter().enumerate().skip(at + 1) {
-        if norm[l.norm()].is_empty() {
-            continue;
-        }
-        match toc::parse_entry(&text[l.range()], l.range().start, i) {
-            Some(e) => {
-                entries.push(e);
-                end_line = i + 1;
-            }
-            None => break,
-        }
-    }
-    Some(Toc {
-        heading: Part {
-            line: at,
-            span: content_span(text, &lines[at].range()),
-        },
-        entries,
-        end_line,
-    })
 }

@@ -1,6 +1,8 @@
 //! A compilation's table of contents: the 「目录」 line and the entries under it
 //! (title, leader dots or spaces, page number).
 
+use super::layout::LineKind;
+use super::structure::LineInfo;
 use super::Part;
 use std::ops::Range;
 
@@ -17,11 +19,112 @@ pub struct TocEntry {
 /// The 目录 block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Toc {
-    /// The 「目录」 line.
-    pub heading: Part,
+    /// The 「目录」 line, when the block has one.
+    pub heading: Option<Part>,
     pub entries: Vec<TocEntry>,
+    /// Line index of the first line of the block (the heading or the first entry).
+    pub start_line: usize,
     /// Line index after the last entry.
     pub end_line: usize,
+}
+
+impl Toc {
+    /// Whether line `i` is part of the block.
+    pub fn contains_line(&self, i: usize) -> bool {
+        (self.start_line..self.end_line).contains(&i)
+    }
+}
+
+/// Find the 目录 of a compilation: the entries under a 「目录」 line (with page numbers or
+/// without, numbered or not), or, without that line, a run of at least three entries with
+/// leaders and page numbers. `kinds` are the shape labels (tables are not a 目录).
+pub fn find(text: &str, lines: &[LineInfo], norm: &str, kinds: &[LineKind]) -> Option<Toc> {
+    let compact = |i: usize| &norm[lines[i].norm()];
+    let content = |i: usize| {
+        let r = lines[i].range();
+        let line = &text[r.clone()];
+        let lead = line.len() - line.trim_start().len();
+        Part {
+            line: i,
+            span: r.start + lead..r.start + line.trim_end().len().max(lead),
+        }
+    };
+    let heading = (0..lines.len()).find(|&i| matches!(compact(i), "目录" | "目次"));
+    let (start, first_entry) = match heading {
+        Some(h) => (h, h + 1),
+        None => {
+            // three entries in a row whose titles are words, not numbers or codes
+            let titled = |j: usize| {
+                kinds[j] == LineKind::Prose
+                    && parse_entry(&text[lines[j].range()], lines[j].range().start, j).is_some_and(
+                        |e| {
+                            text.get(e.title_span.clone()).is_some_and(|t| {
+                                t.chars()
+                                    .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+                                    .count()
+                                    >= 4
+                            })
+                        },
+                    )
+            };
+            let run = (0..lines.len().saturating_sub(2)).find(|&i| (i..i + 3).all(titled))?;
+            (run, run)
+        }
+    };
+    let mut entries: Vec<TocEntry> = Vec::new();
+    let mut end_line = first_entry;
+    for (i, line) in lines.iter().enumerate().skip(first_entry) {
+        let c = compact(i);
+        if c.is_empty() {
+            continue;
+        }
+        let r = line.range();
+        let entry = parse_entry(&text[r.clone()], r.start, i).or_else(|| {
+            // without a page number: a short line that is not a sentence, under a 目录 line
+            let n = c.chars().count();
+            let plain = heading.is_some()
+                && (4..=60).contains(&n)
+                && !c.contains(['。', ';', '；', ':', '：'])
+                && !c.starts_with(['(', '（'])
+                && entries
+                    .first()
+                    .is_none_or(|f| !same_title(text, f, &content(i)));
+            plain.then(|| {
+                let p = content(i);
+                TocEntry {
+                    title_span: p.span.clone(),
+                    part: p,
+                    page: None,
+                }
+            })
+        });
+        match entry {
+            Some(e) => {
+                entries.push(e);
+                end_line = i + 1;
+            }
+            None => break,
+        }
+    }
+    if heading.is_none() && entries.len() < 3 {
+        return None;
+    }
+    Some(Toc {
+        heading: heading.map(content),
+        entries,
+        start_line: start,
+        end_line,
+    })
+}
+
+/// The body has begun when a line repeats the first entry's title (without its number).
+fn same_title(text: &str, first: &TocEntry, line: &Part) -> bool {
+    let key = |r: &Range<usize>| -> String {
+        let t = text.get(r.clone()).unwrap_or("").trim_start();
+        let t = super::outline::parse_marker(t).map_or(t, |m| &t[m.len..]);
+        t.chars().filter(|c| c.is_alphanumeric()).collect()
+    };
+    key(&first.title_span) == key(&line.span)
 }
 
 fn is_leader(c: char) -> bool {

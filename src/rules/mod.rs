@@ -10,6 +10,7 @@ pub mod kinds;
 pub mod spec;
 
 use crate::diagnostic::{Category, Diagnostic, Findings, Fix, RuleId, Severity};
+use crate::document::layout::LineKind;
 use crate::document::Document;
 use spec::{Example, Kind, RuleFile, SpecError};
 use std::collections::BTreeMap;
@@ -30,6 +31,8 @@ pub struct RuleMeta {
     pub fixable: bool,
     /// Where the rule came from: `rules/…` for built-in rules, a path for user rules.
     pub origin: String,
+    /// Lines with these layout labels are not reported on (`skip_lines`).
+    pub skip_lines: Vec<LineKind>,
 }
 
 impl RuleMeta {
@@ -268,8 +271,9 @@ impl RuleSet {
         } else {
             // structure readers first; a huge document's structure (a third of the memory
             // of a 200 MB file) is then dropped before the text rules add their findings
-            let (structural, text_only): (Vec<&Rule>, Vec<&Rule>) =
-                enabled.into_iter().partition(|r| r.check.reads_structure());
+            let (structural, text_only): (Vec<&Rule>, Vec<&Rule>) = enabled
+                .into_iter()
+                .partition(|r| r.check.reads_structure() || !r.meta.skip_lines.is_empty());
             for rule in structural {
                 run_rule(rule, doc, settings, &mut out);
             }
@@ -316,6 +320,13 @@ fn run_rule(rule: &Rule, doc: &Document, settings: &Settings, out: &mut Findings
             rule.meta.id, doc.path
         );
         return;
+    }
+    if !rule.meta.skip_lines.is_empty() {
+        let st = doc.structure();
+        out.retain_since(start, |d| {
+            let line = doc.lines.line_of(d.span.start);
+            !rule.meta.skip_lines.contains(&st.kind(line))
+        });
     }
     let severity = settings.severity_of(&rule.meta);
     for d in out.since(start) {
@@ -450,6 +461,26 @@ fn compile_rule(
             builtin::build(&file.id, &params).map_err(|m| at("params", None, m))?
         }
     };
+    let mut skip_lines = Vec::new();
+    for id in file.skip_lines.iter().flatten() {
+        match LineKind::from_id(id) {
+            Some(k) => skip_lines.push(k),
+            None => {
+                return Err(at(
+                    "skip_lines",
+                    Some(id),
+                    format!(
+                        "unknown line label `{id}` (known: {})",
+                        LineKind::ALL
+                            .iter()
+                            .map(|k| k.id())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ))
+            }
+        }
+    }
     let fixable = file.fix.is_some()
         || file.kind == Kind::Substitution
         || (file.kind == Kind::Builtin && builtin::is_fixable(&file.id));
@@ -465,6 +496,7 @@ fn compile_rule(
             examples: file.examples,
             fixable,
             origin: src.display.clone(),
+            skip_lines,
         },
         check,
     })

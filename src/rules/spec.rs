@@ -106,6 +106,9 @@ pub struct RuleFile {
     pub examples: Vec<Example>,
     #[serde(default)]
     pub fix: Option<FixSpec>,
+    /// Layout labels of lines the rule does not report on (`table-row`, `name-list` …).
+    #[serde(default)]
+    pub skip_lines: Option<Vec<String>>,
 
     // kind: pattern
     #[serde(default)]

@@ -212,6 +212,13 @@ impl Check for DateCheck {
                                 out.push(meta.diagnostic(span, matched, Some(&sugg), None));
                             }
                         }
+                        DateRange::Months(y, a, b, span) => {
+                            if b < a {
+                                let sugg = format!("{y}年{b}月早于{a}月");
+                                let matched = doc.text.get(span.clone()).unwrap_or("");
+                                out.push(meta.diagnostic(span.clone(), matched, Some(&sugg), None));
+                            }
+                        }
                         DateRange::Years(a, b, span) => {
                             if b < a {
                                 let sugg = format!("{b}年早于{a}年");
@@ -235,6 +242,13 @@ impl Check for DateCheck {
                         DateForm::MonthDay => false,
                     };
                     if !bad || d.day.is_none() || d.year.is_none() {
+                        continue;
+                    }
+                    // GB/T 9704-2012 took effect on 2012-07-01; before it, GB/T 9704-1999
+                    // prescribed Chinese numerals for the 成文日期
+                    if d.days()
+                        .is_some_and(|days| days < dates::days_from_civil(2012, 7, 1))
+                    {
                         continue;
                     }
                     let canonical = d.describe();

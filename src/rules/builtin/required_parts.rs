@@ -140,6 +140,9 @@ impl Check for RequiredParts {
         }
         for (k, g) in st.segments.iter().enumerate() {
             let Some(title) = &g.title else { continue };
+            if g.attachment.is_some() {
+                continue; // an attachment has only a title and a body
+            }
             let is_main = Some(k) == main;
             let configured = match doc.profile {
                 crate::document::Profile::Auto => None,
@@ -171,7 +174,7 @@ impl Check for RequiredParts {
                     .is_none_or(|want| want == g.signing_date.is_some());
                 let sections = st.headings[g.headings.clone()]
                     .iter()
-                    .filter(|h| h.level() <= 1)
+                    .filter(|h| h.is_section())
                     .count();
                 type_ok && header_ok && signed_ok && sections >= p.when.min_sections
             };
