@@ -183,30 +183,36 @@ pub fn is_odd_zero(c: char) -> bool {
 }
 
 /// Whether the date at `start..end` of a normalised line is a deadline the document sets:
-/// 「请于2025年4月3日前报送」「务必在…之前」「…前将材料报…」, not 「截至…」 or 「…以前的」.
+/// 「请于2025年4月3日前报送」「务必在…之前」「请你局…，并于…前报送」 — a request word in the
+/// same sentence, then 于/在 right before the date and 前 right after it. 「截至…」,
+/// 「于…前完成了」 without a request and 「…以前的」 are not deadlines.
 pub fn is_deadline(line: &str, start: usize, end: usize) -> bool {
     let (Some(before), Some(after)) = (line.get(..start), line.get(end..)) else {
         return false;
     };
+    // a weekday between the date and 前: 「3月1日（星期五）前」
     let after = after
-        .strip_prefix(|c: char| matches!(c, '(' | '（'))
+        .strip_prefix(['(', '（'])
         .map_or(after, |a| a.split_once([')', '）']).map_or(a, |(_, r)| r));
     let ends = after.starts_with('前') || after.starts_with("之前") || after.starts_with("以前");
-    let tail: String = before
-        .chars()
-        .rev()
-        .take(8)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let asks = ["于", "在", "请", "务必", "须", "应"]
+    let at = before.ends_with('于') || before.ends_with('在');
+    let sentence = before
+        .rsplit(['。', ';', '；', '!', '?'])
+        .next()
+        .unwrap_or(before);
+    let asks = ["请", "务必", "须", "需", "应", "要", "务请"]
         .iter()
-        .any(|w| tail.ends_with(w))
-        || tail.contains("请于")
-        || tail.contains("务必于")
-        || tail.contains("须于");
-    ends && asks && !after.starts_with("以前的") && !after.starts_with("前的")
+        .any(|w| sentence.contains(w));
+    // 「于6月30日前将…报…」: what is due follows in the same clause
+    let clause = after
+        .split([',', '，', '。', ';', '；'])
+        .next()
+        .unwrap_or(after);
+    let due = ["报送", "上报", "报", "提交", "反馈", "交", "完成"]
+        .iter()
+        .any(|w| clause.contains(w))
+        && !clause.contains('了');
+    ends && at && (asks || due) && !after.starts_with("以前的") && !after.starts_with("前的")
 }
 
 /// Whether the date exists in the calendar (month 1–12, day within the month; leap years

@@ -31,6 +31,9 @@ pub struct Finding {
     pub fault: Fault,
     pub span: Range<usize>,
     pub expected: String,
+    /// The other markers of the same fault that one fix rewrites together (a level written
+    /// 「1、」 throughout is reported once, at its first marker): span and expected marker.
+    pub also: Vec<(Range<usize>, String)>,
 }
 
 #[derive(Default)]
@@ -98,6 +101,7 @@ fn glued<'a>(st: &'a Structure, out: &mut Vec<Finding>) -> Vec<&'a Heading> {
                 fault: Fault::Glued,
                 span: g.marker_span(),
                 expected: g.marker(),
+                also: Vec::new(),
             });
             chained = Some((g.style, g.number));
             accepted.push(g);
@@ -168,6 +172,7 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
                     fault: kind,
                     span: h.marker_span(),
                     expected,
+                    also: Vec::new(),
                 });
                 stack.truncate(t);
                 let t_parent = stack.last().map(|s| s.1);
@@ -185,6 +190,7 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
                 fault: kind,
                 span: h.marker_span(),
                 expected: render(expected),
+                also: Vec::new(),
             });
         }
         let state = levels.entry(level).or_default();
@@ -201,7 +207,10 @@ fn analyse_segment(hs: &[Heading], out: &mut Vec<Finding>) {
     }
 }
 
-/// Mixed delimiters within one level (1. / 1、 / 1．) and mixed nouns among 第X markers.
+/// Delimiters GB/T 9704-2012 prescribes: 一、 （一） 1. （1）. Any other is reported
+/// wherever it stands (「二，」「三．」「1、」「（一）、」), whatever the rest of the document
+/// uses; among the acceptable ones (「1.」 and 「1．」, 「（一）」 and 「(一)」) the minority
+/// is reported. 第X markers of one level with different nouns are mixed styles.
 fn mixed(hs: &[Heading], out: &mut Vec<Finding>) {
     let mut by_level: HashMap<(MarkerStyle, u8), Vec<&Heading>> = HashMap::new();
     for h in hs {
@@ -214,8 +223,40 @@ fn mixed(hs: &[Heading], out: &mut Vec<Finding>) {
     for key in styles {
         let style = key.0;
         let list = &by_level[&key];
+        let standard: Vec<&&Heading> = list
+            .iter()
+            .filter(|h| is_standard_delimiter(style, h.delimiter()))
+            .collect();
+        let nonstandard: Vec<&&Heading> = list
+            .iter()
+            .filter(|h| !is_standard_delimiter(style, h.delimiter()))
+            .collect();
+        let expected =
+            |h: &Heading| Marker::render(style, h.number, standard_delimiter(style, &standard));
+        if standard.is_empty() && nonstandard.len() > 1 {
+            // the whole level is written one nonstandard way: one finding, one fix for all
+            let (first, rest) = (nonstandard[0], &nonstandard[1..]);
+            out.push(Finding {
+                fault: Fault::MixedDelimiter,
+                span: first.marker_span(),
+                expected: expected(first),
+                also: rest
+                    .iter()
+                    .map(|h| (h.marker_span(), expected(h)))
+                    .collect(),
+            });
+        } else {
+            for h in nonstandard {
+                out.push(Finding {
+                    fault: Fault::MixedDelimiter,
+                    span: h.marker_span(),
+                    expected: expected(h),
+                    also: Vec::new(),
+                });
+            }
+        }
         let mut counts: Vec<(&str, usize)> = Vec::new();
-        for h in list {
+        for h in &standard {
             match counts.iter_mut().find(|c| c.0 == h.delimiter()) {
                 Some(c) => c.1 += 1,
                 None => counts.push((h.delimiter(), 1)),
@@ -231,7 +272,7 @@ fn mixed(hs: &[Heading], out: &mut Vec<Finding>) {
                 best = *c;
             }
         }
-        for h in list.iter().filter(|h| h.delimiter() != best.0) {
+        for h in standard.iter().filter(|h| h.delimiter() != best.0) {
             out.push(Finding {
                 fault: if style == MarkerStyle::Ordinal {
                     Fault::MixedStyle
@@ -240,8 +281,40 @@ fn mixed(hs: &[Heading], out: &mut Vec<Finding>) {
                 },
                 span: h.marker_span(),
                 expected: Marker::render(style, h.number, best.0),
+                also: Vec::new(),
             });
         }
+    }
+}
+
+/// Whether a delimiter is one GB/T 9704-2012 allows for the style (full- and half-width
+/// forms of the same mark both pass; they are compared by majority).
+fn is_standard_delimiter(style: MarkerStyle, delimiter: &str) -> bool {
+    match style {
+        MarkerStyle::Chinese => delimiter == "、",
+        MarkerStyle::Arabic => matches!(delimiter, "." | "．"),
+        MarkerStyle::ChineseParen | MarkerStyle::ArabicParen => !delimiter.ends_with('、'),
+        _ => true,
+    }
+}
+
+/// The delimiter a nonstandard marker should have: the standard one the document uses
+/// most, else the standard form.
+fn standard_delimiter(style: MarkerStyle, standard: &[&&Heading]) -> &'static str {
+    let most = |a: &'static str, b: &'static str| {
+        let ca = standard.iter().filter(|h| h.delimiter() == a).count();
+        let cb = standard.iter().filter(|h| h.delimiter() == b).count();
+        if cb > ca {
+            b
+        } else {
+            a
+        }
+    };
+    match style {
+        MarkerStyle::Chinese => "、",
+        MarkerStyle::Arabic => most(".", "．"),
+        MarkerStyle::ChineseParen | MarkerStyle::ArabicParen => most("（）", "()"),
+        _ => "",
     }
 }
 
@@ -263,12 +336,16 @@ fn inline_gaps(st: &Structure, out: &mut Vec<Finding>) {
                         fault: Fault::Skipped,
                         span: it.span.clone(),
                         expected: format!("{}是", super::numerals::cn_string(prev + 1)),
+                        also: Vec::new(),
                     });
+                } else if it.number == 1 {
+                    // a second enumeration on the same line starts again at 一是
                 } else if it.number <= prev {
                     out.push(Finding {
                         fault: Fault::Repeated,
                         span: it.span.clone(),
                         expected: format!("{}是", super::numerals::cn_string(prev + 1)),
+                        also: Vec::new(),
                     });
                 }
                 prev = it.number;

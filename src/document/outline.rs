@@ -127,10 +127,27 @@ fn paren_pair(delimiter: &str) -> (char, char) {
 /// Every delimiter a marker can have ([`Marker::delimiter`]); a [`Heading`] stores an index
 /// into this table. The nouns of 第X markers come last.
 const DELIMITERS: &[&str] = &[
-    "", "、", ".", "．", "（）", "()", "（)", "(）", "方面", "部分", "板块", "章", "篇", "编",
-    "节", "条",
+    "",
+    "、",
+    ".",
+    "．",
+    "，",
+    "（）",
+    "()",
+    "（)",
+    "(）",
+    "（）、",
+    "()、",
+    "方面",
+    "部分",
+    "板块",
+    "章",
+    "篇",
+    "编",
+    "节",
+    "条",
 ];
-const ORDINAL_NOUNS: &[&str] = match DELIMITERS.split_at_checked(8) {
+const ORDINAL_NOUNS: &[&str] = match DELIMITERS.split_at_checked(11) {
     Some((_, nouns)) => nouns,
     None => &[],
 };
@@ -185,16 +202,23 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
         if close != '）' && close != ')' || number == 0 {
             return None;
         }
+        // 「（二）、」: a 、 after the brackets (nonstandard, reported by the numbering rules)
+        let comma = rest[num_len + close.len_utf8()..].starts_with('、');
         return Some(Marker {
             style,
             number,
-            delimiter: match (first, close) {
-                ('（', '）') => "（）",
-                ('(', ')') => "()",
-                ('（', _) => "（)",
+            delimiter: match (first, close, comma) {
+                ('（', '）', true) => "（）、",
+                ('(', ')', true) => "()、",
+                ('（', '）', _) => "（）",
+                ('(', ')', _) => "()",
+                ('（', _, _) => "（)",
                 _ => "(）",
             },
-            len: first.len_utf8() + num_len + close.len_utf8(),
+            len: first.len_utf8()
+                + num_len
+                + close.len_utf8()
+                + if comma { '、'.len_utf8() } else { 0 },
         });
     }
     let (style, num_len, number) = if is_digit(first) {
@@ -211,9 +235,11 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
         return None;
     };
     let delim = s[num_len..].chars().next()?;
+    // 「二，」 is a heading with the wrong mark (reported by the numbering rules); 「1，」 is
+    // more often a number in a sentence
     let ok = match style {
         MarkerStyle::Arabic => matches!(delim, '.' | '．' | '、'),
-        _ => matches!(delim, '、' | '．' | '.'),
+        _ => matches!(delim, '、' | '．' | '.' | '，'),
     };
     if !ok || number == 0 {
         return None;
@@ -231,6 +257,7 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
         delimiter: match delim {
             '.' => ".",
             '．' => "．",
+            '，' => "，",
             _ => "、",
         },
         len: num_len + delim.len_utf8(),

@@ -172,8 +172,20 @@ static OWN_DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 static ATTACHMENT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     static_regex(r"^附(?:件|表)(?P<n>[0-9]{1,2}|[一二三四五六七八九十]{1,3})?[:：.．]?$")
 });
-static TITLE_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| static_regex(r"(?P<y>[0-9]{4})(?:年度|年)(?P<rest>[^,，。;；]{0,30})"));
+static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    static_regex(
+        r"(?P<y>[0-9]{4}|[〇○零O0一二三四五六七八九]{4})(?:年度|年)(?P<rest>[^,，。;；]{0,30})",
+    )
+});
+
+/// A year as a title writes it: 「2025」 or 「二〇二五」 (also with ○ or 零 for 〇).
+fn year_value(y: &str) -> Option<i32> {
+    if y.bytes().all(|b| b.is_ascii_digit()) {
+        return y.parse().ok();
+    }
+    let folded = y.replace(super::dates::is_odd_zero, "〇");
+    super::numerals::cn_value(&folded).and_then(|v| i32::try_from(v).ok())
+}
 
 /// A 发文字号 found in a normalised line: (code, year, number, normalised range of the
 /// whole number, normalised range of the bracketed year).
@@ -414,7 +426,7 @@ pub fn is_title_at_start(line: &str) -> bool {
 
 /// A year named in a title: 「2025年…」「2024年度…」.
 pub fn title_year(title: &str) -> Option<i32> {
-    TITLE_YEAR.captures(title)?.name("y")?.as_str().parse().ok()
+    year_value(TITLE_YEAR.captures(title)?.name("y")?.as_str())
 }
 
 /// The year a summary reviews: 「2024年工作总结」「2024年度…总结」 (not half-year ones).
@@ -425,7 +437,7 @@ pub fn summary_year(title: &str) -> Option<i32> {
         .iter()
         .any(|w| rest.contains(w));
     (SUMMARY_TYPES.iter().any(|t| rest.ends_with(t)) && !half)
-        .then(|| c.name("y")?.as_str().parse().ok())
+        .then(|| year_value(c.name("y")?.as_str()))
         .flatten()
 }
 
@@ -436,7 +448,7 @@ pub fn plan_year(title: &str) -> Option<i32> {
         let rest = rest.split(['》', '”', '"']).next().unwrap_or(rest);
         let rest = rest.strip_suffix("的通知").unwrap_or(rest);
         if PLAN_TYPES.iter().any(|p| rest.ends_with(p)) {
-            return c.name("y")?.as_str().parse().ok();
+            return year_value(c.name("y")?.as_str());
         }
     }
     None

@@ -63,8 +63,6 @@ pub struct DateMention {
     pub zero_padded: bool,
     /// The stated weekday (0 = Monday) and its original byte range.
     pub weekday: Option<(u32, Range<usize>)>,
-    /// Original byte ranges of characters written for 〇 that are not 〇 (○, Ｏ, O, 0).
-    pub odd_zeros: Vec<Range<usize>>,
     pub role: DateRole,
     pub segment: usize,
 }
@@ -1005,7 +1003,6 @@ impl<'a> Parser<'a> {
                     form: d.form,
                     zero_padded: d.zero_padded,
                     weekday: d.weekday.clone().map(|(w, r)| (w, self.map(r))),
-                    odd_zeros: self.odd_zeros(d),
                     role,
                     segment: seg,
                 };
@@ -1014,21 +1011,6 @@ impl<'a> Parser<'a> {
             self.ranges(i, first_index);
             self.inline_items(i);
         }
-    }
-
-    /// The characters written for 〇 in a Chinese-numeral year that are not 〇.
-    fn odd_zeros(&self, d: &RawDate) -> Vec<Range<usize>> {
-        if d.form != DateForm::Chinese {
-            return Vec::new();
-        }
-        let Some(t) = self.norm.get(d.span.clone()) else {
-            return Vec::new();
-        };
-        t.char_indices()
-            .take_while(|(_, c)| *c != '年')
-            .filter(|(_, c)| dates::is_odd_zero(*c))
-            .map(|(at, c)| self.map(d.span.start + at..d.span.start + at + c.len_utf8()))
-            .collect()
     }
 
     fn ranges(&mut self, i: usize, first_index: usize) {

@@ -38,6 +38,21 @@ const BUILTINS: &[(&str, bool, Builder)] = &[
         false,
         date_consistency::build_plan_year,
     ),
+    (
+        "summary-year-mismatch",
+        false,
+        date_consistency::build_summary_year,
+    ),
+    (
+        "deadline-before-signing",
+        false,
+        date_consistency::build_deadline_before_signing,
+    ),
+    (
+        "weekday-mismatch-assumed-year",
+        true,
+        date_consistency::build_weekday_assumed_year,
+    ),
     ("invalid-date", false, date_consistency::build_invalid_date),
     ("weekday-mismatch", true, date_consistency::build_weekday),
     (

@@ -51,11 +51,19 @@ impl Check for OutlineCheck {
                 let fix = match self.fault {
                     Fault::MixedDelimiter | Fault::Misplaced => Some(Fix {
                         applicability: Applicability::Unsafe,
-                        message: format!("改为「{}」", f.expected).into(),
-                        edits: vec![Edit {
-                            range: f.span.clone(),
-                            replacement: f.expected.clone().into(),
-                        }],
+                        message: if f.also.is_empty() {
+                            format!("改为「{}」", f.expected).into()
+                        } else {
+                            format!("本层{}个序号一并改为「{}」式", f.also.len() + 1, f.expected)
+                                .into()
+                        },
+                        edits: std::iter::once((&f.span, &f.expected))
+                            .chain(f.also.iter().map(|(r, e)| (r, e)))
+                            .map(|(range, e)| Edit {
+                                range: range.clone(),
+                                replacement: e.clone().into(),
+                            })
+                            .collect(),
                     }),
                     // a line break before the marker (spaces between are dropped)
                     Fault::Glued => {
