@@ -293,6 +293,9 @@ fn is_byline(compact: &str) -> bool {
 /// full-width space). Leading indentation is not a gap.
 pub fn cells(original: &str) -> Vec<&str> {
     let t = original.trim_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+    if !has_interior_gap(t) {
+        return vec![t]; // most lines: one cell, found without decoding a character
+    }
     let mut out = Vec::new();
     let mut start = 0;
     let mut chars = t.char_indices().peekable();
@@ -319,6 +322,12 @@ pub fn cells(original: &str) -> Vec<&str> {
     out
 }
 
+/// A tab, two spaces in a row, or a full-width or no-break space inside a trimmed line
+/// (each found by a memchr-backed search: most lines have none).
+fn has_interior_gap(t: &str) -> bool {
+    t.contains('\t') || t.contains("  ") || t.contains('\u{3000}') || t.contains('\u{A0}')
+}
+
 fn has_tab_cells(original: &str) -> bool {
     let t = original.trim();
     t.contains('\t') && cells(original).len() >= 2
@@ -337,16 +346,22 @@ fn is_cell(s: &str) -> bool {
 /// Two or more consecutive lines whose interior gaps split them into short cells: a table
 /// typed with spaces, or an aligned list (「控制项目      控制指标」).
 fn aligned_rows(lines: &[ShapeLine<'_>], kinds: &mut [LineKind]) {
-    let row = |i: usize, kinds: &[LineKind]| {
-        kinds[i] == LineKind::Prose && {
-            let c = cells(lines[i].original);
-            // 「第一章　总则」「一、　总体要求」: a heading spaced after its marker
-            let heading = c.first().is_some_and(|first| {
-                crate::document::outline::parse_marker(first).is_some_and(|m| m.len == first.len())
-            });
-            c.len() >= 2 && !heading && c.iter().all(|s| is_cell(s))
-        }
-    };
+    let rows: Vec<bool> = lines
+        .iter()
+        .zip(kinds.iter())
+        .map(|(l, k)| {
+            *k == LineKind::Prose && has_interior_gap(l.original.trim()) && {
+                let c = cells(l.original);
+                // 「第一章　总则」「一、　总体要求」: a heading spaced after its marker
+                let heading = c.first().is_some_and(|first| {
+                    crate::document::outline::parse_marker(first)
+                        .is_some_and(|m| m.len == first.len())
+                });
+                c.len() >= 2 && !heading && c.iter().all(|s| is_cell(s))
+            }
+        })
+        .collect();
+    let row = |i: usize, _: &[LineKind]| rows[i];
     let mut i = 0;
     while i < lines.len() {
         if !row(i, kinds) {
@@ -416,10 +431,12 @@ fn name_lists(lines: &[ShapeLine<'_>], kinds: &mut [LineKind]) {
         let c = l.compact;
         let label = c.split_once([':', '：']).map(|(a, _)| a);
         let opens = label.is_some_and(|a| ROLE_LABELS.contains(&a)) && !c.contains('。');
-        let names_only = cells(l.original)
-            .iter()
-            .all(|s| (2..=12).contains(&s.chars().count()) && !s.contains(['。', '，', ',']));
-        if opens || (in_list && names_only && !ends_sentence(c)) {
+        let names_only = || {
+            cells(l.original)
+                .iter()
+                .all(|s| (2..=12).contains(&s.chars().count()) && !s.contains(['。', '，', ',']))
+        };
+        if opens || (in_list && !ends_sentence(c) && names_only()) {
             kinds[i] = LineKind::NameList;
             in_list = true;
         } else {
@@ -436,28 +453,22 @@ fn name_lists(lines: &[ShapeLine<'_>], kinds: &mut [LineKind]) {
 /// attachment's label and title) are never cells.
 fn flattened_tables(lines: &[ShapeLine<'_>], kinds: &mut [LineKind]) {
     const MAX_LONG: usize = 3;
-    let part_like = |i: usize| {
-        let c = lines[i].compact;
-        let next = (i + 1..lines.len()).find(|&j| !lines[j].compact.is_empty());
-        let prev = (0..i).rev().find(|&j| !lines[j].compact.is_empty());
-        super::parts::is_attachment_label(c)
-            || super::parts::is_attachment_note(c)
-            || super::parts::is_annotation(c)
-            || is_date_line(c)
-            || next.is_some_and(|j| is_date_line(lines[j].compact))
-            || prev.is_some_and(|j| super::parts::is_attachment_label(lines[j].compact))
-    };
-    let cellish = |i: usize, kinds: &[LineKind]| {
-        kinds[i] == LineKind::Prose && {
-            let c = lines[i].compact;
-            let n = c.chars().count();
-            n <= 30
-                && !c.contains('。')
-                && !ends_sentence(c)
-                && !c.ends_with([':', '：'])
-                && !part_like(i)
-        }
-    };
+    let part_like = parts_of_a_document(lines);
+    let cells: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            kinds[i] == LineKind::Prose && {
+                let c = lines[i].compact;
+                c.len() <= 4 * 30
+                    && c.chars().count() <= 30
+                    && !c.contains('。')
+                    && !ends_sentence(c)
+                    && !c.ends_with([':', '：'])
+                    && !part_like[i]
+            }
+        })
+        .collect();
+    let part_like = |i: usize| part_like[i];
+    let cellish = |i: usize, _: &[LineKind]| cells[i];
     let mut i = 0;
     while i < lines.len() {
         if !cellish(i, kinds) {
@@ -531,6 +542,37 @@ fn dense_parts(
         }
     }
     parts
+}
+
+/// Lines that the parts pass claims (附件说明, an attachment's label and the line after it,
+/// 附注, 成文日期 and the 署名 line above it), one pass each way.
+fn parts_of_a_document(lines: &[ShapeLine<'_>]) -> Vec<bool> {
+    let n = lines.len();
+    let mut marks = vec![false; n];
+    let mut prev_label = false;
+    for (i, l) in lines.iter().enumerate() {
+        let c = l.compact;
+        if c.is_empty() {
+            continue;
+        }
+        let label = super::parts::is_attachment_label(c);
+        marks[i] = label
+            || prev_label
+            || super::parts::is_attachment_note(c)
+            || super::parts::is_annotation(c)
+            || is_date_line(c);
+        prev_label = label;
+    }
+    let mut next_is_date = false;
+    for i in (0..n).rev() {
+        let c = lines[i].compact;
+        if c.is_empty() {
+            continue;
+        }
+        marks[i] |= next_is_date;
+        next_is_date = is_date_line(c);
+    }
+    marks
 }
 
 /// A line that is only a date: 「2019年1月16日」「二〇一九年一月十六日」.
