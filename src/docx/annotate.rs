@@ -241,10 +241,11 @@ fn plan_findings(
         tracked: 0,
         untracked: 0,
     };
+    let line_ends: Vec<usize> = layout.text.match_indices('\n').map(|(i, _)| i).collect();
     let mut order: Vec<&Diagnostic> = diagnostics.iter().collect();
     order.sort_by_key(|d| (d.span.start, d.span.end));
     for d in order {
-        let Some((anchor, lines)) = anchor_of(layout, d.span.clone()) else {
+        let Some((anchor, lines)) = anchor_of(layout, &line_ends, d.span.clone()) else {
             continue;
         };
         let safe = d
@@ -286,7 +287,11 @@ fn plan_findings(
 /// Where a finding's comment goes, and the lines (1-based paragraphs) it spans when that
 /// is more than one. A span over several paragraphs is cut to its first; an empty one
 /// grows to the character after it (or before it, at a paragraph's end).
-fn anchor_of(layout: &Layout, span: Range<usize>) -> Option<(Anchor, Option<(usize, usize)>)> {
+fn anchor_of(
+    layout: &Layout,
+    line_ends: &[usize],
+    span: Range<usize>,
+) -> Option<(Anchor, Option<(usize, usize)>)> {
     let text = &layout.text;
     if span.start >= text.len() {
         return None;
@@ -301,7 +306,7 @@ fn anchor_of(layout: &Layout, span: Range<usize>) -> Option<(Anchor, Option<(usi
     let end = floor(span.end.min(text.len())).max(start);
     let p = layout.paragraph_at(start)?;
     let para = &layout.paragraphs[p];
-    let line = |offset: usize| text[..offset].matches('\n').count() + 1;
+    let line = |offset: usize| line_ends.partition_point(|&e| e < offset) + 1;
     let lines = (end > para.text.end + 1).then(|| (line(start), line(end - 1)));
     let mut range = start.min(para.text.end)..end.min(para.text.end);
     if range.is_empty() {
@@ -473,8 +478,16 @@ fn write_package(
             }
         }
     }
-    let options = zip::write::SimpleFileOptions::default()
+    // new parts are dated like the document part
+    let mut options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
+    if let Some(time) = archive
+        .by_name(DOCUMENT)
+        .ok()
+        .and_then(|f| f.last_modified())
+    {
+        options = options.last_modified_time(time);
+    }
     for (name, bytes) in add {
         out.start_file(name, options)?;
         out.write_all(&bytes).map_err(io)?;

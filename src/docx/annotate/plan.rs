@@ -43,8 +43,8 @@ pub(super) struct Plan {
     marks: BTreeMap<usize, Vec<Mark>>,
     /// Deleted characters, each range inside one paragraph; disjoint, sorted.
     deletions: Vec<Range<usize>>,
-    /// Text ranges of the fixes applied, to refuse an overlapping one.
-    fixed: Vec<Range<usize>>,
+    /// Text ranges of the edits applied (start → end), to refuse an overlapping one.
+    fixed: BTreeMap<usize, usize>,
     pub paragraphs: BTreeMap<usize, ParagraphMarks>,
 }
 
@@ -92,6 +92,14 @@ impl Plan {
         );
     }
 
+    /// Whether `r` overlaps (or starts where) an edit already applied starts.
+    fn overlaps_fixed(&self, r: &Range<usize>) -> bool {
+        let before = self.fixed.range(..=r.start).next_back();
+        let after = self.fixed.range(r.start..).next();
+        before.is_some_and(|(&s, &e)| s == r.start || e > r.start)
+            || after.is_some_and(|(&s, _)| s < r.end || s == r.start)
+    }
+
     /// Make sure `run` is rewritten even without marks (it holds deleted characters).
     fn touch(&mut self, run: usize) {
         self.marks.entry(run).or_default();
@@ -131,11 +139,13 @@ impl Plan {
         let mut steps = Vec::new();
         for edit in &fix.edits {
             let r = edit.range.clone();
-            let overlaps = self
-                .fixed
-                .iter()
-                .chain(fix.edits.iter().map(|e| &e.range).filter(|e| **e != r))
-                .any(|f| f.start < r.end && r.start < f.end || f.start == r.start);
+            let overlaps = self.overlaps_fixed(&r)
+                || fix
+                    .edits
+                    .iter()
+                    .map(|e| &e.range)
+                    .filter(|e| **e != r)
+                    .any(|f| f.start < r.end && r.start < f.end || f.start == r.start);
             let bad_text = edit.replacement.contains(['\n', '\r']);
             match (
                 overlaps || bad_text,
@@ -146,7 +156,7 @@ impl Plan {
             }
         }
         for (edit, s) in fix.edits.iter().zip(steps) {
-            self.fixed.push(edit.range.clone());
+            self.fixed.insert(edit.range.start, edit.range.end);
             for d in s.deletions {
                 for piece in layout.pieces_in(d.clone()) {
                     self.touch(piece.run);
