@@ -9,7 +9,9 @@
 //! parts of the package and are not read.
 //!
 //! Diagnostics therefore point at paragraph (line) and character column. A `.docx` is
-//! never rewritten: `--fix` refuses it (see [`crate::load::fix_refusal`]).
+//! never rewritten: `--fix` refuses it (see [`crate::load::fix_refusal`]); [`annotate`]
+//! makes an annotated copy instead (findings as comments, safe fixes as tracked changes).
+//! Which characters the text holds is decided once, in `walk.rs`, for both.
 
 use std::fmt;
 use std::io::Read;

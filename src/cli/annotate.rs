@@ -16,7 +16,10 @@ pub const SUFFIX: &str = ".gwlint.docx";
 pub(super) fn escalate(input: &Input, problem: LoadProblem) -> LoadProblem {
     match problem {
         LoadProblem::Skipped(m) if input.is_docx() || input.is_old_word() => {
-            LoadProblem::Error(format!("{m}; nothing written"))
+            LoadProblem::Error(format!(
+                "{}; nothing written",
+                m.strip_suffix(", skipped").unwrap_or(&m)
+            ))
         }
         p => p,
     }
