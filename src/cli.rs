@@ -8,6 +8,8 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod annotate;
+
 use crate::config::{self, Config};
 use crate::diagnostic::{Category, Diagnostic, Severity};
 use crate::document::{Document, Profile};
@@ -24,6 +26,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The Word workflow, shown by `gwlint --help` and `gwlint check --help`.
+const ANNOTATE_HELP: &str = "Word/WPS 中审阅（批注与修订）:
+  gwlint check --annotate 通知.docx                  写出 通知.gwlint.docx，每个问题一条批注（原文件不动）
+  gwlint check --annotate --track-changes 通知.docx  安全修复同时作为修订（作者 gwlint）
+  gwlint check --annotate --annotate-dir 审阅稿/ 文件夹/
+检查后在 Word/WPS 中逐条查看批注、接受或拒绝修订。";
+
 pub const EXIT_CLEAN: i32 = 0;
 pub const EXIT_DIAGNOSTICS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
@@ -32,7 +41,8 @@ pub const EXIT_ERROR: i32 = 2;
 #[command(
     name = "gwlint",
     version,
-    about = "公文草稿检查工具 — a linter for Chinese official-document drafts"
+    about = "公文草稿检查工具 — a linter for Chinese official-document drafts",
+    after_help = ANNOTATE_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -42,6 +52,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check drafts (files, folders walked for .txt/.md/.docx, or `-` for stdin).
+    #[command(after_help = ANNOTATE_HELP)]
     Check(CheckArgs),
     /// List the rules: id, category, severity, fixable, title.
     Rules(RulesArgs),
@@ -154,6 +165,16 @@ pub struct CheckArgs {
     /// Exit 0 even when diagnostics are found (errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Write NAME.gwlint.docx beside each .docx with every finding as a Word comment (批注);
+    /// the original is not touched.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "add_ignore", "show_settings"])]
+    pub annotate: bool,
+    /// With --annotate: write the annotated copies into DIR (folder layout kept).
+    #[arg(long, value_name = "DIR", requires = "annotate")]
+    pub annotate_dir: Option<PathBuf>,
+    /// With --annotate: also apply the safe fixes as tracked changes (修订) to accept or reject.
+    #[arg(long, requires = "annotate")]
+    pub track_changes: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -573,11 +594,15 @@ fn check_command(args: &CheckArgs) -> i32 {
         .map(|job| job.run(fix_mode, args.fix && !args.diff))
         .collect();
     let mut checked = Vec::new();
-    for r in results {
+    for (r, job) in results.into_iter().zip(&jobs) {
         match r {
             Ok(c) => checked.push(c),
+            Err(p) if args.annotate => problems.push(annotate::escalate(job.input, p)),
             Err(p) => problems.push(p),
         }
+    }
+    if args.annotate {
+        annotate::write_annotated(&checked, args, &mut problems);
     }
 
     // Write fixes (or print diffs); with stdin the fixed text goes to stdout.

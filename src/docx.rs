@@ -9,12 +9,16 @@
 //! parts of the package and are not read.
 //!
 //! Diagnostics therefore point at paragraph (line) and character column. A `.docx` is
-//! never rewritten: `--fix` refuses it (see [`crate::load::fix_refusal`]).
+//! never rewritten: `--fix` refuses it (see [`crate::load::fix_refusal`]); [`annotate`]
+//! makes an annotated copy instead (findings as comments, safe fixes as tracked changes).
+//! Which characters the text holds is decided once, in `walk.rs`, for both.
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
 use std::fmt;
 use std::io::Read;
+
+pub mod annotate;
+mod layout;
+mod walk;
 
 /// The largest `word/document.xml` (uncompressed) that is read; guards against zip bombs.
 pub const MAX_XML_BYTES: u64 = 128 * 1024 * 1024;
@@ -30,23 +34,71 @@ pub enum DocxError {
     TooLarge(u64),
     /// `word/document.xml` is not well-formed UTF-8 XML.
     BadXml(String),
+    /// An encrypted (password-protected) Word file: an OLE container, not a zip.
+    Encrypted,
+    /// An OLE container without encryption: an old binary `.doc` / `.wps` file.
+    OldBinaryFormat,
+}
+
+impl DocxError {
+    /// What is wrong, in one line (without what happens to the file).
+    pub fn reason(&self) -> String {
+        match self {
+            DocxError::NotZip(e) => format!("not a valid .docx (zip) file: {e}"),
+            DocxError::NoDocument => {
+                "not a Word document (no word/document.xml in the .docx)".into()
+            }
+            DocxError::TooLarge(limit) => {
+                format!(".docx text part unpacks to more than {} MiB", limit >> 20)
+            }
+            DocxError::BadXml(e) => format!("damaged .docx (word/document.xml: {e})"),
+            DocxError::Encrypted => "password-protected (encrypted) Word file: gwlint cannot \
+                                     open it; save a copy without the password"
+                .into(),
+            DocxError::OldBinaryFormat => {
+                "an old binary Word/WPS file (.doc/.wps format), not a .docx: save it as \
+                 .docx (另存为 Word 文档) and check that"
+                    .into()
+            }
+        }
+    }
 }
 
 impl fmt::Display for DocxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DocxError::NotZip(e) => write!(f, "not a valid .docx (zip) file: {e}, skipped"),
-            DocxError::NoDocument => {
-                f.write_str("not a Word document (no word/document.xml in the .docx), skipped")
-            }
-            DocxError::TooLarge(limit) => write!(
-                f,
-                ".docx text part unpacks to more than {} MiB, skipped",
-                limit >> 20
-            ),
-            DocxError::BadXml(e) => write!(f, "damaged .docx (word/document.xml: {e}), skipped"),
-        }
+        write!(f, "{}, skipped", self.reason())
     }
+}
+
+/// The signature of an OLE compound file: old `.doc`/`.wps` files and encrypted `.docx`.
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// An error for bytes that are an OLE container rather than a zip: encrypted when the
+/// container holds an `EncryptedPackage` stream (its name is stored in UTF-16LE).
+pub fn ole_container_error(bytes: &[u8]) -> Option<DocxError> {
+    if !bytes.starts_with(&OLE_MAGIC) {
+        return None;
+    }
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let encrypted = bytes.windows(name.len()).any(|w| w == name.as_slice());
+    Some(if encrypted {
+        DocxError::Encrypted
+    } else {
+        DocxError::OldBinaryFormat
+    })
+}
+
+/// Open a `.docx` package (a zip), naming OLE containers for what they are.
+pub(crate) fn open_package(
+    bytes: &[u8],
+) -> Result<zip::ZipArchive<std::io::Cursor<&[u8]>>, DocxError> {
+    if let Some(e) = ole_container_error(bytes) {
+        return Err(e);
+    }
+    zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| DocxError::NotZip(e.to_string()))
 }
 
 /// Extract the text of a `.docx` file's bytes.
@@ -56,11 +108,27 @@ pub fn extract_text(bytes: &[u8]) -> Result<String, DocxError> {
 
 /// [`extract_text`] with an explicit limit on the unpacked size of `word/document.xml`.
 pub fn extract_text_limited(bytes: &[u8], limit: u64) -> Result<String, DocxError> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| DocxError::NotZip(e.to_string()))?;
-    let file = match archive.by_name("word/document.xml") {
+    let mut archive = open_package(bytes)?;
+    read_part_limited(&mut archive, "word/document.xml", limit)?
+        .ok_or(DocxError::NoDocument)
+        .and_then(|xml| {
+            let xml = String::from_utf8(xml).map_err(|_| {
+                DocxError::BadXml("not UTF-8 (only UTF-8 Word XML is supported)".into())
+            })?;
+            document_xml_text(&xml)
+        })
+}
+
+/// The unpacked bytes of one part, `None` when the package has no such part; at most
+/// `limit` bytes (the declared size may lie, so at most one byte past it is read).
+pub(crate) fn read_part_limited(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Result<Option<Vec<u8>>, DocxError> {
+    let file = match archive.by_name(name) {
         Ok(f) => f,
-        Err(zip::result::ZipError::FileNotFound) => return Err(DocxError::NoDocument),
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(DocxError::NotZip(e.to_string())),
     };
     if file.size() > limit {
@@ -74,119 +142,12 @@ pub fn extract_text_limited(bytes: &[u8], limit: u64) -> Result<String, DocxErro
     if xml.len() as u64 > limit {
         return Err(DocxError::TooLarge(limit));
     }
-    let xml = String::from_utf8(xml)
-        .map_err(|_| DocxError::BadXml("not UTF-8 (only UTF-8 Word XML is supported)".into()))?;
-    document_xml_text(&xml)
+    Ok(Some(xml))
 }
 
 /// The text of a `word/document.xml`: one line per paragraph, each ended by `\n`.
 pub fn document_xml_text(xml: &str) -> Result<String, DocxError> {
-    let mut reader = Reader::from_str(xml);
-    let mut out = String::with_capacity(xml.len() / 4);
-    // Open paragraphs, innermost last (a text box paragraph sits inside a run of another).
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut in_text = 0usize; // depth of open <w:t>
-    let mut skip = 0usize; // depth of open <mc:Fallback>
-    loop {
-        let event = reader.read_event().map_err(|e| {
-            DocxError::BadXml(format!(
-                "{e} at byte {}",
-                reader.error_position().min(xml.len() as u64)
-            ))
-        })?;
-        match event {
-            Event::Start(e) => match e.name().as_ref() {
-                "mc:Fallback" => skip += 1,
-                _ if skip > 0 => {}
-                "w:p" => paragraphs.push(String::new()),
-                "w:t" => in_text += 1,
-                name => push_break(name, &e, &mut paragraphs),
-            },
-            Event::Empty(e) => match e.name().as_ref() {
-                _ if skip > 0 => {}
-                // An empty paragraph is an empty line.
-                "w:p" => end_paragraph(String::new(), &mut out),
-                name => push_break(name, &e, &mut paragraphs),
-            },
-            Event::End(e) => match e.name().as_ref() {
-                "mc:Fallback" => skip = skip.saturating_sub(1),
-                _ if skip > 0 => {}
-                "w:p" => {
-                    if let Some(p) = paragraphs.pop() {
-                        end_paragraph(p, &mut out);
-                    }
-                }
-                "w:t" => in_text = in_text.saturating_sub(1),
-                _ => {}
-            },
-            Event::Text(t) if in_text > 0 && skip == 0 => {
-                if let Some(p) = paragraphs.last_mut() {
-                    p.push_str(&t.xml10_content());
-                }
-            }
-            Event::CData(t) if in_text > 0 && skip == 0 => {
-                if let Some(p) = paragraphs.last_mut() {
-                    p.push_str(&t);
-                }
-            }
-            Event::GeneralRef(r) if in_text > 0 && skip == 0 => {
-                let c = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c),
-                    Ok(None) => predefined_entity(&r),
-                    Err(_) => None,
-                };
-                if let (Some(c), Some(p)) = (c, paragraphs.last_mut()) {
-                    p.push(c);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    // Unclosed paragraphs of a truncated document still count.
-    while let Some(p) = paragraphs.pop() {
-        end_paragraph(p, &mut out);
-    }
-    Ok(out)
-}
-
-/// `w:tab`, `w:br` and `w:cr` inside an open paragraph.
-fn push_break(name: &str, e: &quick_xml::events::BytesStart<'_>, paragraphs: &mut [String]) {
-    let Some(p) = paragraphs.last_mut() else {
-        return;
-    };
-    match name {
-        "w:tab" => p.push('\t'),
-        "w:cr" => p.push('\n'),
-        "w:br" => {
-            let kind = e.try_get_attribute("w:type").ok().flatten();
-            if kind.is_none_or(|a| a.value == "textWrapping") {
-                p.push('\n');
-            }
-        }
-        _ => {}
-    }
-}
-
-/// A finished paragraph becomes a line. Control characters other than tab and line
-/// breaks (which Word never stores as text) are dropped so the text stays lintable.
-fn end_paragraph(p: String, out: &mut String) {
-    out.extend(
-        p.chars()
-            .filter(|&c| !c.is_control() || c == '\t' || c == '\n'),
-    );
-    out.push('\n');
-}
-
-fn predefined_entity(name: &str) -> Option<char> {
-    match name {
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "amp" => Some('&'),
-        "apos" => Some('\''),
-        "quot" => Some('"'),
-        _ => None,
-    }
+    walk::walk(xml, &mut walk::TextOnly).map(|w| w.text)
 }
 
 #[cfg(test)]

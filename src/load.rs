@@ -34,6 +34,17 @@ impl Input {
         }
     }
 
+    /// An old binary Word or WPS file (`.doc`, `.wps`, any case), which gwlint cannot read.
+    pub fn is_old_word(&self) -> bool {
+        match self {
+            Input::Stdin => false,
+            Input::File(p) => p
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| x.eq_ignore_ascii_case("doc") || x.eq_ignore_ascii_case("wps")),
+        }
+    }
+
     /// A Word document (`.docx`, any case): text comes from [`crate::docx`].
     pub fn is_docx(&self) -> bool {
         match self {
@@ -107,7 +118,12 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<LoadProblem>
                     .extension()
                     .and_then(|x| x.to_str())
                     .is_some_and(|x| DRAFT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()));
-                if is_file && ext_ok {
+                // annotated copies (`通知.gwlint.docx`) are gwlint's own output
+                let annotated = e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| n.to_ascii_lowercase().ends_with(".gwlint.docx"));
+                if is_file && ext_ok && !annotated {
                     found.push(e.into_path());
                 }
             }
@@ -259,8 +275,14 @@ fn special_file_kind(_: &std::fs::FileType) -> Option<&'static str> {
 
 /// Read and decode an input into a [`Document`].
 pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, LoadProblem> {
-    let bytes = read_bytes(input)?;
     let name = input.display();
+    if input.is_old_word() {
+        return Err(LoadProblem::Skipped(format!(
+            "{name}: {}, skipped",
+            crate::docx::DocxError::OldBinaryFormat.reason()
+        )));
+    }
+    let bytes = read_bytes(input)?;
     if bytes.is_empty() {
         return Err(LoadProblem::Skipped(format!(
             "{name}: empty file, nothing to check"
@@ -333,6 +355,33 @@ pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     synced_temp_file(dir, bytes)?
         .persist(path)
         .map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Write `path` atomically (a new file or a replacement) with the permissions of `model`
+/// (a new file would otherwise get the temporary file's owner-only mode); used for the
+/// annotated copy of a `.docx` beside its original.
+pub fn write_new_atomic_like(path: &Path, bytes: &[u8], model: &Path) -> std::io::Result<()> {
+    if path.exists() {
+        return write_atomic(path, bytes);
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let tmp = synced_temp_file(dir, bytes)?;
+    if let Ok(meta) = std::fs::metadata(model) {
+        #[allow(unused_mut)]
+        let mut permissions = meta.permissions();
+        #[cfg(unix)]
+        {
+            // the copy is the user's to edit, even when the original is read-only
+            use std::os::unix::fs::PermissionsExt;
+            permissions.set_mode(permissions.mode() | 0o200);
+        }
+        std::fs::set_permissions(tmp.path(), permissions)?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -1,0 +1,221 @@
+//! `gwlint check --annotate`: the file side of [`crate::docx::annotate`]. For each checked
+//! `.docx`, read it again, annotate it with the findings shown, and write
+//! `NAME.gwlint.docx` beside it (or under `--annotate-dir`) atomically. The original is
+//! never written; a `NAME.gwlint.docx` given as input is updated in place (its earlier
+//! gwlint comments are replaced).
+
+use super::{CheckArgs, Checked};
+use crate::docx::annotate::{annotate_docx, AnnotateOptions};
+use crate::load::{self, Input, LoadProblem};
+use std::path::{Path, PathBuf};
+
+/// The suffix of annotated copies (`通知.docx` → `通知.gwlint.docx`).
+pub const SUFFIX: &str = ".gwlint.docx";
+
+/// In `--annotate` mode a Word file that cannot be read is an error (exit 2), not a notice.
+pub(super) fn escalate(input: &Input, problem: LoadProblem) -> LoadProblem {
+    match problem {
+        LoadProblem::Skipped(m) if input.is_docx() || input.is_old_word() => {
+            LoadProblem::Error(format!(
+                "{}; nothing written",
+                m.strip_suffix(", skipped").unwrap_or(&m)
+            ))
+        }
+        p => p,
+    }
+}
+
+/// Where the annotated copy of `input` goes: beside it, or under `dir` at the same place
+/// relative to the folder argument it was found in.
+pub fn annotated_path(input: &Path, roots: &[PathBuf], dir: Option<&Path>) -> PathBuf {
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cut = name.len().saturating_sub(SUFFIX.len());
+    let stem = if name
+        .get(cut..)
+        .is_some_and(|t| t.eq_ignore_ascii_case(SUFFIX))
+    {
+        &name[..cut]
+    } else {
+        name.get(..name.len().saturating_sub(".docx".len()))
+            .unwrap_or(&name)
+    };
+    let file = format!("{stem}{SUFFIX}");
+    let Some(dir) = dir else {
+        return input.with_file_name(file);
+    };
+    let relative = roots
+        .iter()
+        .filter(|r| r.is_dir())
+        .find_map(|r| input.strip_prefix(r).ok())
+        .and_then(Path::parent)
+        .unwrap_or(Path::new(""));
+    dir.join(relative).join(file)
+}
+
+/// Annotate every checked `.docx`; problems are collected, successes reported on stderr.
+pub(super) fn write_annotated(
+    checked: &[Checked],
+    args: &CheckArgs,
+    problems: &mut Vec<LoadProblem>,
+) {
+    let options = AnnotateOptions {
+        track_changes: args.track_changes,
+        date: now_iso8601(),
+    };
+    for c in checked {
+        let Input::File(path) = &c.input else {
+            problems.push(LoadProblem::Skipped(
+                "-: stdin is not annotated (only .docx files are)".into(),
+            ));
+            continue;
+        };
+        if !c.input.is_docx() {
+            if !args.quiet {
+                problems.push(LoadProblem::Skipped(format!(
+                    "{}: not a .docx, reported but not annotated",
+                    c.doc.path
+                )));
+            }
+            continue;
+        }
+        let target = annotated_path(path, &args.paths, args.annotate_dir.as_deref());
+        match annotate_one(c, path, &target, &options) {
+            Ok(summary) if !args.quiet => eprintln!("gwlint: {summary}"),
+            Ok(_) => {}
+            Err(m) => problems.push(LoadProblem::Error(format!(
+                "{}: {m}; nothing written",
+                c.doc.path
+            ))),
+        }
+    }
+}
+
+fn annotate_one(
+    c: &Checked,
+    path: &Path,
+    target: &Path,
+    options: &AnnotateOptions,
+) -> Result<String, String> {
+    let bytes = load::read_bytes(&c.input).map_err(|p| match p {
+        LoadProblem::Error(m) | LoadProblem::Skipped(m) => m,
+    })?;
+    // The findings are offsets into the text that was checked: the file must still hold it.
+    match crate::docx::extract_text(&bytes) {
+        Ok(text) if text == c.doc.text => {}
+        Ok(_) => return Err("the file changed while it was being checked".into()),
+        Err(e) => return Err(e.reason()),
+    }
+    let annotated = annotate_docx(&bytes, &c.diagnostics, options).map_err(|e| e.to_string())?;
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            format!(
+                "cannot create {}: {}",
+                parent.display(),
+                load::io_message(&e)
+            )
+        })?;
+    }
+    load::write_new_atomic_like(target, &annotated.bytes, path).map_err(|e| {
+        format!(
+            "cannot write {}: {}",
+            target.display(),
+            load::io_message(&e)
+        )
+    })?;
+    let mut summary = format!("已写入 {}：{} 条批注", target.display(), annotated.comments);
+    if options.track_changes {
+        summary.push_str(&format!("，{} 处修订", annotated.tracked_fixes));
+        if annotated.untracked_fixes > 0 {
+            summary.push_str(&format!(
+                "（{} 处安全修复无法作为修订，见批注）",
+                annotated.untracked_fixes
+            ));
+        }
+    }
+    if annotated.replaced_comments > 0 {
+        summary.push_str(&format!(
+            "，替换了上次的 {} 条 gwlint 批注",
+            annotated.replaced_comments
+        ));
+    }
+    Ok(summary)
+}
+
+/// Now in UTC as `YYYY-MM-DDThh:mm:ssZ` (Word's revision dates); `SOURCE_DATE_EPOCH`
+/// (seconds) fixes it for reproducible output.
+fn now_iso8601() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_civil() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(20_089), (2025, 1, 1));
+    }
+
+    #[test]
+    fn annotated_paths() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            annotated_path(&p("稿/通知.docx"), &[], None),
+            p("稿/通知.gwlint.docx")
+        );
+        assert_eq!(
+            annotated_path(&p("通知.GWLINT.DOCX"), &[], None),
+            p("通知.gwlint.docx")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("in");
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        assert_eq!(
+            annotated_path(
+                &root.join("a/x.docx"),
+                std::slice::from_ref(&root),
+                Some(&p("out"))
+            ),
+            p("out/a/x.gwlint.docx")
+        );
+        assert_eq!(
+            annotated_path(&p("y.docx"), &[p("y.docx")], Some(&p("out"))),
+            p("out/y.gwlint.docx")
+        );
+    }
+}
