@@ -81,6 +81,9 @@ pub fn run(args: &ServeArgs) -> i32 {
         if args.open {
             open_browser(&url);
         }
+        // Load the word-segmentation dictionary now rather than during the first check
+        // (a second or more in a debug build).
+        drop(std::thread::spawn(|| crate::segment::is_dictionary_word("公文")));
         let state = Arc::new(http::AppState { rules, port });
         match axum::serve(listener, http::router(state)).await {
             Ok(()) => crate::cli::EXIT_CLEAN,

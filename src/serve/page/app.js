@@ -30,6 +30,9 @@ const PROFILE_NAMES = {
 };
 const PASTED_NAME = "-";
 const DEBOUNCE_MS = 300;
+// Chromium's own paste of 100 KB into a textarea takes seconds; a larger paste is put in
+// directly (instant, but not on the undo stack).
+const LARGE_PASTE = 20000;
 
 const page = {
   rules: new Map(), // rule id → {id, category, severity, title, fixable, explain}
@@ -382,6 +385,13 @@ function wire() {
   editor.addEventListener("input", () => {
     $("highlights").classList.add("stale");
     scheduleCheck();
+  });
+  editor.addEventListener("paste", (e) => {
+    const text = e.clipboardData ? e.clipboardData.getData("text/plain") : "";
+    if (text.length < LARGE_PASTE) return;
+    e.preventDefault();
+    editor.setRangeText(text.replace(/\r\n?/g, "\n"), editor.selectionStart, editor.selectionEnd, "end");
+    editor.dispatchEvent(new Event("input"));
   });
   editor.addEventListener("scroll", syncScroll);
   editor.addEventListener("click", () => {
