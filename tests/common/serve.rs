@@ -27,7 +27,12 @@ impl Server {
         for sub in ["cwd", "home", "tmp"] {
             std::fs::create_dir(dir.path().join(sub)).unwrap();
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gwlint"))
+        // `GWLINT_SERVE_BIN=target/release/gwlint` times the release build (serve_e2e).
+        let bin = std::env::var_os("GWLINT_SERVE_BIN").map_or_else(
+            || PathBuf::from(env!("CARGO_BIN_EXE_gwlint")),
+            PathBuf::from,
+        );
+        let mut child = Command::new(bin)
             .args(["serve", "--port", "0"])
             .args(args)
             .current_dir(dir.path().join("cwd"))

@@ -99,11 +99,6 @@ try {
   assert.equal(await page.$eval("mark.current", (m) => m.textContent), "党的XX大");
   assert.ok(await page.isHidden("#detail-apply"), "a finding without a fix offers no fix button");
 
-  // ---- screenshot: a finding selected, its explanation open (the README's picture) --------------------------
-  await page.click('#findings li[data-rule="percent-sign-missing"]');
-  await page.waitForSelector("#detail:not([hidden])");
-  const shot = await page.screenshot({ path: env("GWLINT_SCREENSHOT") });
-
   // ---- apply one fix, then all safe fixes ----------------------------------------
   await page.click('#findings li[data-rule="doc-number-bracket"]');
   before = await checks();
@@ -139,6 +134,27 @@ try {
   assert.ok((await page.textContent("#status")).includes(env("GWLINT_DOCX").split("/").pop()));
   assert.ok(await page.isHidden("#annotated"), "no annotated copy until the server offers one");
   result.docx_findings = listed.length;
+
+  // ---- screenshot (the README's picture): the .docx, a finding chosen, its explanation open
+  await page.click('#findings li[data-rule="common-typo"]');
+  await page.waitForSelector("#detail:not([hidden])");
+  const shot = await page.screenshot({ path: env("GWLINT_SCREENSHOT") });
+
+  // ---- drop a .txt with Windows line endings: the saved text keeps them --------------
+  const crlf = draft.replace(/\n/g, "\r\n");
+  before = await checks();
+  await page.evaluate((content) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([content], "通知.txt", { type: "text/plain" }));
+    document.querySelector("#editor-wrap").dispatchEvent(
+      new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, crlf);
+  await waitChecks(before + 1);
+  assert.equal(await page.inputValue("#editor"), draft);
+  assert.equal(await page.$$eval("#findings li", (l) => l.length), 5);
+  const [dropped] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  assert.equal(dropped.suggestedFilename(), "通知（修改后）.txt");
+  assert.equal(readFileSync(await dropped.path(), "utf8"), crlf);
 
   // ---- a 100 KB draft: full check, then typing (debounced re-check) ------------------
   const big = readFileSync(env("GWLINT_BIG"), "utf8");
