@@ -215,7 +215,7 @@ pub fn decode(bytes: Vec<u8>, is_docx: bool) -> Result<Value, ApiError> {
         let (LoadProblem::Error(m) | LoadProblem::Skipped(m)) = p;
         ApiError {
             status: 422,
-            message: format!("无法读取这个文件：{m}"),
+            message: format!("无法读取这个文件：{}", m.trim_end_matches(", skipped")),
         }
     })?;
     Ok(json!({

@@ -40,7 +40,11 @@ try {
   const page = await context.newPage();
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(String(e)));
-  page.on("console", (m) => { if (m.type() === "error") pageErrors.push(m.text()); });
+  // (an HTTP error answer is logged as "Failed to load resource": the refusals this
+  // script provokes are checked where they happen)
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) pageErrors.push(m.text());
+  });
   // Nothing but this server: every request of the page goes to its origin.
   const foreign = [];
   page.on("request", (r) => {
@@ -155,6 +159,27 @@ try {
   const [dropped] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
   assert.equal(dropped.suggestedFilename(), "通知（修改后）.txt");
   assert.equal(readFileSync(await dropped.path(), "utf8"), crlf);
+
+  // ---- settings: ignore a category, then an unknown name is refused with its name ----
+  await page.click("#settings summary");
+  assert.deepEqual(await page.$$eval("#profile option", (o) => o.map((x) => x.value)),
+    ["auto", "notice", "plan", "compilation"]);
+  await page.fill("#ignore", "punctuation");
+  before = await checks();
+  await page.click('#settings-form button[type="submit"]');
+  await waitChecks(before + 1);
+  assert.equal(await page.$$eval('#findings .group[data-category="punctuation"]', (g) => g.length), 0);
+  assert.equal(await page.$$eval("#findings li", (l) => l.length), 3);
+  await page.fill("#ignore", "punctuation, no-such-rule");
+  await page.press("#ignore", "Enter");
+  await page.waitForFunction(() => document.querySelector("#settings-error").textContent.includes("no-such-rule"));
+  await page.fill("#ignore", "");
+  await page.selectOption("#profile", "notice");
+  before = await checks();
+  await page.press("#ignore", "Enter");
+  await waitChecks(before + 1);
+  assert.equal(await page.textContent("#settings-error"), "");
+  await page.click("#settings summary");
 
   // ---- a 100 KB draft: full check, then typing (debounced re-check) ------------------
   const big = readFileSync(env("GWLINT_BIG"), "utf8");
