@@ -1,4 +1,5 @@
-//! The command line (clap): `check`, `rules`, `explain`, `server` (→ [`crate::lsp::run`]).
+//! The command line (clap): `check`, `rules`, `explain`, `server` (→ [`crate::lsp::run`]),
+//! `serve` (→ [`crate::serve::run`]).
 //! Thin: it finds config and ignore
 //! files ([`crate::config`], [`crate::suppress`]), loads files, calls [`crate::check`],
 //! applies fixes ([`crate::fix`]) and hands the results to [`crate::render`].
@@ -68,6 +69,8 @@ pub enum Command {
     Debug(DebugCommand),
     /// Run the language server on stdin/stdout (for editors).
     Server,
+    /// Serve a local page (127.0.0.1 only) where drafts are pasted or dropped and checked.
+    Serve(crate::serve::ServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -229,6 +232,7 @@ pub fn run_command(command: Command) -> i32 {
             debug_structure(&path, encoding.as_deref())
         }
         Command::Server => crate::lsp::run(),
+        Command::Serve(args) => crate::serve::run(&args),
     }
 }
 

@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod render;
 pub mod rules;
 pub mod segment;
+pub mod serve;
 pub mod source;
 pub mod suppress;
 

@@ -283,12 +283,25 @@ pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, L
         )));
     }
     let bytes = read_bytes(input)?;
+    let decoded = decode_draft(&name, bytes, input.is_docx(), encoding)?;
+    Ok(Document::new(name, decoded.text, decoded.encoding))
+}
+
+/// Decode a draft's bytes the way [`load`] does (a `.docx` through [`crate::docx`], other
+/// files through [`decode_owned`]); empty and whitespace-only drafts are skipped with a
+/// notice naming `name`. Pure: `gwlint serve` calls it on uploaded bytes.
+pub fn decode_draft(
+    name: &str,
+    bytes: Vec<u8>,
+    is_docx: bool,
+    encoding: Option<TextEncoding>,
+) -> Result<crate::source::Decoded, LoadProblem> {
     if bytes.is_empty() {
         return Err(LoadProblem::Skipped(format!(
             "{name}: empty file, nothing to check"
         )));
     }
-    let decoded = if input.is_docx() {
+    let decoded = if is_docx {
         let text = crate::docx::extract_text(&bytes)
             .map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?;
         drop(bytes);
@@ -304,7 +317,7 @@ pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, L
             "{name}: only whitespace, nothing to check"
         )));
     }
-    Ok(Document::new(name, decoded.text, decoded.encoding))
+    Ok(decoded)
 }
 
 /// Replace a file's contents atomically: write a temporary file in the same folder, give

@@ -3,3 +3,4 @@
 
 pub mod lsp_frames;
 pub mod samples;
+pub mod serve;
