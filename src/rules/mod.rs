@@ -337,6 +337,29 @@ fn collect_embedded(
     }
 }
 
+/// A data file named by a rule (`swap_file`, `terms_file`), looked up beside the rule.
+fn data_file<'a>(
+    src: &RuleSource<'_>,
+    data: &BTreeMap<&str, &'a RuleSource<'a>>,
+    name: &str,
+    key: &str,
+    at: &dyn Fn(&str, Option<&str>, String) -> SpecError,
+) -> Result<&'a RuleSource<'a>, SpecError> {
+    let dir = src.relative.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let rel = if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
+    };
+    data.get(rel.as_str()).copied().ok_or_else(|| {
+        at(
+            key,
+            Some(name),
+            format!("{key} `{name}` not found beside the rule"),
+        )
+    })
+}
+
 fn compile_rule(
     src: &RuleSource<'_>,
     data: &BTreeMap<&str, &RuleSource<'_>>,
@@ -416,19 +439,7 @@ fn compile_rule(
             let mut pairs: Vec<(String, String)> =
                 file.swap.clone().unwrap_or_default().into_iter().collect();
             if let Some(name) = &file.swap_file {
-                let dir = src.relative.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-                let rel = if dir.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{dir}/{name}")
-                };
-                let Some(data_src) = data.get(rel.as_str()) else {
-                    return Err(at(
-                        "swap_file",
-                        Some(name),
-                        format!("swap file `{name}` not found beside the rule"),
-                    ));
-                };
+                let data_src = data_file(src, data, name, "swap_file", &at)?;
                 pairs.extend(kinds::substitution::parse_swap_file(data_src.text).map_err(
                     |(line, msg)| SpecError::at(&data_src.display, data_src.text, (line, 1), msg),
                 )?);
@@ -448,6 +459,23 @@ fn compile_rule(
         Kind::Builtin => {
             let params = file.params.clone().unwrap_or(serde_yaml::Value::Null);
             builtin::build(&file.id, &params).map_err(|m| at("params", None, m))?
+        }
+        Kind::Dated => {
+            let (Some(name), Some(wrong_when)) = (&file.terms_file, file.wrong_when) else {
+                return Err(at(
+                    "kind",
+                    None,
+                    "a dated rule needs `terms_file` and `wrong_when`".into(),
+                ));
+            };
+            let data_src = data_file(src, data, name, "terms_file", &at)?;
+            let terms = kinds::dated::parse_terms_file(data_src.text).map_err(|(line, msg)| {
+                SpecError::at(&data_src.display, data_src.text, (line, 1), msg)
+            })?;
+            Box::new(
+                kinds::dated::DatedCheck::new(terms, wrong_when, file.fix.clone())
+                    .map_err(|m| at("terms_file", Some(name), m))?,
+            )
         }
     };
     let fixable = file.fix.is_some()
