@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::path::Path;
 use std::time::Duration;
 
-const DRAFT: &str = "关于印发《2018年工作要点》的通知\n太极工发[2018]7号\n𠮷野家,今年完成率不低于 80 。\r\n（一）全年目标：党的XX大精神\n";
+const DRAFT: &str = "关于印发《2018年工作要点》的通知\n太极工发[2018]7号\n𠮷野家,今年完成率不低于 80。\r\n（一）全年目标：党的XX大精神\n";
 
 struct Client {
     conn: Connection,
@@ -396,7 +396,7 @@ fn quick_fix_comes_from_data_and_fix_all_applies_every_safe_fix() {
     let (expected, n) = gwlint::fix::apply_fixes(DRAFT, &engine, gwlint::fix::FixMode::SafeOnly);
     assert_eq!(n, 3);
     assert_eq!(fixed, expected);
-    assert!(fixed.contains("𠮷野家，今年完成率不低于80 。"));
+    assert!(fixed.contains("𠮷野家，今年完成率不低于80。"));
 
     // Only other kinds asked for: nothing.
     let r = c.request(
