@@ -290,6 +290,11 @@ static GUIDANCE_AFTER: LazyLock<Regex> =
     LazyLock::new(|| crate::document::static_regex(r"^[^，。；]{0,12}为(?:指导|指引|统领)"));
 static FORMER: LazyLock<Regex> =
     LazyLock::new(|| crate::document::static_regex(r"(?:原|前)\p{Han}{0,5}$"));
+static OTHER_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    crate::document::static_regex(
+        r"(?:工会|共青团|团|妇女|妇联|残联|科协|侨联|文联|作协|工商联|青联|学联|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)第?$",
+    )
+});
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| crate::document::static_regex(r"(?:19|20)\d{2}(?:\s*年)"));
 
@@ -305,6 +310,9 @@ fn counts_here(text: &str, span: &Range<usize>, term: &DatedTerm) -> bool {
     }
     if FORMER.is_match(before) {
         return false; // 原国土资源局, 原县安监局: the former name, said as such
+    }
+    if OTHER_BODY.is_match(before) {
+        return false; // 中国工会十八大精神: another organisation's congress
     }
     let term_year = term.year;
     let told_as_history = YEAR.find_iter(&text[sentence.clone()]).any(|m| {
@@ -410,5 +418,6 @@ mod tests {
         ));
         assert!(!at("党的十九大精神内涵丰富。", TermContext::Guidance));
         assert!(at("以党的十九大精神为指导。", TermContext::Guidance));
+        assert!(!at("学习贯彻中国工会十九大精神。", TermContext::Guidance));
     }
 }
