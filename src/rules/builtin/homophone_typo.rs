@@ -1,0 +1,273 @@
+//! `homophone-typo`: two characters jieba cannot read as a word that become a common 公文
+//! word when one of them is swapped for a character with the same pinyin — the pinyin input
+//! method picked the wrong character (才政 → 财政, 监官 → 监管, 演炼 → 演练).
+//!
+//! The words a typo may be corrected to are data (`params.vocabulary`); pinyin comes from
+//! the `pinyin` crate (each character's main reading, tones ignored, as typed). The index of
+//! suspicious pairs is built once, on first use; the text is scanned pair by pair with one
+//! hash lookup each, and only a hit is segmented (its clause, a few characters each side).
+
+use crate::diagnostic::{Applicability, Edit, Findings, Fix};
+use crate::document::Document;
+use crate::rules::builtin::params;
+use crate::rules::{Check, RuleMeta};
+use crate::segment;
+use pinyin::ToPinyin;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct Params {
+    /// The 公文 words (two characters each, separated by spaces) a typo is corrected to.
+    vocabulary: String,
+    /// The character that stays must be one jieba rarely reads as a word on its own (at most
+    /// this dictionary frequency): 政 in 才政 cannot stand alone, 人 in 万人 can.
+    max_standalone_frequency: usize,
+    /// Characters that begin a name; a pair right after one, or a swap of one, is skipped.
+    surnames: String,
+    /// Words jieba's dictionary lacks (abbreviations, newer terms: 卫健委, 可研, 即征即退),
+    /// separated by spaces; a pair inside one of them is not a typo.
+    known_words: String,
+    /// How many characters each side of a pair are segmented with it.
+    reach: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            vocabulary: String::new(),
+            max_standalone_frequency: 5000,
+            surnames: String::new(),
+            known_words: String::new(),
+            reach: 8,
+        }
+    }
+}
+
+pub fn build(value: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    let params: Params = params(value)?;
+    if words(&params.vocabulary).next().is_none() {
+        return Err("params.vocabulary lists no two-character words".into());
+    }
+    Ok(Box::new(HomophoneTypo {
+        params,
+        index: OnceLock::new(),
+    }))
+}
+
+fn words(vocabulary: &str) -> impl Iterator<Item = [char; 2]> + '_ {
+    vocabulary.split_whitespace().filter_map(|w| {
+        let mut it = w.chars();
+        match (it.next(), it.next(), it.next()) {
+            (Some(a), Some(b), None) if is_han(a) && is_han(b) => Some([a, b]),
+            _ => None,
+        }
+    })
+}
+
+struct HomophoneTypo {
+    params: Params,
+    index: OnceLock<PairIndex>,
+}
+
+/// A pair of characters as one integer key.
+fn key(a: char, b: char) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// Multiplicative hashing of the `u64` keys (the std SipHash is several times slower, and
+/// the lookup runs for every pair of Han characters in the text).
+#[derive(Default, Clone, Copy)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Which word a suspicious pair may be a typo of, and which of its two characters is the
+/// wrong one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Candidate {
+    word: [char; 2],
+    wrong_at: usize,
+}
+
+struct PairIndex {
+    /// `None`: two vocabulary words claim the pair, so it is not reported.
+    pairs: HashMap<u64, Option<Candidate>, BuildHasherDefault<PairHasher>>,
+    surnames: Vec<char>,
+    known_words: Vec<String>,
+}
+
+impl PairIndex {
+    fn build(params: &Params) -> PairIndex {
+        let mut by_pinyin: HashMap<&'static str, Vec<char>> = HashMap::new();
+        for c in ('\u{4E00}'..='\u{9FA5}').filter(|c| segment::is_dictionary_word(&c.to_string())) {
+            if let Some(p) = c.to_pinyin() {
+                by_pinyin.entry(p.plain()).or_default().push(c);
+            }
+        }
+        let mut pairs: HashMap<u64, Option<Candidate>, BuildHasherDefault<PairHasher>> =
+            HashMap::default();
+        for word in words(&params.vocabulary) {
+            for wrong_at in 0..2 {
+                let kept = word[1 - wrong_at];
+                if segment::word_frequency(&kept.to_string()) > params.max_standalone_frequency {
+                    continue;
+                }
+                let Some(p) = word[wrong_at].to_pinyin() else {
+                    continue;
+                };
+                for &h in by_pinyin.get(p.plain()).into_iter().flatten() {
+                    let mut pair = word;
+                    pair[wrong_at] = h;
+                    if h == word[wrong_at]
+                        || segment::is_dictionary_word(&pair.iter().collect::<String>())
+                    {
+                        continue;
+                    }
+                    let candidate = Candidate { word, wrong_at };
+                    pairs
+                        .entry(key(pair[0], pair[1]))
+                        .and_modify(|c| {
+                            if c.is_some_and(|c| c.word != word) {
+                                *c = None;
+                            }
+                        })
+                        .or_insert(Some(candidate));
+                }
+            }
+        }
+        PairIndex {
+            pairs,
+            surnames: params.surnames.chars().filter(|c| is_han(*c)).collect(),
+            known_words: params
+                .known_words
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+impl Check for HomophoneTypo {
+    fn reads_structure(&self) -> bool {
+        false
+    }
+
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
+        let text = doc.text.as_str();
+        let mut index: Option<&PairIndex> = None;
+        let mut prev: Option<(usize, char)> = None;
+        for (i, c) in text.char_indices() {
+            let Some((p, a)) = prev.filter(|_| is_han(c)) else {
+                prev = is_han(c).then_some((i, c));
+                continue;
+            };
+            prev = Some((i, c));
+            let index = *index
+                .get_or_insert_with(|| self.index.get_or_init(|| PairIndex::build(&self.params)));
+            let Some(Some(candidate)) = index.pairs.get(&key(a, c)) else {
+                continue;
+            };
+            let span = p..i + c.len_utf8();
+            if let Some(word) = self.confirm(text, &span, *candidate, index) {
+                let fix = Fix {
+                    applicability: Applicability::Unsafe,
+                    message: format!("改为「{word}」").into(),
+                    edits: vec![Edit {
+                        range: span.clone(),
+                        replacement: word.clone().into(),
+                    }],
+                };
+                out.push(meta.diagnostic(span.clone(), &text[span], Some(&word), Some(fix)));
+            }
+        }
+    }
+}
+
+impl HomophoneTypo {
+    /// The corrected word when the pair at `span` reads as a typo in its clause: jieba
+    /// reads both characters as single-character words there, no name is involved, and with
+    /// the swap jieba reads the candidate as a word.
+    fn confirm(
+        &self,
+        text: &str,
+        span: &Range<usize>,
+        candidate: Candidate,
+        index: &PairIndex,
+    ) -> Option<String> {
+        let clause = han_clause(text, span, self.params.reach);
+        let rel = (span.start - clause.start)..(span.end - clause.start);
+        let sentence = &text[clause.clone()];
+        if index
+            .known_words
+            .iter()
+            .any(|w| overlaps_occurrence(sentence, w, &rel))
+        {
+            return None;
+        }
+        let tokens = segment::words(sentence);
+        let single = |at: usize| tokens.iter().any(|t| t.start == at && t.len() == 3);
+        let second = rel.start + 3;
+        if !single(rel.start) || !single(second) {
+            return None;
+        }
+        let before = sentence[..rel.start].chars().next_back();
+        let wrong = sentence[rel.clone()].chars().nth(candidate.wrong_at)?;
+        let after_surname =
+            before.is_some_and(|b| index.surnames.contains(&b) && single(rel.start - b.len_utf8()));
+        if after_surname || (candidate.wrong_at == 0 && index.surnames.contains(&wrong)) {
+            return None;
+        }
+        let word: String = candidate.word.iter().collect();
+        let fixed = format!("{}{}{}", &sentence[..rel.start], word, &sentence[rel.end..]);
+        let reads_as_word = segment::words(&fixed)
+            .iter()
+            .any(|t| t.start <= rel.start && t.end >= rel.start + word.len() && t.len() > 3);
+        reads_as_word.then_some(word)
+    }
+}
+
+/// Whether an occurrence of `word` in `text` overlaps `range`.
+fn overlaps_occurrence(text: &str, word: &str, range: &Range<usize>) -> bool {
+    text.match_indices(word)
+        .any(|(at, w)| at < range.end && at + w.len() > range.start)
+}
+
+/// The run of Han characters around `span`, at most `reach` characters each side.
+fn han_clause(text: &str, span: &Range<usize>, reach: usize) -> Range<usize> {
+    let mut start = span.start;
+    for (i, c) in text[..span.start].char_indices().rev().take(reach) {
+        if !is_han(c) {
+            break;
+        }
+        start = i;
+    }
+    let mut end = span.end;
+    for (i, c) in text[span.end..].char_indices().take(reach) {
+        if !is_han(c) {
+            break;
+        }
+        end = span.end + i + c.len_utf8();
+    }
+    start..end
+}
