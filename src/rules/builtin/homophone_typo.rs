@@ -4,8 +4,9 @@
 //!
 //! The words a typo may be corrected to are data (`params.vocabulary`); pinyin comes from
 //! the `pinyin` crate (each character's main reading, tones ignored, as typed). The index of
-//! suspicious pairs is built once, on first use; the text is scanned pair by pair with one
-//! hash lookup each, and only a hit is segmented (its clause, a few characters each side).
+//! suspicious pairs is built once, on first use, without the dictionary; the text is scanned
+//! pair by pair with one hash lookup each, and only a hit consults jieba (which is loaded
+//! then, not before) and is segmented (its clause, a few characters each side).
 
 use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::Document;
@@ -24,9 +25,10 @@ use std::sync::OnceLock;
 struct Params {
     /// The 公文 words (two characters each, separated by spaces) a typo is corrected to.
     vocabulary: String,
-    /// The character that stays must be one jieba rarely reads as a word on its own (at most
-    /// this dictionary frequency): 政 in 才政 cannot stand alone, 人 in 万人 can.
-    max_standalone_frequency: usize,
+    /// Characters that often stand alone as words (jieba dictionary frequency over 5,000):
+    /// the character that stays must not be one of them — 政 in 才政 cannot stand alone,
+    /// 人 in 万人 can, so 万人 is not read as a typo of 无人.
+    free_characters: String,
     /// Characters that begin a name; a pair right after one, or a swap of one, is skipped.
     surnames: String,
     /// Words jieba's dictionary lacks (abbreviations, newer terms: 卫健委, 可研, 即征即退),
@@ -40,7 +42,7 @@ impl Default for Params {
     fn default() -> Params {
         Params {
             vocabulary: String::new(),
-            max_standalone_frequency: 5000,
+            free_characters: String::new(),
             surnames: String::new(),
             known_words: String::new(),
             reach: 8,
@@ -109,6 +111,9 @@ struct Candidate {
 struct PairIndex {
     /// `None`: two vocabulary words claim the pair, so it is not reported.
     pairs: HashMap<u64, Option<Candidate>, BuildHasherDefault<PairHasher>>,
+    /// One bit per character of U+4E00..U+9FFF: it begins some pair of `pairs` (most
+    /// pairs of a text are skipped here without a hash lookup).
+    first_chars: Vec<u64>,
     surnames: Vec<char>,
     known_words: Vec<String>,
 }
@@ -116,30 +121,28 @@ struct PairIndex {
 impl PairIndex {
     fn build(params: &Params) -> PairIndex {
         let mut by_pinyin: HashMap<&'static str, Vec<char>> = HashMap::new();
-        for c in ('\u{4E00}'..='\u{9FA5}').filter(|c| segment::is_dictionary_word(&c.to_string())) {
+        for c in '\u{4E00}'..='\u{9FA5}' {
             if let Some(p) = c.to_pinyin() {
                 by_pinyin.entry(p.plain()).or_default().push(c);
             }
         }
+        let free: Vec<char> = params.free_characters.chars().collect();
         let mut pairs: HashMap<u64, Option<Candidate>, BuildHasherDefault<PairHasher>> =
             HashMap::default();
         for word in words(&params.vocabulary) {
             for wrong_at in 0..2 {
-                let kept = word[1 - wrong_at];
-                if segment::word_frequency(&kept.to_string()) > params.max_standalone_frequency {
+                if free.contains(&word[1 - wrong_at]) {
                     continue;
                 }
                 let Some(p) = word[wrong_at].to_pinyin() else {
                     continue;
                 };
                 for &h in by_pinyin.get(p.plain()).into_iter().flatten() {
-                    let mut pair = word;
-                    pair[wrong_at] = h;
-                    if h == word[wrong_at]
-                        || segment::is_dictionary_word(&pair.iter().collect::<String>())
-                    {
+                    if h == word[wrong_at] {
                         continue;
                     }
+                    let mut pair = word;
+                    pair[wrong_at] = h;
                     let candidate = Candidate { word, wrong_at };
                     pairs
                         .entry(key(pair[0], pair[1]))
@@ -152,8 +155,15 @@ impl PairIndex {
                 }
             }
         }
+        let mut first_chars = vec![0u64; HAN_SPAN.div_ceil(64)];
+        for &k in pairs.keys() {
+            if let Some(bit) = han_offset((k >> 32) as u32) {
+                first_chars[bit / 64] |= 1 << (bit % 64);
+            }
+        }
         PairIndex {
             pairs,
+            first_chars,
             surnames: params.surnames.chars().filter(|c| is_han(*c)).collect(),
             known_words: params
                 .known_words
@@ -164,8 +174,60 @@ impl PairIndex {
     }
 }
 
+const HAN_START: u32 = 0x4E00;
+const HAN_SPAN: usize = 0xA000 - 0x4E00;
+
 fn is_han(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// The position of a code point in U+4E00..U+9FFF.
+fn han_offset(cp: u32) -> Option<usize> {
+    cp.checked_sub(HAN_START)
+        .map(|o| o as usize)
+        .filter(|o| *o < HAN_SPAN)
+}
+
+impl PairIndex {
+    fn may_begin_a_pair(&self, cp: u32) -> bool {
+        han_offset(cp).is_some_and(|o| self.first_chars[o / 64] & (1 << (o % 64)) != 0)
+    }
+
+    /// The suspicious pairs of `text` in order: (byte range, candidate). Walks the bytes:
+    /// every character of U+4E00..U+9FFF is three bytes led by 0xE4..=0xE9.
+    fn hits<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (Range<usize>, Candidate)> + 'a {
+        let b = text.as_bytes();
+        let han_at = move |i: usize| -> Option<u32> {
+            let (b0, b1, b2) = (*b.get(i)?, *b.get(i + 1)?, *b.get(i + 2)?);
+            (0xE4..=0xE9).contains(&b0).then(|| {
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F)
+            })
+        };
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            while i < b.len() {
+                let Some(first) = han_at(i) else {
+                    i += 1;
+                    continue;
+                };
+                let at = i;
+                i += 3;
+                if !self.may_begin_a_pair(first) {
+                    continue;
+                }
+                let Some(second) = han_at(i) else {
+                    continue;
+                };
+                if let Some(Some(c)) = self
+                    .pairs
+                    .get(&((u64::from(first) << 32) | u64::from(second)))
+                {
+                    return Some((at..at + 6, *c));
+                }
+            }
+            None
+        })
+    }
 }
 
 impl Check for HomophoneTypo {
@@ -175,21 +237,9 @@ impl Check for HomophoneTypo {
 
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let text = doc.text.as_str();
-        let mut index: Option<&PairIndex> = None;
-        let mut prev: Option<(usize, char)> = None;
-        for (i, c) in text.char_indices() {
-            let Some((p, a)) = prev.filter(|_| is_han(c)) else {
-                prev = is_han(c).then_some((i, c));
-                continue;
-            };
-            prev = Some((i, c));
-            let index = *index
-                .get_or_insert_with(|| self.index.get_or_init(|| PairIndex::build(&self.params)));
-            let Some(Some(candidate)) = index.pairs.get(&key(a, c)) else {
-                continue;
-            };
-            let span = p..i + c.len_utf8();
-            if let Some(word) = self.confirm(text, &span, *candidate, index) {
+        let index = self.index.get_or_init(|| PairIndex::build(&self.params));
+        for (span, candidate) in index.hits(text) {
+            if let Some(word) = self.confirm(text, &span, candidate, index) {
                 let fix = Fix {
                     applicability: Applicability::Unsafe,
                     message: format!("改为「{word}」").into(),
@@ -205,9 +255,9 @@ impl Check for HomophoneTypo {
 }
 
 impl HomophoneTypo {
-    /// The corrected word when the pair at `span` reads as a typo in its clause: jieba
-    /// reads both characters as single-character words there, no name is involved, and with
-    /// the swap jieba reads the candidate as a word.
+    /// The corrected word when the pair at `span` reads as a typo in its clause: the pair
+    /// is no dictionary word, jieba reads both characters as single-character words there,
+    /// no name is involved, and with the swap jieba reads the candidate as a word.
     fn confirm(
         &self,
         text: &str,
@@ -215,6 +265,9 @@ impl HomophoneTypo {
         candidate: Candidate,
         index: &PairIndex,
     ) -> Option<String> {
+        if segment::is_dictionary_word(&text[span.clone()]) || joins_a_neighbour(text, span) {
+            return None; // the pair is itself a word, or part of one with a neighbour
+        }
         let clause = han_clause(text, span, self.params.reach);
         let rel = (span.start - clause.start)..(span.end - clause.start);
         let sentence = &text[clause.clone()];
@@ -245,6 +298,22 @@ impl HomophoneTypo {
             .any(|t| t.start <= rel.start && t.end >= rel.start + word.len() && t.len() > 3);
         reads_as_word.then_some(word)
     }
+}
+
+/// A dictionary word of two or three characters made of one character of the pair and the
+/// one or two next to it (人才 in 人才政策 for the pair 才政): the pair is then part of a
+/// word and not a typo. A few dictionary lookups, before the dearer segmentation.
+fn joins_a_neighbour(text: &str, span: &Range<usize>) -> bool {
+    let before: Vec<(usize, char)> = text[..span.start].char_indices().rev().take(2).collect();
+    let after: Vec<(usize, char)> = text[span.end..].char_indices().take(2).collect();
+    let first_end = span.start + 3;
+    let han_before = before.iter().take_while(|(_, c)| is_han(*c)).count();
+    let han_after = after.iter().take_while(|(_, c)| is_han(*c)).count();
+    (1..=han_before).any(|n| segment::is_dictionary_word(&text[before[n - 1].0..first_end]))
+        || (1..=han_after).any(|n| {
+            let (i, c) = after[n - 1];
+            segment::is_dictionary_word(&text[span.start + 3..span.end + i + c.len_utf8()])
+        })
 }
 
 /// Whether an occurrence of `word` in `text` overlaps `range`.

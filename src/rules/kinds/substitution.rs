@@ -9,8 +9,11 @@ use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::Document;
 use crate::rules::spec::FixSpec;
 use crate::rules::{fill_message, Check, RuleMeta};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::ops::Range;
+
+/// Up to this many wrong forms the matcher is a DFA (the built-in list has about 1,600).
+const DFA_MAX_PATTERNS: usize = 5_000;
 
 pub struct SubstitutionCheck {
     matcher: AhoCorasick,
@@ -56,8 +59,12 @@ impl SubstitutionCheck {
                 ));
             }
         }
+        // A DFA scans several times faster than the default NFA once the list has grown to
+        // thousands of entries; beyond DFA_MAX_PATTERNS its memory is not worth it.
+        let kind = (pairs.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA);
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(kind)
             .build(pairs.iter().map(|(w, _)| w.as_str()))
             .map_err(|e| format!("cannot build matcher: {e}"))?;
         Ok(SubstitutionCheck {
