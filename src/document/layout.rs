@@ -63,7 +63,7 @@ pub enum LineKind {
     /// Newspaper furniture: byline (本报记者 …), photo credit, 「（新华社…电）」.
     Byline,
     /// Text that is not part of the document: an AI assistant's preamble or closing offer
-    /// (「以下是为您起草的通知：」「如需调整，请随时告诉我。」).
+    /// (「以下是为您起草的通知：」), the controls of a web page (「【返回顶部】」).
     Residue,
 }
 
@@ -207,7 +207,7 @@ pub fn shapes(lines: &[ShapeLine<'_>], markdown: bool) -> Vec<LineKind> {
         }
         if is_page_furniture(l.compact) {
             kinds[i] = LineKind::PageFurniture;
-        } else if is_assistant_residue(l.compact) {
+        } else if is_residue(l.compact) {
             kinds[i] = LineKind::Residue;
         } else if is_byline(l.compact) {
             kinds[i] = LineKind::Byline;
@@ -282,14 +282,25 @@ pub fn is_page_furniture(compact: &str) -> bool {
     false
 }
 
-/// An AI assistant's preamble or closing offer around a draft: 「以下是为您起草的…：」
-/// 「如需我根据实际情况调整…，请随时告诉我。」「希望对您有所帮助」.
-fn is_assistant_residue(compact: &str) -> bool {
+/// Text around a draft that is not part of it: an AI assistant's preamble or closing offer
+/// (「以下是为您起草的…：」「如需我根据实际情况调整…，请随时告诉我。」) and the controls of
+/// the web page it was copied from (「扫一扫在手机打开当前页」「【返回顶部】【关闭本页】」).
+fn is_residue(compact: &str) -> bool {
+    const WEB: &[&str] = &[
+        "扫一扫在手机打开当前页",
+        "【返回顶部】",
+        "【关闭本页】",
+        "【打印本页】",
+        "【关闭窗口】",
+        "【打印】",
+        "关联稿件:",
+        "相关链接:",
+    ];
     let n = compact.chars().count();
     n <= 80
-        && ((compact.starts_with("以下是")
-            && (compact.contains("为您") || compact.contains("为你")))
-            || compact.contains("请随时告诉我")
+        && (WEB.iter().any(|w| compact.starts_with(w))
+            || (compact.starts_with("以下是")
+                && (compact.contains("为您") || compact.contains("为你")))
             || compact.contains("随时告诉我")
             || compact.starts_with("如需我")
             || compact.starts_with("希望对您有")

@@ -247,9 +247,16 @@ pub fn parse_marker(s: &str) -> Option<Marker> {
     let after = s[num_len + delim.len_utf8()..].chars().next();
     // 1.5万 and 3..: a decimal, not an item marker; 2.3 总则: a section number
     if after.is_some_and(|c| is_digit(c) || c == '.' || c == '．') {
-        return (style == MarkerStyle::Arabic && delim != '、')
-            .then(|| decimal_section(s))
-            .flatten();
+        let rest = &s[num_len + delim.len_utf8()..];
+        let year = rest.len() > 4
+            && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+            && rest[4..].starts_with('年');
+        // 「1.2025年工作计划」: an item whose text starts with a year
+        if !year {
+            return (style == MarkerStyle::Arabic && delim != '、')
+                .then(|| decimal_section(s))
+                .flatten();
+        }
     }
     Some(Marker {
         style,
@@ -479,6 +486,7 @@ mod tests {
         assert_eq!(m("1.1 总则"), Some((Decimal, 0, String::new())));
         assert_eq!(m("2.3.1适用范围"), Some((Decimal, 0, String::new())));
         assert_eq!(m("2.5倍"), None);
+        assert_eq!(m("2.2025年工作计划"), Some((Arabic, 2, ".".into())));
         assert_eq!(m("第三条 本办法"), Some((Ordinal, 3, "条".into())));
         assert_eq!(m("2018.2.25"), None);
         assert_eq!(m("2018年"), None);

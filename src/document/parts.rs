@@ -93,6 +93,8 @@ pub struct Segment {
 /// non-statutory ones.
 pub const DOC_TYPES: &[(&str, &str)] = &[
     ("请示报告", "请示报告"),
+    ("汇报", "汇报"),
+    ("函件", "函件"),
     ("指导意见", "意见"),
     ("实施意见", "意见"),
     ("实施方案", "方案"),
@@ -322,8 +324,10 @@ pub fn attachment_item(text: &str, part: &Part, first: bool) -> Option<Range<usi
     let line = text.get(part.span.clone())?;
     let mut rest = line;
     if first {
-        let colon = rest.find([':', '：'])?;
-        rest = &rest[colon + rest[colon..].chars().next()?.len_utf8()..];
+        // 「附件：…」「附件1：…」「附件1.…」
+        rest = rest.strip_prefix("附件")?;
+        rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+        rest = rest.strip_prefix([':', '：', '.', '．'])?;
     }
     rest = rest.trim_start();
     if let Some(m) = super::outline::parse_marker(rest) {

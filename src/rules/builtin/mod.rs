@@ -4,8 +4,10 @@
 //! To add one: write `rules/<category>/<id>.yaml` with `kind: builtin`, implement
 //! [`crate::rules::Check`] in a file here, and add one line to [`BUILTINS`].
 
+pub mod attachments;
 pub mod count_claim;
 pub mod date_consistency;
+pub mod doc_kind;
 pub mod duplicate_line;
 pub mod hard_wrap;
 pub mod homophone_typo;
@@ -103,6 +105,29 @@ const BUILTINS: &[(&str, bool, Builder)] = &[
     ("glued-list-item", true, outline_numbering::build_glued),
     // structure
     ("missing-required-part", false, required_parts::build),
+    ("attachment-mismatch", false, attachments::build),
+    // doc-kind
+    ("invalid-doc-kind", false, doc_kind::build_invalid),
+    (
+        "report-asks-for-approval",
+        false,
+        doc_kind::build_report_asks,
+    ),
+    (
+        "request-several-matters",
+        false,
+        doc_kind::build_several_matters,
+    ),
+    (
+        "request-without-closing",
+        false,
+        doc_kind::build_without_closing,
+    ),
+    (
+        "letter-asks-for-instructions",
+        false,
+        doc_kind::build_letter_asks,
+    ),
     ("count-claim-mismatch", false, count_claim::build),
     ("toc-mismatch", false, toc_mismatch::build),
     ("duplicate-line", false, duplicate_line::build),
