@@ -17,6 +17,7 @@ pub mod docx;
 pub mod fix;
 pub mod load;
 pub mod lsp;
+pub mod markdown;
 pub mod normalize;
 pub mod render;
 pub mod rules;

@@ -385,6 +385,51 @@ fn broken_utf8(bytes: &[u8]) -> Option<usize> {
     first.filter(|_| multibyte >= 10 * errors)
 }
 
+/// The byte length of the line break starting at `i` of `bytes`: 2 for `\r\n`, 1 for
+/// `\n` or a lone `\r`, 0 when none starts there. The one rule for line ends used by
+/// every part of gwlint (line index, structure, rules, fixes, the server).
+pub fn line_break_len(bytes: &[u8], i: usize) -> usize {
+    match bytes.get(i) {
+        Some(b'\n') => 1,
+        Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => 2,
+        Some(b'\r') => 1,
+        _ => 0,
+    }
+}
+
+/// The lines of `text` (ending at `\n`, `\r\n` or a lone `\r`): each line's byte range
+/// without its break. A text ending in a break has one more, empty, line.
+pub fn line_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        let rel = bytes[from..].iter().position(|&b| b == b'\n' || b == b'\r');
+        match rel {
+            Some(rel) => {
+                let end = from + rel;
+                start = Some(end + line_break_len(bytes, end));
+                Some(from..end)
+            }
+            None => {
+                start = None;
+                Some(from..bytes.len())
+            }
+        }
+    })
+}
+
+/// The line break used by `text` (its first one), `\n` when it has none: what a fix
+/// inserts when it splits a line.
+pub fn line_ending(text: &str) -> &'static str {
+    let bytes = text.as_bytes();
+    match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+        Some(i) if line_break_len(bytes, i) == 2 => "\r\n",
+        Some(i) if bytes[i] == b'\r' => "\r",
+        _ => "\n",
+    }
+}
+
 /// Byte offsets of line starts, in increasing order. Stored as `u32` (half the memory of
 /// `usize`: a 200 MB draft has about 4.7 M lines) while the offsets fit; a text over
 /// 4 GiB (possible through the public [`crate::Document::new`]) is stored as `usize`

@@ -278,11 +278,7 @@ pub fn check_with_suppressions(
     }
 }
 
-/// Whether a path names a Markdown file (the only kind where comments are honoured).
-pub fn is_markdown(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
-}
+pub use crate::markdown::is_markdown;
 
 /// A stretch of a Markdown text where rules are off: `rules` empty means all rules.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,6 +28,10 @@ pub struct Document {
     pub encoding: TextEncoding,
     pub lines: LineIndex,
     pub normalized: NormalizedView,
+    /// Byte ranges that are not prose (Markdown code, link targets, HTML, front matter;
+    /// see [`crate::markdown`]), sorted and disjoint; empty for other files. No finding
+    /// or fix touches them.
+    pub masked: Vec<Range<usize>>,
     structure: Mutex<Option<Arc<Structure>>>,
     /// The document kind forced by the config (`profile:`); [`Profile::Auto`] = detect it.
     pub profile: Profile,
@@ -71,12 +75,19 @@ impl Document {
     pub fn new(path: impl Into<String>, text: String, encoding: TextEncoding) -> Document {
         let lines = LineIndex::new(&text);
         let normalized = NormalizedView::new(&text);
+        let path = path.into();
+        let masked = if crate::markdown::is_markdown(&path) {
+            crate::markdown::masked_ranges(&text)
+        } else {
+            Vec::new()
+        };
         Document {
-            path: path.into(),
+            path,
             text,
             encoding,
             lines,
             normalized,
+            masked,
             structure: Mutex::new(None),
             profile: Profile::Auto,
         }

@@ -292,8 +292,22 @@ impl RuleSet {
             ))
         });
         out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+        if !doc.masked.is_empty() {
+            out.retain(|d| !touches_masked(doc, d));
+        }
         out
     }
+}
+
+/// A finding whose span or fix touches text that is not prose (Markdown code, link
+/// targets, HTML, front matter: [`Document::masked`]); it is dropped whole.
+fn touches_masked(doc: &Document, d: &Diagnostic) -> bool {
+    use crate::markdown::touches;
+    touches(&doc.masked, &d.span)
+        || d.fix
+            .iter()
+            .flat_map(|f| &f.edits)
+            .any(|e| touches(&doc.masked, &e.range))
 }
 
 /// Documents in this size range run their rules in parallel. Smaller ones are not worth the
