@@ -352,6 +352,13 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// The text before fixing, when `--fix` / `--diff` changed it.
     pub original: Option<String>,
+    /// Where the fixed text differs from `original`.
+    pub changes: Vec<fix::Change>,
+    /// What the file looked like when read; what stdin held (see [`load::Loaded`]).
+    pub snapshot: Option<load::FileSnapshot>,
+    pub stdin_bytes: Option<Vec<u8>>,
+    /// How the input was read, when the user should know (see [`load::Decoding`]).
+    pub notice: Option<String>,
     /// Fixes applied, per rule.
     pub fixed: BTreeMap<String, usize>,
     /// Entries of the file's ignore file that matched a diagnostic.
@@ -374,7 +381,7 @@ struct Job<'a> {
     input: &'a Input,
     ctx: &'a Context,
     settings: Settings,
-    encoding: Option<TextEncoding>,
+    decoding: load::Decoding,
     ignore: Option<(&'a IgnoreFile, Vec<usize>)>,
 }
 
@@ -391,9 +398,11 @@ impl Job<'_> {
 
     /// `writes`: the fixed text would be written back (`--fix`, not `--diff`).
     fn run(&self, fix_mode: Option<FixMode>, writes: bool) -> Result<Checked, LoadProblem> {
-        let mut doc = load::load(self.input, self.encoding)?;
+        let loaded = load::load_input(self.input, self.decoding)?;
+        let mut doc = loaded.doc;
         doc.profile = self.ctx.profile();
         let mut original = None;
+        let mut changes = Vec::new();
         let mut fixed = BTreeMap::new();
         let mut refused = None;
         if let Some(mode) = fix_mode {
@@ -410,6 +419,7 @@ impl Job<'_> {
                 let next = remake(&outcome.text);
                 original = Some(std::mem::replace(&mut doc, next).text);
                 fixed = outcome.per_rule;
+                changes = outcome.changes;
             }
         }
         let (diagnostics, used_entries) = self.lint(&doc);
@@ -419,6 +429,10 @@ impl Job<'_> {
             doc,
             diagnostics,
             original,
+            changes,
+            snapshot: loaded.snapshot,
+            stdin_bytes: loaded.stdin_bytes,
+            notice: loaded.notice,
             fixed,
             used_entries,
             settings: self.settings.clone(),
@@ -541,7 +555,10 @@ fn check_command(args: &CheckArgs) -> i32 {
                 input,
                 ctx,
                 settings: ctx.settings_for(input, args),
-                encoding: cli_encoding.or(ctx.config.as_ref().and_then(|c| c.encoding)),
+                decoding: load::Decoding {
+                    forced: cli_encoding,
+                    fallback: ctx.config.as_ref().and_then(|c| c.encoding),
+                },
                 ignore,
             }
         })
@@ -575,7 +592,10 @@ fn check_command(args: &CheckArgs) -> i32 {
     let mut checked = Vec::new();
     for r in results {
         match r {
-            Ok(c) => checked.push(c),
+            Ok(c) => {
+                problems.extend(c.notice.clone().map(LoadProblem::Skipped));
+                checked.push(c);
+            }
             Err(p) => problems.push(p),
         }
     }
@@ -598,27 +618,27 @@ fn check_command(args: &CheckArgs) -> i32 {
             problems.push(LoadProblem::Error(why.clone()));
             continue;
         }
-        let Some(bytes) = c.doc.encoding.encode(&c.doc.text) else {
+        let written = match &c.input {
+            Input::Stdin => fixed_stdin_bytes(c).map(|b| print_bytes(&b)),
+            Input::File(path) => match (&c.original, &c.snapshot) {
+                (Some(original), Some(snapshot)) => load::write_fixed(
+                    path,
+                    snapshot,
+                    original,
+                    &c.doc.text,
+                    c.doc.encoding,
+                    &c.changes,
+                )
+                .map_err(|e| e.to_string()),
+                _ => Ok(()),
+            },
+        };
+        if let Err(why) = written {
             problems.push(LoadProblem::Error(format!(
-                "{}: the fixed text cannot be written in {}; nothing was written",
-                c.doc.path, c.doc.encoding
+                "{}: {why}; nothing was written",
+                c.doc.path
             )));
             unwritten.push(k);
-            continue;
-        };
-        match &c.input {
-            Input::Stdin => print_bytes(&bytes),
-            Input::File(path) if c.original.is_some() => {
-                if let Err(e) = load::write_atomic(path, &bytes) {
-                    problems.push(LoadProblem::Error(format!(
-                        "{}: cannot write the fixed file: {}; nothing was written",
-                        c.doc.path,
-                        load::io_message(&e)
-                    )));
-                    unwritten.push(k);
-                }
-            }
-            Input::File(_) => {}
         }
     }
     // A file that could not be written is reported as it is on disk, unfixed.
@@ -789,9 +809,15 @@ fn describe_settings(job: &Job<'_>, ignore: Option<&IgnoreFile>, args: &CheckArg
         None if args.isolated => "none (--isolated)".into(),
         None => "none (defaults)".into(),
     };
-    let encoding = job
-        .encoding
-        .map_or("detect".to_string(), |e| e.name().to_string());
+    let encoding = match job.decoding {
+        load::Decoding {
+            forced: Some(e), ..
+        } => e.name().to_string(),
+        load::Decoding {
+            fallback: Some(e), ..
+        } => format!("{} (config; valid UTF-8 is read as UTF-8)", e.name()),
+        _ => "detect".to_string(),
+    };
     let rule_dirs: Vec<String> = ctx
         .config
         .iter()
@@ -997,6 +1023,29 @@ fn report_stale(
             );
         }
     }
+}
+
+/// The bytes of a fixed stdin text, in its encoding, the input's bytes kept outside the
+/// fixes (see [`crate::source::splice`]).
+fn fixed_stdin_bytes(c: &Checked) -> Result<Vec<u8>, String> {
+    let (original, bytes) = match (&c.original, &c.stdin_bytes) {
+        (Some(original), Some(bytes)) => (original, bytes),
+        (None, Some(bytes)) => return Ok(bytes.clone()),
+        _ => {
+            return c
+                .doc
+                .encoding
+                .encode(&c.doc.text)
+                .ok_or_else(|| format!("the text cannot be written in {}", c.doc.encoding))
+        }
+    };
+    let pairs: Vec<_> = c
+        .changes
+        .iter()
+        .map(|ch| (ch.original.clone(), ch.fixed.clone()))
+        .collect();
+    crate::source::splice(bytes, original, &c.doc.text, c.doc.encoding, &pairs)
+        .map_err(|e| e.to_string())
 }
 
 fn print_bytes(bytes: &[u8]) {

@@ -128,6 +128,58 @@ pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
     out
 }
 
+/// A changed stretch: `original` in the text fixing started from, `fixed` in the text
+/// it ended with. Outside its changes the two texts are identical, gap for gap, so a
+/// writer can keep the original bytes there ([`crate::source::splice`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub original: std::ops::Range<usize>,
+    pub fixed: std::ops::Range<usize>,
+}
+
+/// The changes from the original text after `edits` (sorted, disjoint, as ranges in the
+/// text that `changes` lead to) are applied on top of `changes`. Overlapping or touching
+/// stretches become one change. Linear in the number of changes and edits.
+pub fn compose(changes: &[Change], edits: &[Edit]) -> Vec<Change> {
+    let (mut i, mut j) = (0, 0);
+    // length differences (new − old) of the changes and edits before the current group
+    let (mut changes_delta, mut edits_delta) = (0isize, 0isize);
+    let mut out = Vec::with_capacity(changes.len() + edits.len());
+    let grow = |r: &std::ops::Range<usize>, new_len: usize| new_len as isize - r.len() as isize;
+    loop {
+        let (start, mut end) = match (changes.get(i), edits.get(j)) {
+            (None, None) => break,
+            (Some(c), e) if e.is_none_or(|e| c.fixed.start <= e.range.start) => {
+                (c.fixed.start, c.fixed.end)
+            }
+            (_, Some(e)) => (e.range.start, e.range.end),
+            (Some(c), None) => (c.fixed.start, c.fixed.end),
+        };
+        let (mut group_changes, mut group_edits) = (0isize, 0isize);
+        loop {
+            if let Some(c) = changes.get(i).filter(|c| c.fixed.start <= end) {
+                end = end.max(c.fixed.end);
+                group_changes += grow(&c.original, c.fixed.len());
+                i += 1;
+            } else if let Some(e) = edits.get(j).filter(|e| e.range.start <= end) {
+                end = end.max(e.range.end);
+                group_edits += grow(&e.range, e.replacement.len());
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let at = |x: usize, d: isize| (x as isize + d) as usize;
+        out.push(Change {
+            original: at(start, -changes_delta)..at(end, -changes_delta - group_changes),
+            fixed: at(start, edits_delta)..at(end, edits_delta + group_edits),
+        });
+        changes_delta += group_changes;
+        edits_delta += group_edits;
+    }
+    out
+}
+
 /// What [`fix_until_stable`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FixOutcome {
@@ -136,6 +188,8 @@ pub struct FixOutcome {
     pub passes: usize,
     /// Fixes applied over all passes, per rule id.
     pub per_rule: BTreeMap<String, usize>,
+    /// Where the result differs from the input ([`compose`]d over the passes).
+    pub changes: Vec<Change>,
 }
 
 impl FixOutcome {
@@ -178,6 +232,7 @@ where
 {
     let mut current = text.to_owned();
     let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();
+    let mut changes = Vec::new();
     let mut passes = 0;
     loop {
         let diagnostics = lint(&current);
@@ -187,6 +242,7 @@ where
                 text: current,
                 passes,
                 per_rule,
+                changes,
             });
         }
         if passes == MAX_FIX_PASSES {
@@ -198,6 +254,7 @@ where
         for (rule, n) in pass.per_rule {
             *per_rule.entry(rule).or_default() += n;
         }
+        changes = compose(&changes, &pass.edits);
         current = pass.text;
         passes += 1;
     }
@@ -293,6 +350,51 @@ mod tests {
         let err = fix_until_stable("x", FixMode::SafeOnly, flip).unwrap_err();
         assert_eq!(err.passes, MAX_FIX_PASSES);
         assert_eq!(err.rules, vec!["flip".to_string()]);
+    }
+
+    #[test]
+    fn composed_changes_map_the_original_onto_the_result() {
+        let edit = |r: std::ops::Range<usize>, s: &str| Edit {
+            range: r,
+            replacement: s.into(),
+        };
+        // "abcdef" → "aXYcdef" → "aXZdef"
+        let first = compose(&[], &[edit(1..2, "XY")]);
+        assert_eq!(
+            first,
+            [Change {
+                original: 1..2,
+                fixed: 1..3
+            }]
+        );
+        let second = compose(&first, &[edit(2..4, "Z"), edit(7..7, "!")]);
+        assert_eq!(
+            second,
+            [
+                Change {
+                    original: 1..3,
+                    fixed: 1..3
+                },
+                Change {
+                    original: 6..6,
+                    fixed: 6..7
+                }
+            ]
+        );
+        // the loop reports the same: "aaa" → "bbb" in three passes, one change each
+        let lint = |t: &str| {
+            t.find('a')
+                .map(|i| vec![diag("ab", i..i + 1, "bb")])
+                .unwrap_or_default()
+        };
+        let out = fix_until_stable("xaxaxa", FixMode::SafeOnly, lint).unwrap();
+        assert_eq!(out.text, "xbbxbbxbb");
+        let fixed: Vec<_> = out.changes.iter().map(|c| c.fixed.clone()).collect();
+        let original: Vec<_> = out.changes.iter().map(|c| c.original.clone()).collect();
+        assert_eq!(
+            (original, fixed),
+            (vec![1..2, 3..4, 5..6], vec![1..3, 4..6, 7..9])
+        );
     }
 
     #[test]

@@ -27,6 +27,14 @@ fn arg(p: &Path) -> String {
     p.to_str().unwrap().to_owned()
 }
 
+fn gbk(s: &str) -> Vec<u8> {
+    encoding_rs::GB18030.encode(s).0.into_owned()
+}
+
+fn utf16le(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
 fn expect_bytes(path: &Path, want: &[u8]) -> Result<(), String> {
     let got = std::fs::read(path).unwrap();
     if got == want {
@@ -38,6 +46,15 @@ fn expect_bytes(path: &Path, want: &[u8]) -> Result<(), String> {
             String::from_utf8_lossy(&got),
             String::from_utf8_lossy(want)
         ))
+    }
+}
+
+fn stderr_has(out: &Output, want: &str) -> Result<(), String> {
+    let err = String::from_utf8_lossy(&out.stderr);
+    if err.contains(want) {
+        Ok(())
+    } else {
+        Err(format!("stderr lacks {want:?}: {err}"))
     }
 }
 
@@ -90,6 +107,83 @@ fn cases() -> Vec<Case> {
                 }
             },
         },
+        Case {
+            name: "config `encoding: gbk` is not applied to a valid UTF-8 draft",
+            setup: |d| {
+                file(d, "gwlint.yaml", "encoding: gbk\n");
+                file(d, "u.txt", "贯彻落实,推进工作\n");
+                Ok(vec!["check".into(), "--fix".into(), arg(d)])
+            },
+            verify: |d, out| {
+                expect_bytes(&d.join("u.txt"), "贯彻落实，推进工作\n".as_bytes())?;
+                stderr_has(out, "UTF-8")
+            },
+        },
+        Case {
+            name: "GBK file with a 0x80 (€) byte outside the edit",
+            setup: |d| {
+                let mut bytes = gbk("价格100");
+                bytes.push(0x80);
+                bytes.extend(gbk("推进,工作\n"));
+                let p = file(d, "eur.txt", bytes);
+                Ok(vec!["check".into(), "--fix".into(), arg(&p)])
+            },
+            verify: |d, _| {
+                let mut want = gbk("价格100");
+                want.push(0x80);
+                want.extend(gbk("推进，工作\n"));
+                expect_bytes(&d.join("eur.txt"), &want)
+            },
+        },
+        Case {
+            name: "UTF-16LE without BOM, Han only (no NUL bytes), is not read as GB18030",
+            setup: |d| {
+                let p = file(d, "u16.txt", utf16le("关于本年度工作要点关于本单位"));
+                Ok(vec!["check".into(), "--fix".into(), arg(&p)])
+            },
+            verify: |d, out| {
+                expect_bytes(&d.join("u16.txt"), &utf16le("关于本年度工作要点关于本单位"))?;
+                stderr_has(out, "looks like UTF-16 without a byte-order mark")
+            },
+        },
+        Case {
+            name: "a hard link keeps sharing the fixed text",
+            setup: |d| {
+                let p = file(d, "a.txt", "统一思想,强化担当\n");
+                std::fs::hard_link(&p, d.join("b.txt")).unwrap();
+                Ok(vec!["check".into(), "--fix".into(), arg(&p)])
+            },
+            verify: |d, _| {
+                use std::os::unix::fs::MetadataExt;
+                expect_bytes(&d.join("b.txt"), "统一思想，强化担当\n".as_bytes())?;
+                let (a, b) = (
+                    std::fs::metadata(d.join("a.txt")).unwrap(),
+                    std::fs::metadata(d.join("b.txt")).unwrap(),
+                );
+                if a.ino() == b.ino() && a.nlink() == 2 {
+                    Ok(())
+                } else {
+                    Err("the hard link was split".into())
+                }
+            },
+        },
+        Case {
+            name: "extended attributes survive --fix",
+            setup: |d| {
+                let p = file(d, "x.txt", "统一思想,强化担当\n");
+                xattr::set(&p, "user.gwlint-test", b"kept")
+                    .map_err(|e| format!("no user xattrs here: {e}"))?;
+                Ok(vec!["check".into(), "--fix".into(), arg(&p)])
+            },
+            verify: |d, _| {
+                let p = d.join("x.txt");
+                expect_bytes(&p, "统一思想，强化担当\n".as_bytes())?;
+                match xattr::get(&p, "user.gwlint-test") {
+                    Ok(Some(v)) if v == b"kept" => Ok(()),
+                    other => Err(format!("xattr lost: {other:?}")),
+                }
+            },
+        },
     ]
 }
 
@@ -127,4 +221,62 @@ fn fix_loses_nothing() {
             .collect()
     });
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// Load `p`, run `meanwhile` (another program at work), then write the fix of its comma.
+fn fix_comma_after(p: &Path, meanwhile: impl FnOnce()) -> Result<(), gwlint::load::WriteError> {
+    use gwlint::load::{load_input, write_fixed, Decoding, Input};
+    let loaded = load_input(&Input::File(p.to_owned()), Decoding::default()).unwrap();
+    let original = loaded.doc.text.clone();
+    let at = original.find(',').unwrap();
+    let fixed = original.replace(',', "，");
+    let change = gwlint::fix::Change {
+        original: at..at + 1,
+        fixed: at..at + 3,
+    };
+    meanwhile();
+    write_fixed(
+        p,
+        loaded.snapshot.as_ref().unwrap(),
+        &original,
+        &fixed,
+        loaded.doc.encoding,
+        &[change],
+    )
+}
+
+/// A lost update: another program saved the file after gwlint read it. `write_fixed`
+/// refuses and leaves the new contents alone, also when the size and modification time
+/// came out the same.
+#[test]
+fn a_file_changed_after_reading_is_not_overwritten() {
+    use gwlint::load::WriteError;
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let p = file(dir.path(), "a.txt", "统一思想,强化担当\n");
+    let append = || {
+        let mut f = std::fs::OpenOptions::new().append(true).open(&p).unwrap();
+        f.write_all("新增一行。\n".as_bytes()).unwrap();
+    };
+    assert!(matches!(
+        fix_comma_after(&p, append),
+        Err(WriteError::Changed)
+    ));
+    expect_bytes(&p, "统一思想,强化担当\n新增一行。\n".as_bytes()).unwrap();
+    // rewritten with the same length and the old modification time
+    std::fs::write(&p, "统一思想,强化担当\n").unwrap();
+    let same_size = || {
+        let mtime = std::fs::metadata(&p).unwrap().modified().unwrap();
+        std::fs::write(&p, "统一认识,强化担当\n").unwrap();
+        let f = std::fs::File::options().write(true).open(&p).unwrap();
+        f.set_modified(mtime).unwrap();
+    };
+    assert!(matches!(
+        fix_comma_after(&p, same_size),
+        Err(WriteError::Changed)
+    ));
+    expect_bytes(&p, "统一认识,强化担当\n".as_bytes()).unwrap();
+    // unchanged: written
+    fix_comma_after(&p, || ()).unwrap();
+    expect_bytes(&p, "统一认识，强化担当\n".as_bytes()).unwrap();
 }
