@@ -854,7 +854,8 @@ impl ColumnIndex {
 /// Maps byte offsets in a text to 1-based lines and 1-based columns in Unicode characters.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    /// Byte offset where each line starts (lines end at `\n`); the first is 0.
+    /// Byte offset where each line starts (lines end at `\n`, `\r\n` or a lone `\r`:
+    /// [`line_break_len`]); the first is 0.
     line_starts: LineStarts,
     /// Column checkpoints inside long lines.
     columns: ColumnIndex,
@@ -870,11 +871,16 @@ pub struct Position {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let breaks = text.bytes().filter(|&b| b == b'\n').count();
+        let bytes = text.as_bytes();
+        let breaks = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .count();
         let mut line_starts = LineStarts::with_capacity(breaks + 1, text.len());
         line_starts.push(0);
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 line_starts.push(i + 1);
             }
         }
@@ -900,14 +906,16 @@ impl LineIndex {
         self.line_starts.get(line)
     }
 
-    /// Byte range of 0-based line `line`, without its `\n` (a `\r` before it is kept).
+    /// Byte range of 0-based line `line`, without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
         let start = self.line_starts.get(line).unwrap_or(text.len());
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .map(|next| next - 1)
-            .unwrap_or(text.len());
+        let end = match self.line_starts.get(line + 1) {
+            Some(next) if next >= 2 && text.as_bytes().get(next - 2..next) == Some(b"\r\n") => {
+                next - 2
+            }
+            Some(next) => next.saturating_sub(1),
+            None => text.len(),
+        };
         start..end.max(start)
     }
 
@@ -1195,5 +1203,22 @@ mod tests {
         assert_eq!(idx.position(text, 0).line, 1);
         assert_eq!(idx.position(text, text.len()).line, 3);
         assert_eq!(&text[idx.line_range(text, 0)], "一、总体要求");
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_a_lone_cr() {
+        let text = "甲\n乙\r\n丙\r丁\r\r";
+        let idx = LineIndex::new(text);
+        let lines: Vec<&str> = (0..idx.line_count())
+            .map(|i| &text[idx.line_range(text, i)])
+            .collect();
+        assert_eq!(lines, ["甲", "乙", "丙", "丁", "", ""]);
+        let ranges: Vec<&str> = line_ranges(text).map(|r| &text[r]).collect();
+        assert_eq!(ranges, lines);
+        assert_eq!(idx.position(text, text.find('丁').unwrap()).line, 4);
+        assert_eq!(line_ending(text), "\n");
+        assert_eq!(line_ending("甲\r\n"), "\r\n");
+        assert_eq!(line_ending("甲\r乙\n"), "\r");
+        assert_eq!(line_ending("甲"), "\n");
     }
 }

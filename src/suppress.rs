@@ -186,8 +186,9 @@ pub fn entry_for(doc: &Document, file: &str, d: &Diagnostic) -> IgnoreEntry {
 }
 
 /// A hash of the rule, the matched text and up to [`CONTEXT_CHARS`] characters on each
-/// side within its line. `\r` is left out, so converting line endings does not unsettle
-/// entries; other lines never matter.
+/// side within its line (lines end at `\n`, `\r\n` or a lone `\r`). `\r` is left out of
+/// the matched text, so converting line endings does not unsettle entries; other lines
+/// never matter.
 /// FNV-1a (64 bit), written as 16 hex digits: stable across gwlint versions and platforms.
 pub fn context_hash(text: &str, rule: &str, span: &Range<usize>) -> String {
     let start = floor_boundary(text, span.start);
@@ -196,8 +197,7 @@ pub fn context_hash(text: &str, rule: &str, span: &Range<usize>) -> String {
         let mut v: Vec<char> = text[..start]
             .chars()
             .rev()
-            .filter(|&c| c != '\r')
-            .take_while(|&c| c != '\n')
+            .take_while(|&c| c != '\n' && c != '\r')
             .take(CONTEXT_CHARS)
             .collect();
         v.reverse();
@@ -205,8 +205,7 @@ pub fn context_hash(text: &str, rule: &str, span: &Range<usize>) -> String {
     };
     let after: String = text[end..]
         .chars()
-        .filter(|&c| c != '\r')
-        .take_while(|&c| c != '\n')
+        .take_while(|&c| c != '\n' && c != '\r')
         .take(CONTEXT_CHARS)
         .collect();
     let matched: String = text[start..end].chars().filter(|&c| c != '\r').collect();

@@ -314,6 +314,19 @@ fn cases() -> Vec<Case> {
             stderr: Stderr::Silent,
         },
         Case {
+            name: "CR-only line ends are lines to the structure rules",
+            setup: |d| {
+                let outline = "一、总体要求\r（一）加强检查\r二、工作安排\r四、其他\r";
+                Ok(check(&[
+                    &"--select",
+                    &"skipped-outline-number",
+                    &file(d, "cr.txt", outline),
+                ]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
             name: "10 MB line without a newline",
             setup: |d| {
                 let unit = format!("{}开展劳动竟赛,", "全面落实工作要求，推进各项任务。".repeat(40));

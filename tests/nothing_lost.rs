@@ -147,6 +147,82 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "CRLF file: the glued-list-item fix inserts CRLF",
+            setup: |d| {
+                let p = file(
+                    d,
+                    "crlf.txt",
+                    "（一）加强检查\r\n1．开展排查。2．组织整改。\r\n",
+                );
+                Ok(vec![
+                    "check".into(),
+                    "--fix".into(),
+                    "--unsafe-fixes".into(),
+                    "--select".into(),
+                    "glued-list-item".into(),
+                    arg(&p),
+                ])
+            },
+            verify: |d, _| {
+                expect_bytes(
+                    &d.join("crlf.txt"),
+                    "（一）加强检查\r\n1．开展排查。\r\n2．组织整改。\r\n".as_bytes(),
+                )
+            },
+        },
+        Case {
+            name: "CR-only file: the glued-list-item fix inserts CR",
+            setup: |d| {
+                let p = file(d, "cr.txt", "（一）加强检查\r1．开展排查。2．组织整改。\r");
+                Ok(vec![
+                    "check".into(),
+                    "--fix".into(),
+                    "--unsafe-fixes".into(),
+                    "--select".into(),
+                    "glued-list-item".into(),
+                    arg(&p),
+                ])
+            },
+            verify: |d, _| {
+                expect_bytes(
+                    &d.join("cr.txt"),
+                    "（一）加强检查\r1．开展排查。\r2．组织整改。\r".as_bytes(),
+                )
+            },
+        },
+        Case {
+            name: "a trailing half-width ? is judged alike with LF, CRLF, CR and at the end",
+            setup: |d| {
+                for (name, end) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r"), ("eof", "")] {
+                    file(d, &format!("{name}.txt"), format!("这是为什么?{end}"));
+                }
+                Ok(vec![
+                    "check".into(),
+                    "--format".into(),
+                    "json".into(),
+                    arg(d),
+                ])
+            },
+            verify: |_, out| {
+                let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                let mut per_file = std::collections::BTreeMap::<String, Vec<String>>::new();
+                for d in v.as_array().unwrap() {
+                    let path = d["path"].as_str().unwrap();
+                    let name = Path::new(path).file_name().unwrap().to_str().unwrap();
+                    per_file
+                        .entry(name.to_owned())
+                        .or_default()
+                        .push(d["rule"].as_str().unwrap().to_owned());
+                }
+                let all: Vec<_> = per_file.values().collect();
+                if per_file.len() == 4 && all.windows(2).all(|w| w[0] == w[1]) {
+                    Ok(())
+                } else {
+                    Err(format!("findings differ by line ending: {per_file:?}"))
+                }
+            },
+        },
+        Case {
             name: "a hard link keeps sharing the fixed text",
             setup: |d| {
                 let p = file(d, "a.txt", "统一思想,强化担当\n");

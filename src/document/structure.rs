@@ -165,12 +165,11 @@ impl Structure {
             return s; // offsets would not fit `LineInfo` and `Heading`; the loader refuses such files
         }
         let mut lines: Vec<LineInfo> = Vec::with_capacity(index.line_count());
-        // lines of both views: '\n' is kept by the normalised view, so they pair up
-        let (mut o, mut n) = (0usize, 0usize);
-        for (ol, nl) in text.split('\n').zip(norm.split('\n')) {
-            let oend = o + ol.strip_suffix('\r').map_or(ol.len(), str::len);
-            lines.push(LineInfo::new(o..oend, n..n + nl.len()));
-            o += ol.len() + 1;
+        // lines of both views: every line break of the original (`\n`, `\r\n`, a lone
+        // `\r`) is one `\n` in the normalised view, so they pair up
+        let mut n = 0usize;
+        for (orig, nl) in crate::source::line_ranges(text).zip(norm.split('\n')) {
+            lines.push(LineInfo::new(orig, n..n + nl.len()));
             n += nl.len() + 1;
         }
         let compact = |i: usize| -> &str { lines.get(i).map_or("", |l| &norm[l.norm()]) };

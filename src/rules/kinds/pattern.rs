@@ -328,18 +328,13 @@ pub fn deletion_range_in(text: &str, span: &Range<usize>, line: Range<usize>) ->
             .chars()
             .all(crate::normalize::is_removed_space);
     if rest_blank && span.end <= line.end {
-        let end = if line.end < text.len() {
-            line.end + 1
-        } else {
-            line.end
-        };
-        line.start..end
+        line.start..crate::document::after_line_break(text, line.end)
     } else {
         span.clone()
     }
 }
 
-/// The line containing `offset`, without leading and trailing spaces (or `\r`).
+/// The line containing `offset`, without leading and trailing spaces.
 fn trimmed_line(text: &str, offset: usize) -> Range<usize> {
     let line = line_around(text, offset);
     let body = &text[line.clone()];
