@@ -198,7 +198,7 @@ pub fn run_command(command: Command) -> i32 {
                     EXIT_CLEAN
                 }
                 None => {
-                    eprintln!("gwlint: unknown rule `{rule}` (see `gwlint rules`)");
+                    stderr_line!("gwlint: unknown rule `{rule}` (see `gwlint rules`)");
                     EXIT_ERROR
                 }
             },
@@ -216,14 +216,16 @@ fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
         None => None,
         Some((_, Some(e))) => Some(e),
         Some((name, None)) => {
-            eprintln!("gwlint: unknown encoding `{name}`");
+            stderr_line!("gwlint: unknown encoding `{name}`");
             return EXIT_ERROR;
         }
     };
     let (inputs, problems) = load::collect_inputs(std::slice::from_ref(&path.to_path_buf()));
     for p in &problems {
         match p {
-            LoadProblem::Error(m) | LoadProblem::Skipped(m) => eprintln!("gwlint: {m}"),
+            LoadProblem::Error(m) | LoadProblem::Skipped(m) => {
+                stderr_line!("gwlint: {}", render::escape_controls(m))
+            }
         }
     }
     if !problems.is_empty() || inputs.is_empty() {
@@ -232,13 +234,13 @@ fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
     let mut code = EXIT_CLEAN;
     for input in &inputs {
         match load::load(input, forced) {
-            Ok(doc) => print_out(&format!(
+            Ok(doc) => print_out(&render::escape_controls(&format!(
                 "# {}\n{}",
                 doc.path,
                 crate::document::debug::render(&doc)
-            )),
+            ))),
             Err(LoadProblem::Error(m) | LoadProblem::Skipped(m)) => {
-                eprintln!("gwlint: {m}");
+                stderr_line!("gwlint: {}", render::escape_controls(&m));
                 code = EXIT_ERROR;
             }
         }
@@ -252,7 +254,7 @@ pub fn load_rules(args: &RuleSourceArgs) -> Result<RuleSet, i32> {
 }
 
 fn report_spec_error(e: &SpecError) -> i32 {
-    eprint!("{}", render::human::render_spec_error(e));
+    stderr_text!("{}", render::human::render_spec_error(e));
     EXIT_ERROR
 }
 
@@ -324,7 +326,7 @@ fn build_context(config_path: Option<&Path>, args: &CheckArgs) -> Result<Context
     };
     let unknown = cli.unknown_selectors(&rules);
     if !unknown.is_empty() {
-        eprintln!(
+        stderr_line!(
             "gwlint: unknown rule or category: {} (see `gwlint rules`; categories: {})",
             unknown.join(", "),
             Category::ALL.map(|c| c.as_str()).join(", ")
@@ -450,7 +452,7 @@ fn check_command(args: &CheckArgs) -> i32 {
         None => None,
         Some((_, Some(e))) => Some(e),
         Some((name, None)) => {
-            eprintln!("gwlint: unknown encoding `{name}` (utf-8, utf-8-bom, gbk, gb18030, utf-16le, utf-16be)");
+            stderr_line!("gwlint: unknown encoding `{name}` (utf-8, utf-8-bom, gbk, gb18030, utf-16le, utf-16be)");
             return EXIT_ERROR;
         }
     };
@@ -578,7 +580,7 @@ fn check_command(args: &CheckArgs) -> i32 {
     }
 
     if args.unsafe_fixes && !(args.fix || args.diff) && !args.quiet {
-        eprintln!("gwlint: notice: --unsafe-fixes only has an effect with --fix or --diff");
+        stderr_line!("gwlint: notice: --unsafe-fixes only has an effect with --fix or --diff");
     }
     let fix_mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
         FixMode::SafeAndUnsafe
@@ -653,11 +655,11 @@ fn check_command(args: &CheckArgs) -> i32 {
         match p {
             LoadProblem::Error(m) => {
                 had_error = true;
-                eprintln!("gwlint: error: {m}");
+                stderr_line!("gwlint: error: {}", render::escape_controls(m));
             }
             LoadProblem::Skipped(m) => {
                 if !args.quiet {
-                    eprintln!("gwlint: notice: {m}");
+                    stderr_line!("gwlint: notice: {}", render::escape_controls(m));
                 }
             }
         }
@@ -955,7 +957,7 @@ fn add_ignores(
     let mut new_files: HashMap<PathBuf, usize> = HashMap::new();
     for c in checked {
         let Input::File(path) = &c.input else {
-            eprintln!("gwlint: notice: -: stdin has no file name; nothing recorded for it");
+            stderr_line!("gwlint: notice: -: stdin has no file name; nothing recorded for it");
             continue;
         };
         let index = match input_ignore[c.index] {
@@ -982,8 +984,19 @@ fn add_ignores(
         if added == 0 && removed == 0 {
             continue;
         }
-        if let Err(e) = load::write_new_atomic(&file.path, file.render().as_bytes()) {
-            eprintln!(
+        let text = file.render();
+        // what later runs could not read back is not written
+        if text.len() as u64 > load::MAX_SETTINGS_FILE_BYTES {
+            stderr_line!(
+                "gwlint: error: {}: would be {} MiB, more than the {} MiB gwlint reads; nothing was written (accept fewer findings, e.g. with --select)",
+                render::escape_controls(&file.path.display().to_string()),
+                text.len() >> 20,
+                load::MAX_SETTINGS_FILE_BYTES >> 20
+            );
+            return Err(EXIT_ERROR);
+        }
+        if let Err(e) = load::write_new_atomic(&file.path, text.as_bytes()) {
+            stderr_line!(
                 "gwlint: error: {}: cannot write: {}",
                 file.path.display(),
                 load::io_message(&e)
@@ -991,7 +1004,7 @@ fn add_ignores(
             return Err(EXIT_ERROR);
         }
         if !quiet {
-            eprintln!(
+            stderr_line!(
                 "gwlint: {}: 记录了 {added} 条已接受的问题，移除了 {removed} 条过期记录。",
                 file.path.display()
             );
@@ -1013,7 +1026,7 @@ fn report_stale(
         let file = &ignore_files[f];
         for e in indices {
             let entry = &file.entries[e];
-            eprintln!(
+            stderr_line!(
                 "gwlint: warning: {}:{}: stale ignore entry: {} [{}] 「{}」 no longer matches; delete it or run --add-ignore again",
                 file.path.display(),
                 file.line_of(e),

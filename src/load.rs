@@ -111,11 +111,31 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<LoadProblem>
                     found.push(e.into_path());
                 }
             }
-            Err(e) => problems.push(LoadProblem::Skipped(format!("{}: {}", dir.display(), e))),
+            // a folder that cannot be read is an error like a file that cannot be read
+            Err(e) => problems.push(match e.io_error() {
+                Some(io) => LoadProblem::Error(format!(
+                    "{}: {}",
+                    error_path(&e).unwrap_or(dir).display(),
+                    io_message(&std::io::Error::from(io.kind()))
+                )),
+                None => LoadProblem::Skipped(format!("{}: {}", dir.display(), e)),
+            }),
         }
     }
     found.sort();
     inputs.extend(found.into_iter().map(Input::File));
+}
+
+/// The path a walk error is about.
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
 }
 
 pub fn io_message(e: &std::io::Error) -> String {
@@ -582,9 +602,19 @@ pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    synced_temp_file(dir, bytes)?
-        .persist(path)
-        .map_err(|e| e.error)?;
+    let tmp = synced_temp_file(dir, bytes)?;
+    // a new file gets the usual permissions (0666 less the umask), not the temporary
+    // file's 0600
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let probe = tempfile::Builder::new()
+            .prefix(".gwlint-")
+            .permissions(std::fs::Permissions::from_mode(0o666))
+            .tempfile_in(dir)?;
+        std::fs::set_permissions(tmp.path(), probe.as_file().metadata()?.permissions())?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -130,7 +130,7 @@ impl Server {
                     doc.dirty = false;
                 }
                 let text = format!("gwlint: internal error while linting {key}");
-                eprintln!("{text}");
+                stderr_line!("{text}");
                 self.log(lsp_types::MessageType::ERROR, text);
             }
         }

@@ -34,13 +34,13 @@ pub fn run() -> i32 {
     let (connection, io_threads) = match transport::stdio() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("gwlint server: cannot start the stdio threads: {e}");
+            stderr_line!("gwlint server: cannot start the stdio threads: {e}");
             return 1;
         }
     };
     let code = serve(connection);
     if let Err(e) = io_threads.join() {
-        eprintln!("gwlint server: {e}");
+        stderr_line!("gwlint server: {e}");
     }
     code
 }
@@ -331,7 +331,7 @@ impl Server {
         }));
         outcome.unwrap_or_else(|_| {
             let text = format!("gwlint: internal error while handling `{method}`");
-            eprintln!("{text}");
+            stderr_line!("{text}");
             match request_id {
                 Some(id) => {
                     self.respond(Response::new_err(id, ErrorCode::InternalError as i32, text))
@@ -502,7 +502,7 @@ impl Server {
 
     /// window/showMessage (a notification the user sees); queued until `initialized`.
     fn show(&mut self, typ: lsp_types::MessageType, message: String) {
-        eprintln!("{message}");
+        stderr_line!("{message}");
         if !self.initialized {
             self.pending_messages.push((typ, message));
             return;

@@ -5,11 +5,20 @@
 use super::Report;
 use crate::diagnostic::Severity;
 
-/// `%`, `\r`, `\n` in a message.
+/// `%`, `\r`, `\n` in a message; other terminal controls as `\u{…}` escapes (the Actions
+/// log is shown in a terminal-like view).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if super::is_terminal_control(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Also `:` and `,` in a property value.

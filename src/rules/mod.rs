@@ -325,9 +325,10 @@ fn run_rule(rule: &Rule, doc: &Document, settings: &Settings, out: &mut Findings
     }));
     if ran.is_err() {
         out.truncate(start);
-        eprintln!(
+        stderr_line!(
             "gwlint: internal error: rule `{}` panicked on {}; its findings are skipped",
-            rule.meta.id, doc.path
+            rule.meta.id,
+            doc.path
         );
         return;
     }
@@ -383,6 +384,19 @@ fn compile_rule(
             "id",
             Some(&file.id),
             format!("rule id `{}` must be ASCII kebab-case", file.id),
+        ));
+    }
+    // `all` and the category names are selectors of their own (`--select typo`); only a
+    // rule of that very category may share its name (`toc-mismatch`)
+    let named_category = Category::from_name(&file.id);
+    if file.id == "all" || named_category.is_some_and(|c| c != file.category) {
+        return Err(at(
+            "id",
+            Some(&file.id),
+            format!(
+                "rule id `{}` is reserved: `all` and the category names select groups of rules",
+                file.id
+            ),
         ));
     }
     if let Some(key) = file.foreign_keys().first() {
