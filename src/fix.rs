@@ -54,6 +54,7 @@ pub fn apply_fixes(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> (St
 /// One pass of [`apply_fixes`], with the applied edits and per-rule counts.
 pub fn apply_fixes_pass(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> FixPass {
     let mut accepted: Vec<&Edit> = Vec::new();
+    let mut taken = TakenRanges::default();
     let mut per_rule: BTreeMap<String, usize> = BTreeMap::new();
     for d in diagnostics {
         let Some(fix) = &d.fix else { continue };
@@ -67,10 +68,7 @@ pub fn apply_fixes_pass(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -
                 .iter()
                 .any(|b| overlaps(&a.range, &b.range))
         });
-        let clashes = fix
-            .edits
-            .iter()
-            .any(|e| accepted.iter().any(|a| overlaps(&a.range, &e.range)));
+        let clashes = fix.edits.iter().any(|e| taken.clashes(&e.range));
         // A fix that changes nothing is not a fix (it would make passes look productive).
         let changes = fix
             .edits
@@ -80,6 +78,9 @@ pub fn apply_fixes_pass(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -
             continue;
         }
         accepted.extend(fix.edits.iter());
+        for e in &fix.edits {
+            taken.insert(&e.range);
+        }
         *per_rule.entry(d.rule.to_string()).or_default() += 1;
     }
     accepted.sort_by_key(|e| (e.range.start, e.range.end));
@@ -110,6 +111,30 @@ pub fn splits_crlf(text: &str, offset: usize) -> bool {
 /// other's start (the order of the two results would be ambiguous).
 fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
     (a.start < b.end && b.start < a.end) || a.start == b.start
+}
+
+/// The ranges of the edits accepted so far in a pass, by start (no two [`overlaps`], so
+/// no two share a start): whether a new range clashes is two lookups, not a scan of
+/// every accepted edit (200,000 fixes in one pass took 16 s).
+#[derive(Default)]
+struct TakenRanges(BTreeMap<usize, usize>);
+
+impl TakenRanges {
+    fn insert(&mut self, r: &std::ops::Range<usize>) {
+        self.0.insert(r.start, r.end);
+    }
+
+    /// Whether `r` [`overlaps`] a taken range: one starting in `r` (or at its start),
+    /// or the last one starting before it reaching past its start.
+    fn clashes(&self, r: &std::ops::Range<usize>) -> bool {
+        let starts_inside = self
+            .0
+            .range(r.start..r.end.max(r.start + 1))
+            .next()
+            .is_some();
+        let before = self.0.range(..r.start).next_back();
+        starts_inside || before.is_some_and(|(&s, &e)| overlaps(&(s..e), r))
+    }
 }
 
 /// Apply sorted, non-overlapping edits.
