@@ -904,8 +904,13 @@ fn stale_entries(
         }
     }
     for (f, file) in ignore_files.iter().enumerate() {
+        // one look at the disk per file named, not per entry
+        let mut exists: HashMap<&str, bool> = HashMap::new();
         for (e, entry) in file.entries.iter().enumerate() {
-            if !file.dir.join(&entry.file).exists() {
+            if !*exists
+                .entry(&entry.file)
+                .or_insert_with(|| file.dir.join(&entry.file).exists())
+            {
                 stale.entry(f).or_default().insert(e);
             }
         }
@@ -945,13 +950,7 @@ fn add_ignores(
     let mut touched: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     let stale = stale_entries(checked, contexts, input_context, ignore_files, input_ignore);
     for (&f, indices) in &stale {
-        let file = &mut ignore_files[f];
-        let mut i = 0;
-        file.entries.retain(|_| {
-            let keep = !indices.contains(&i);
-            i += 1;
-            keep
-        });
+        ignore_files[f].remove(indices);
         touched.entry(f).or_default().1 += indices.len();
     }
     let mut new_files: HashMap<PathBuf, usize> = HashMap::new();

@@ -138,6 +138,7 @@ impl Check for CountClaim {
             if let Some(re) = &self.list {
                 self.section_lists(doc, meta, re, g.headings.clone(), g.lines.end, out);
             }
+            let mut noun_counts: std::collections::HashMap<&str, u32> = Default::default();
             for li in from..first_top {
                 let Some(l) = st.lines.get(li) else { continue };
                 let line = &norm[l.norm()];
@@ -177,11 +178,12 @@ impl Check for CountClaim {
                     }
                 }
                 if let Some(re) = &self.items {
+                    // both in text order: skip the claims that end before this match
+                    let mut claims = claimed.iter().peekable();
                     for c in re.captures_iter(line) {
                         let Some(whole) = c.get(0) else { continue };
-                        if claimed
-                            .iter()
-                            .any(|r| r.start < whole.end() && whole.start() < r.end)
+                        while claims.next_if(|r| r.end <= whole.start()).is_some() {}
+                        if claims.peek().is_some_and(|r| r.start < whole.end())
                             || line[whole.end()..].starts_with('目')
                         {
                             continue;
@@ -206,14 +208,16 @@ impl Check for CountClaim {
                         let Some((v, r, arabic)) = number(c.name("k")) else {
                             continue;
                         };
-                        let count = tops
-                            .iter()
-                            .filter(|h| {
-                                doc.text
-                                    .get(h.line_span())
-                                    .is_some_and(|t| t.contains(noun.as_str()))
-                            })
-                            .count() as u32;
+                        // counted once per noun and segment (not once per claim)
+                        let count = *noun_counts.entry(noun.as_str()).or_insert_with(|| {
+                            tops.iter()
+                                .filter(|h| {
+                                    doc.text
+                                        .get(h.line_span())
+                                        .is_some_and(|t| t.contains(noun.as_str()))
+                                })
+                                .count() as u32
+                        });
                         if count == 0 || count == v {
                             continue;
                         }
@@ -241,12 +245,18 @@ impl CountClaim {
     ) {
         let st = doc.structure();
         let norm = doc.normalized.as_str();
+        // children per heading, counted in one pass (not a scan of the rest per heading)
+        let mut children_of = vec![0u32; headings.len()];
+        for c in &st.headings[headings.clone()] {
+            if let Some(p) = c.parent().and_then(|p| p.checked_sub(headings.start)) {
+                if let Some(n) = children_of.get_mut(p) {
+                    *n += 1;
+                }
+            }
+        }
         for hi in headings.clone() {
             let h = &st.headings[hi];
-            let children = st.headings[hi + 1..headings.end]
-                .iter()
-                .filter(|c| c.parent() == Some(hi))
-                .count() as u32;
+            let children = children_of[hi - headings.start];
             if children == 0 {
                 continue;
             }
