@@ -609,7 +609,12 @@ fn check_command(args: &CheckArgs) -> i32 {
     for (k, c) in checked.iter().enumerate() {
         if args.diff {
             if let Some(old) = &c.original {
-                diffs.push_str(&fix::unified_diff(&c.doc.path, old, &c.doc.text));
+                diffs.push_str(&fix::unified_diff(
+                    &c.doc.path,
+                    old,
+                    &c.doc.text,
+                    &c.changes,
+                ));
             }
             continue;
         }

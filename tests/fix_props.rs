@@ -319,6 +319,75 @@ proptest! {
     }
 }
 
+/// Apply a unified diff to `old` (a minimal `patch`): context and removed lines must
+/// match `old`, hunks in order.
+fn apply_unified_diff(old: &str, diff: &str) -> Result<String, String> {
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let mut out = String::new();
+    let mut at = 0; // next old line to copy
+    let mut lines = diff.split_inclusive('\n').skip(2).peekable();
+    while let Some(header) = lines.next() {
+        let old_start: usize = header
+            .strip_prefix("@@ -")
+            .and_then(|h| h.split([',', ' ']).next())
+            .and_then(|n| n.parse().ok())
+            .ok_or(format!("bad hunk header {header:?}"))?;
+        let first = old_start.saturating_sub(1);
+        let first = if header.contains(&format!("-{old_start},0 ")) {
+            old_start
+        } else {
+            first
+        };
+        while at < first {
+            out.push_str(old_lines[at]);
+            at += 1;
+        }
+        while let Some(line) = lines.next_if(|l| !l.starts_with("@@")) {
+            let (mark, body) = line.split_at(1);
+            let no_newline = lines.next_if(|l| l.starts_with('\\')).is_some();
+            let body = if no_newline {
+                body.strip_suffix('\n').unwrap_or(body)
+            } else {
+                body
+            };
+            match mark {
+                " " | "-" => {
+                    if old_lines.get(at) != Some(&body) {
+                        return Err(format!(
+                            "line {at} is {:?}, diff says {body:?}",
+                            old_lines.get(at)
+                        ));
+                    }
+                    if mark == " " {
+                        out.push_str(body);
+                    }
+                    at += 1;
+                }
+                "+" => out.push_str(body),
+                _ => return Err(format!("bad diff line {line:?}")),
+            }
+        }
+    }
+    out.extend(old_lines[at..].iter().copied());
+    Ok(out)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `--diff` (built from the fix's changes) is a diff that turns the text into the
+    /// fixed text.
+    #[test]
+    fn the_diff_turns_the_text_into_the_fixed_text(text in draft_with_line_ends()) {
+        let out = fix_until_stable(&text, FixMode::SafeAndUnsafe, lint).unwrap();
+        let diff = gwlint::fix::unified_diff("稿.txt", &text, &out.text, &out.changes);
+        prop_assert_eq!(diff.is_empty(), out.text == text);
+        if !diff.is_empty() {
+            prop_assert_eq!(apply_unified_diff(&text, &diff), Ok(out.text.clone()), "{}", diff);
+        }
+    }
+}
+
 #[test]
 fn the_fragments_do_exercise_fixes() {
     let all = FRAGMENTS.concat();

@@ -194,3 +194,25 @@ fn ignore_file_with_many_entries_some_stale() {
         },
     );
 }
+
+#[test]
+fn diff_of_many_changed_lines() {
+    use gwlint::fix::{fix_until_stable, unified_diff};
+    assert_linear(
+        "--diff of many changed lines",
+        10_000,
+        |n| {
+            let text: String = (0..n).map(|i| format!("第{i}项工作,推进落实\n")).collect();
+            let lint = |t: &str| {
+                let doc = Document::from_text("d.txt", t);
+                gwlint::check(&doc, rules(), &only("half-width-punctuation"))
+            };
+            let out = fix_until_stable(&text, FixMode::SafeOnly, lint).unwrap();
+            (text, out)
+        },
+        |(text, out)| {
+            let diff = unified_diff("d.txt", &text, &out.text, &out.changes);
+            assert!(diff.len() > text.len());
+        },
+    );
+}
