@@ -216,3 +216,31 @@ fn diff_of_many_changed_lines() {
         },
     );
 }
+
+#[test]
+fn did_change_with_many_edits() {
+    use gwlint::lsp::convert::{apply_changes, PositionEncoding};
+    use lsp_types::{Position, Range};
+    assert_linear(
+        "one didChange with many edits",
+        2_000,
+        |n| {
+            let text: String = (0..n).map(|i| format!("第{i}项工作,推进落实\n")).collect();
+            // an edit on every line, from the last to the first and back, as an editor's
+            // "replace all" or multi-cursor typing sends them
+            let changes: Vec<(Option<Range>, String)> = (0..n)
+                .rev()
+                .chain(0..n)
+                .map(|i| {
+                    let at = Position::new(i as u32, 3);
+                    (Some(Range::new(at, at)), "，".to_owned())
+                })
+                .collect();
+            (text, changes)
+        },
+        |(mut text, changes)| {
+            apply_changes(&mut text, &changes, PositionEncoding::Utf16);
+            assert!(text.matches('，').count() >= changes.len());
+        },
+    );
+}

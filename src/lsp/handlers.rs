@@ -41,9 +41,12 @@ impl Server {
         let Some(doc) = self.docs.get_mut(p.text_document.uri.as_str()) else {
             return;
         };
-        for change in p.content_changes {
-            convert::apply_change(&mut doc.text, change.range, &change.text, encoding);
-        }
+        let changes: Vec<_> = p
+            .content_changes
+            .into_iter()
+            .map(|c| (c.range, c.text))
+            .collect();
+        convert::apply_changes(&mut doc.text, &changes, encoding);
         doc.lines = LineMap::new(&doc.text);
         doc.version = Some(p.text_document.version);
         doc.dirty = true;
