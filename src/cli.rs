@@ -712,9 +712,9 @@ fn check_command(args: &CheckArgs) -> i32 {
             diagnostics: &c.diagnostics,
         })
         .collect();
-    // The report goes to stdout (stderr when stdin's fixed text took stdout). JSON and
-    // human reports are written as they are rendered, so a file with a million findings
-    // is never held as one report string (see tests/bench/memory.rs).
+    // The report goes to stdout (stderr when stdin's fixed text took stdout). Every format
+    // is written as it is rendered, so a file with a million findings is never held as
+    // one report string (see tests/bench/memory.rs).
     let mut sink: Box<dyn Write> = if stdin_fix {
         Box::new(std::io::stderr().lock())
     } else {
@@ -730,24 +730,19 @@ fn check_command(args: &CheckArgs) -> i32 {
     } else {
         match args.format {
             Format::Json => render::json::write(&reports, &mut sink),
+            Format::Jsonl => render::jsonl::write(&reports, &mut sink),
+            Format::Github => render::github::write(&reports, &mut sink),
+            Format::Junit => render::junit::write(&reports, &mut sink),
             Format::Human => write_human_report(&checked, &reports, args, &mut sink),
-            other => {
-                let out = match other {
-                    Format::Jsonl => render::jsonl::render(&reports),
-                    Format::Github => render::github::render(&reports),
-                    Format::Junit => render::junit::render(&reports),
-                    _ => {
-                        let mut metas: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
-                        for ctx in &contexts {
-                            for r in ctx.rules.rules() {
-                                metas.entry(r.meta.id.as_str()).or_insert(&r.meta);
-                            }
-                        }
-                        let metas: Vec<&RuleMeta> = metas.into_values().collect();
-                        render::sarif::render(&reports, &metas)
+            Format::Sarif => {
+                let mut metas: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
+                for ctx in &contexts {
+                    for r in ctx.rules.rules() {
+                        metas.entry(r.meta.id.as_str()).or_insert(&r.meta);
                     }
-                };
-                sink.write_all(out.as_bytes())
+                }
+                let metas: Vec<&RuleMeta> = metas.into_values().collect();
+                render::sarif::write(&reports, &metas, &mut sink)
             }
         }
     };
