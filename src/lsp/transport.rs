@@ -58,11 +58,24 @@ pub fn stdio() -> io::Result<(Connection, IoThreads)> {
     ))
 }
 
+/// The method of a notification that carries a whole message already serialised (its
+/// `params` is the JSON text): the writer sends the text as it is. The server uses it for
+/// `publishDiagnostics` over stdio, so a million findings are never a tree of JSON values
+/// (about 11 KB each) but text written one finding at a time.
+pub const RAW_FRAME_METHOD: &str = "$/gwlint/rawFrame";
+
 fn write_loop(rx: &Receiver<Message>) -> io::Result<()> {
     for msg in rx {
         // One lock per message, so a raw error written by the reader never interleaves.
         let mut out = io::stdout().lock();
-        msg.write(&mut out)?;
+        match &msg {
+            Message::Notification(n) if n.method == RAW_FRAME_METHOD => {
+                if let serde_json::Value::String(body) = &n.params {
+                    write_frame(&mut out, body)?;
+                }
+            }
+            _ => msg.write(&mut out)?,
+        }
     }
     Ok(())
 }
