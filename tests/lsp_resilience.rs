@@ -184,6 +184,23 @@ fn frame(body: &str) -> Vec<u8> {
     f
 }
 
+/// The frames that initialize the server and open [`URI`] with `text`.
+fn initialize_and_open(text: &str, version: i64) -> Vec<u8> {
+    let mut input = frame(
+        &json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}})
+            .to_string(),
+    );
+    input.extend(frame(
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
+    input.extend(frame(
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": URI, "languageId": "plaintext", "version": version, "text": text}}})
+        .to_string(),
+    ));
+    input
+}
+
 /// (rule, start line, start UTF-16 column) of `gwlint check` on the final text.
 fn cli_findings(text: &str) -> BTreeSet<(String, u64, u64)> {
     let dir = tempfile::tempdir().unwrap();
@@ -227,19 +244,7 @@ fn server_survives_a_thousand_hostile_messages() {
     });
     let rx = common::lsp_frames::spawn_frame_reader(stdout);
 
-    let mut input = Vec::new();
-    input.extend(frame(
-        &json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}})
-            .to_string(),
-    ));
-    input.extend(frame(
-        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
-    ));
-    input.extend(frame(
-        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-        "textDocument": {"uri": URI, "languageId": "plaintext", "version": 0, "text": FINAL}}})
-        .to_string(),
-    ));
+    let mut input = initialize_and_open(FINAL, 0);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut next_id, mut version) = (0i64, 0i64);
     let mut expected_ids = BTreeSet::new();
@@ -361,19 +366,7 @@ fn server_peak_after_publishing(text: &str) -> Option<(u64, usize)> {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let rx = common::lsp_frames::spawn_frame_reader(BufReader::new(child.stdout.take().unwrap()));
-    let mut input = frame(
-        &json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"capabilities": {}}})
-            .to_string(),
-    );
-    input.extend(frame(
-        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
-    ));
-    input.extend(frame(
-        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-        "textDocument": {"uri": URI, "languageId": "plaintext", "version": 1, "text": text}}})
-        .to_string(),
-    ));
-    stdin.write_all(&input).unwrap();
+    stdin.write_all(&initialize_and_open(text, 1)).unwrap();
     let published = loop {
         let msg = rx.recv_timeout(Duration::from_secs(120)).unwrap();
         if msg["method"] == "textDocument/publishDiagnostics" {

@@ -147,47 +147,23 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
-            name: "CRLF file: the glued-list-item fix inserts CRLF",
+            name: "CRLF and CR-only files: the glued-list-item fix inserts the file's line break",
             setup: |d| {
-                let p = file(
-                    d,
-                    "crlf.txt",
-                    "（一）加强检查\r\n1．开展排查。2．组织整改。\r\n",
-                );
-                Ok(vec![
-                    "check".into(),
-                    "--fix".into(),
-                    "--unsafe-fixes".into(),
-                    "--select".into(),
-                    "glued-list-item".into(),
-                    arg(&p),
-                ])
+                let mut args: Vec<String> =
+                    ["check", "--fix", "--unsafe-fixes"].map(Into::into).into();
+                args.extend(["--select".into(), "glued-list-item".into()]);
+                for (name, end) in [("crlf.txt", "\r\n"), ("cr.txt", "\r")] {
+                    let text = format!("（一）加强检查{end}1．开展排查。2．组织整改。{end}");
+                    args.push(arg(&file(d, name, text)));
+                }
+                Ok(args)
             },
             verify: |d, _| {
-                expect_bytes(
-                    &d.join("crlf.txt"),
-                    "（一）加强检查\r\n1．开展排查。\r\n2．组织整改。\r\n".as_bytes(),
-                )
-            },
-        },
-        Case {
-            name: "CR-only file: the glued-list-item fix inserts CR",
-            setup: |d| {
-                let p = file(d, "cr.txt", "（一）加强检查\r1．开展排查。2．组织整改。\r");
-                Ok(vec![
-                    "check".into(),
-                    "--fix".into(),
-                    "--unsafe-fixes".into(),
-                    "--select".into(),
-                    "glued-list-item".into(),
-                    arg(&p),
-                ])
-            },
-            verify: |d, _| {
-                expect_bytes(
-                    &d.join("cr.txt"),
-                    "（一）加强检查\r1．开展排查。\r2．组织整改。\r".as_bytes(),
-                )
+                for (name, end) in [("crlf.txt", "\r\n"), ("cr.txt", "\r")] {
+                    let want = format!("（一）加强检查{end}1．开展排查。{end}2．组织整改。{end}");
+                    expect_bytes(&d.join(name), want.as_bytes())?;
+                }
+                Ok(())
             },
         },
         Case {
