@@ -324,6 +324,16 @@ proptest! {
     }
 
     #[test]
+    fn the_structure_has_the_lines_of_the_text(text in long_lines()) {
+        let doc = Document::from_text("prop.txt", text.clone());
+        let st = doc.structure();
+        prop_assert_eq!(st.lines.len(), doc.lines.line_count());
+        for (i, l) in st.lines.iter().enumerate() {
+            prop_assert_eq!(l.range(), doc.lines.line_range(&text, i));
+        }
+    }
+
+    #[test]
     fn paragraph_around_matches_a_naive_split(text in draft(), at in 0usize..400) {
         let offset = at.min(text.len());
         prop_assert_eq!(
