@@ -408,24 +408,52 @@ pub fn markdown_disabled(text: &str) -> Vec<DisabledRange> {
 }
 
 /// Drop diagnostics that start inside a disabled range of a Markdown document.
-/// Other documents are returned unchanged.
+/// Other documents are returned unchanged. One sweep over the diagnostics (sorted by
+/// start, as [`crate::check`] returns them) with the ranges open at each point counted
+/// per selector: a scan of every range per diagnostic was quadratic.
 pub fn apply_markdown_comments(doc: &Document, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     if !is_markdown(&doc.path) || !doc.text.contains("gwlint-") {
         return diagnostics;
     }
-    let ranges = markdown_disabled(&doc.text);
+    let mut ranges = markdown_disabled(&doc.text);
+    ranges.sort_by_key(|r| r.range.start);
+    let mut diagnostics = diagnostics;
+    diagnostics.sort_by_key(|d| d.span.start);
+    // open ranges: how many per selector ("" = all rules), and their ends
+    let mut open: HashMap<String, usize> = HashMap::new();
+    let mut ends: std::collections::BinaryHeap<std::cmp::Reverse<(usize, usize)>> =
+        std::collections::BinaryHeap::new();
+    let mut next = 0;
+    diagnostics.retain(|d| {
+        let at = d.span.start;
+        while let Some(r) = ranges.get(next).filter(|r| r.range.start <= at) {
+            for sel in selectors(r) {
+                *open.entry(sel.to_owned()).or_default() += 1;
+            }
+            ends.push(std::cmp::Reverse((r.range.end, next)));
+            next += 1;
+        }
+        while let Some(&std::cmp::Reverse((end, i))) = ends.peek() {
+            if end > at {
+                break;
+            }
+            ends.pop();
+            for sel in selectors(&ranges[i]) {
+                if let Some(n) = open.get_mut(sel) {
+                    *n -= 1;
+                }
+            }
+        }
+        let is_open = |sel: &str| open.get(sel).is_some_and(|&n| n > 0);
+        !(is_open("") || is_open("all") || is_open(&d.rule) || is_open(d.category.as_str()))
+    });
     diagnostics
-        .into_iter()
-        .filter(|d| {
-            !ranges.iter().any(|r| {
-                r.range.contains(&d.span.start)
-                    && (r.rules.is_empty()
-                        || r.rules
-                            .iter()
-                            .any(|s| s == "all" || *s == d.rule || s == d.category.as_str()))
-            })
-        })
-        .collect()
+}
+
+/// The selectors a disabled range names (`""` for all rules).
+fn selectors(r: &DisabledRange) -> impl Iterator<Item = &str> {
+    let all = r.rules.is_empty().then_some("");
+    all.into_iter().chain(r.rules.iter().map(String::as_str))
 }
 
 #[cfg(test)]

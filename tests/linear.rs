@@ -244,3 +244,27 @@ fn did_change_with_many_edits() {
         },
     );
 }
+
+#[test]
+fn markdown_disable_comments_with_many_findings() {
+    use gwlint::suppress::check_with_suppressions;
+    assert_linear(
+        "Markdown disable comments",
+        2_000,
+        |n| {
+            let text: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "<!-- gwlint-disable spacing -->\n第{i}项工作,推进落实\n<!-- gwlint-enable spacing -->\n"
+                    )
+                })
+                .collect();
+            Document::from_text("d.md", text)
+        },
+        |doc| {
+            let settings = only("half-width-punctuation");
+            let (found, _) = check_with_suppressions(&doc, rules(), &settings, None);
+            assert!(!found.is_empty());
+        },
+    );
+}
