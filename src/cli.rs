@@ -222,7 +222,7 @@ pub fn run_command(command: Command) -> i32 {
                     EXIT_CLEAN
                 }
                 None => {
-                    eprintln!("gwlint: unknown rule `{rule}` (see `gwlint rules`)");
+                    stderr_line!("gwlint: unknown rule `{rule}` (see `gwlint rules`)");
                     EXIT_ERROR
                 }
             },
@@ -241,14 +241,16 @@ fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
         None => None,
         Some((_, Some(e))) => Some(e),
         Some((name, None)) => {
-            eprintln!("gwlint: unknown encoding `{name}`");
+            stderr_line!("gwlint: unknown encoding `{name}`");
             return EXIT_ERROR;
         }
     };
     let (inputs, problems) = load::collect_inputs(std::slice::from_ref(&path.to_path_buf()));
     for p in &problems {
         match p {
-            LoadProblem::Error(m) | LoadProblem::Skipped(m) => eprintln!("gwlint: {m}"),
+            LoadProblem::Error(m) | LoadProblem::Skipped(m) => {
+                stderr_line!("gwlint: {}", render::escape_controls(m))
+            }
         }
     }
     if !problems.is_empty() || inputs.is_empty() {
@@ -257,13 +259,13 @@ fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
     let mut code = EXIT_CLEAN;
     for input in &inputs {
         match load::load(input, forced) {
-            Ok(doc) => print_out(&format!(
+            Ok(doc) => print_out(&render::escape_controls(&format!(
                 "# {}\n{}",
                 doc.path,
                 crate::document::debug::render(&doc)
-            )),
+            ))),
             Err(LoadProblem::Error(m) | LoadProblem::Skipped(m)) => {
-                eprintln!("gwlint: {m}");
+                stderr_line!("gwlint: {}", render::escape_controls(&m));
                 code = EXIT_ERROR;
             }
         }
@@ -277,7 +279,7 @@ pub fn load_rules(args: &RuleSourceArgs) -> Result<RuleSet, i32> {
 }
 
 fn report_spec_error(e: &SpecError) -> i32 {
-    eprint!("{}", render::human::render_spec_error(e));
+    stderr_text!("{}", render::human::render_spec_error(e));
     EXIT_ERROR
 }
 
@@ -349,7 +351,7 @@ fn build_context(config_path: Option<&Path>, args: &CheckArgs) -> Result<Context
     };
     let unknown = cli.unknown_selectors(&rules);
     if !unknown.is_empty() {
-        eprintln!(
+        stderr_line!(
             "gwlint: unknown rule or category: {} (see `gwlint rules`; categories: {})",
             unknown.join(", "),
             Category::ALL.map(|c| c.as_str()).join(", ")
@@ -377,6 +379,13 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// The text before fixing, when `--fix` / `--diff` changed it.
     pub original: Option<String>,
+    /// Where the fixed text differs from `original`.
+    pub changes: Vec<fix::Change>,
+    /// What the file looked like when read; what stdin held (see [`load::Loaded`]).
+    pub snapshot: Option<load::FileSnapshot>,
+    pub stdin_bytes: Option<Vec<u8>>,
+    /// How the input was read, when the user should know (see [`load::Decoding`]).
+    pub notice: Option<String>,
     /// Fixes applied, per rule.
     pub fixed: BTreeMap<String, usize>,
     /// Entries of the file's ignore file that matched a diagnostic.
@@ -399,7 +408,7 @@ struct Job<'a> {
     input: &'a Input,
     ctx: &'a Context,
     settings: Settings,
-    encoding: Option<TextEncoding>,
+    decoding: load::Decoding,
     ignore: Option<(&'a IgnoreFile, Vec<usize>)>,
 }
 
@@ -416,9 +425,11 @@ impl Job<'_> {
 
     /// `writes`: the fixed text would be written back (`--fix`, not `--diff`).
     fn run(&self, fix_mode: Option<FixMode>, writes: bool) -> Result<Checked, LoadProblem> {
-        let mut doc = load::load(self.input, self.encoding)?;
+        let loaded = load::load_input(self.input, self.decoding)?;
+        let mut doc = loaded.doc;
         doc.profile = self.ctx.profile();
         let mut original = None;
+        let mut changes = Vec::new();
         let mut fixed = BTreeMap::new();
         let mut refused = None;
         if let Some(mode) = fix_mode {
@@ -435,6 +446,7 @@ impl Job<'_> {
                 let next = remake(&outcome.text);
                 original = Some(std::mem::replace(&mut doc, next).text);
                 fixed = outcome.per_rule;
+                changes = outcome.changes;
             }
         }
         let (diagnostics, used_entries) = self.lint(&doc);
@@ -444,6 +456,10 @@ impl Job<'_> {
             doc,
             diagnostics,
             original,
+            changes,
+            snapshot: loaded.snapshot,
+            stdin_bytes: loaded.stdin_bytes,
+            notice: loaded.notice,
             fixed,
             used_entries,
             settings: self.settings.clone(),
@@ -461,7 +477,7 @@ fn check_command(args: &CheckArgs) -> i32 {
         None => None,
         Some((_, Some(e))) => Some(e),
         Some((name, None)) => {
-            eprintln!("gwlint: unknown encoding `{name}` (utf-8, utf-8-bom, gbk, gb18030, utf-16le, utf-16be)");
+            stderr_line!("gwlint: unknown encoding `{name}` (utf-8, utf-8-bom, gbk, gb18030, utf-16le, utf-16be)");
             return EXIT_ERROR;
         }
     };
@@ -566,7 +582,10 @@ fn check_command(args: &CheckArgs) -> i32 {
                 input,
                 ctx,
                 settings: ctx.settings_for(input, args),
-                encoding: cli_encoding.or(ctx.config.as_ref().and_then(|c| c.encoding)),
+                decoding: load::Decoding {
+                    forced: cli_encoding,
+                    fallback: ctx.config.as_ref().and_then(|c| c.encoding),
+                },
                 ignore,
             }
         })
@@ -586,7 +605,7 @@ fn check_command(args: &CheckArgs) -> i32 {
     }
 
     if args.unsafe_fixes && !(args.fix || args.diff) && !args.quiet {
-        eprintln!("gwlint: notice: --unsafe-fixes only has an effect with --fix or --diff");
+        stderr_line!("gwlint: notice: --unsafe-fixes only has an effect with --fix or --diff");
     }
     let fix_mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
         FixMode::SafeAndUnsafe
@@ -600,7 +619,10 @@ fn check_command(args: &CheckArgs) -> i32 {
     let mut checked = Vec::new();
     for (r, job) in results.into_iter().zip(&jobs) {
         match r {
-            Ok(c) => checked.push(c),
+            Ok(c) => {
+                problems.extend(c.notice.clone().map(LoadProblem::Skipped));
+                checked.push(c);
+            }
             Err(p) if args.annotate => problems.push(annotate::escalate(job.input, p)),
             Err(p) => problems.push(p),
         }
@@ -616,7 +638,12 @@ fn check_command(args: &CheckArgs) -> i32 {
     for (k, c) in checked.iter().enumerate() {
         if args.diff {
             if let Some(old) = &c.original {
-                diffs.push_str(&fix::unified_diff(&c.doc.path, old, &c.doc.text));
+                diffs.push_str(&fix::unified_diff(
+                    &c.doc.path,
+                    old,
+                    &c.doc.text,
+                    &c.changes,
+                ));
             }
             continue;
         }
@@ -627,27 +654,27 @@ fn check_command(args: &CheckArgs) -> i32 {
             problems.push(LoadProblem::Error(why.clone()));
             continue;
         }
-        let Some(bytes) = c.doc.encoding.encode(&c.doc.text) else {
+        let written = match &c.input {
+            Input::Stdin => fixed_stdin_bytes(c).map(|b| print_bytes(&b)),
+            Input::File(path) => match (&c.original, &c.snapshot) {
+                (Some(original), Some(snapshot)) => load::write_fixed(
+                    path,
+                    snapshot,
+                    original,
+                    &c.doc.text,
+                    c.doc.encoding,
+                    &c.changes,
+                )
+                .map_err(|e| e.to_string()),
+                _ => Ok(()),
+            },
+        };
+        if let Err(why) = written {
             problems.push(LoadProblem::Error(format!(
-                "{}: the fixed text cannot be written in {}; nothing was written",
-                c.doc.path, c.doc.encoding
+                "{}: {why}; nothing was written",
+                c.doc.path
             )));
             unwritten.push(k);
-            continue;
-        };
-        match &c.input {
-            Input::Stdin => print_bytes(&bytes),
-            Input::File(path) if c.original.is_some() => {
-                if let Err(e) = load::write_atomic(path, &bytes) {
-                    problems.push(LoadProblem::Error(format!(
-                        "{}: cannot write the fixed file: {}; nothing was written",
-                        c.doc.path,
-                        load::io_message(&e)
-                    )));
-                    unwritten.push(k);
-                }
-            }
-            Input::File(_) => {}
         }
     }
     // A file that could not be written is reported as it is on disk, unfixed.
@@ -662,11 +689,11 @@ fn check_command(args: &CheckArgs) -> i32 {
         match p {
             LoadProblem::Error(m) => {
                 had_error = true;
-                eprintln!("gwlint: error: {m}");
+                stderr_line!("gwlint: error: {}", render::escape_controls(m));
             }
             LoadProblem::Skipped(m) => {
                 if !args.quiet {
-                    eprintln!("gwlint: notice: {m}");
+                    stderr_line!("gwlint: notice: {}", render::escape_controls(m));
                 }
             }
         }
@@ -714,9 +741,9 @@ fn check_command(args: &CheckArgs) -> i32 {
             diagnostics: &c.diagnostics,
         })
         .collect();
-    // The report goes to stdout (stderr when stdin's fixed text took stdout). JSON and
-    // human reports are written as they are rendered, so a file with a million findings
-    // is never held as one report string (see tests/bench/memory.rs).
+    // The report goes to stdout (stderr when stdin's fixed text took stdout). Every format
+    // is written as it is rendered, so a file with a million findings is never held as
+    // one report string (see tests/bench/memory.rs).
     let mut sink: Box<dyn Write> = if stdin_fix {
         Box::new(std::io::stderr().lock())
     } else {
@@ -732,24 +759,19 @@ fn check_command(args: &CheckArgs) -> i32 {
     } else {
         match args.format {
             Format::Json => render::json::write(&reports, &mut sink),
+            Format::Jsonl => render::jsonl::write(&reports, &mut sink),
+            Format::Github => render::github::write(&reports, &mut sink),
+            Format::Junit => render::junit::write(&reports, &mut sink),
             Format::Human => write_human_report(&checked, &reports, args, &mut sink),
-            other => {
-                let out = match other {
-                    Format::Jsonl => render::jsonl::render(&reports),
-                    Format::Github => render::github::render(&reports),
-                    Format::Junit => render::junit::render(&reports),
-                    _ => {
-                        let mut metas: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
-                        for ctx in &contexts {
-                            for r in ctx.rules.rules() {
-                                metas.entry(r.meta.id.as_str()).or_insert(&r.meta);
-                            }
-                        }
-                        let metas: Vec<&RuleMeta> = metas.into_values().collect();
-                        render::sarif::render(&reports, &metas)
+            Format::Sarif => {
+                let mut metas: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
+                for ctx in &contexts {
+                    for r in ctx.rules.rules() {
+                        metas.entry(r.meta.id.as_str()).or_insert(&r.meta);
                     }
-                };
-                sink.write_all(out.as_bytes())
+                }
+                let metas: Vec<&RuleMeta> = metas.into_values().collect();
+                render::sarif::write(&reports, &metas, &mut sink)
             }
         }
     };
@@ -818,9 +840,15 @@ fn describe_settings(job: &Job<'_>, ignore: Option<&IgnoreFile>, args: &CheckArg
         None if args.isolated => "none (--isolated)".into(),
         None => "none (defaults)".into(),
     };
-    let encoding = job
-        .encoding
-        .map_or("detect".to_string(), |e| e.name().to_string());
+    let encoding = match job.decoding {
+        load::Decoding {
+            forced: Some(e), ..
+        } => e.name().to_string(),
+        load::Decoding {
+            fallback: Some(e), ..
+        } => format!("{} (config; valid UTF-8 is read as UTF-8)", e.name()),
+        _ => "detect".to_string(),
+    };
     let rule_dirs: Vec<String> = ctx
         .config
         .iter()
@@ -905,8 +933,13 @@ fn stale_entries(
         }
     }
     for (f, file) in ignore_files.iter().enumerate() {
+        // one look at the disk per file named, not per entry
+        let mut exists: HashMap<&str, bool> = HashMap::new();
         for (e, entry) in file.entries.iter().enumerate() {
-            if !file.dir.join(&entry.file).exists() {
+            if !*exists
+                .entry(&entry.file)
+                .or_insert_with(|| file.dir.join(&entry.file).exists())
+            {
                 stale.entry(f).or_default().insert(e);
             }
         }
@@ -946,19 +979,13 @@ fn add_ignores(
     let mut touched: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
     let stale = stale_entries(checked, contexts, input_context, ignore_files, input_ignore);
     for (&f, indices) in &stale {
-        let file = &mut ignore_files[f];
-        let mut i = 0;
-        file.entries.retain(|_| {
-            let keep = !indices.contains(&i);
-            i += 1;
-            keep
-        });
+        ignore_files[f].remove(indices);
         touched.entry(f).or_default().1 += indices.len();
     }
     let mut new_files: HashMap<PathBuf, usize> = HashMap::new();
     for c in checked {
         let Input::File(path) = &c.input else {
-            eprintln!("gwlint: notice: -: stdin has no file name; nothing recorded for it");
+            stderr_line!("gwlint: notice: -: stdin has no file name; nothing recorded for it");
             continue;
         };
         let index = match input_ignore[c.index] {
@@ -985,8 +1012,19 @@ fn add_ignores(
         if added == 0 && removed == 0 {
             continue;
         }
-        if let Err(e) = load::write_new_atomic(&file.path, file.render().as_bytes()) {
-            eprintln!(
+        let text = file.render();
+        // what later runs could not read back is not written
+        if text.len() as u64 > load::MAX_SETTINGS_FILE_BYTES {
+            stderr_line!(
+                "gwlint: error: {}: would be {} MiB, more than the {} MiB gwlint reads; nothing was written (accept fewer findings, e.g. with --select)",
+                render::escape_controls(&file.path.display().to_string()),
+                text.len() >> 20,
+                load::MAX_SETTINGS_FILE_BYTES >> 20
+            );
+            return Err(EXIT_ERROR);
+        }
+        if let Err(e) = load::write_new_atomic(&file.path, text.as_bytes()) {
+            stderr_line!(
                 "gwlint: error: {}: cannot write: {}",
                 file.path.display(),
                 load::io_message(&e)
@@ -994,7 +1032,7 @@ fn add_ignores(
             return Err(EXIT_ERROR);
         }
         if !quiet {
-            eprintln!(
+            stderr_line!(
                 "gwlint: {}: 记录了 {added} 条已接受的问题，移除了 {removed} 条过期记录。",
                 file.path.display()
             );
@@ -1016,7 +1054,7 @@ fn report_stale(
         let file = &ignore_files[f];
         for e in indices {
             let entry = &file.entries[e];
-            eprintln!(
+            stderr_line!(
                 "gwlint: warning: {}:{}: stale ignore entry: {} [{}] 「{}」 no longer matches; delete it or run --add-ignore again",
                 file.path.display(),
                 file.line_of(e),
@@ -1026,6 +1064,29 @@ fn report_stale(
             );
         }
     }
+}
+
+/// The bytes of a fixed stdin text, in its encoding, the input's bytes kept outside the
+/// fixes (see [`crate::source::splice`]).
+fn fixed_stdin_bytes(c: &Checked) -> Result<Vec<u8>, String> {
+    let (original, bytes) = match (&c.original, &c.stdin_bytes) {
+        (Some(original), Some(bytes)) => (original, bytes),
+        (None, Some(bytes)) => return Ok(bytes.clone()),
+        _ => {
+            return c
+                .doc
+                .encoding
+                .encode(&c.doc.text)
+                .ok_or_else(|| format!("the text cannot be written in {}", c.doc.encoding))
+        }
+    };
+    let pairs: Vec<_> = c
+        .changes
+        .iter()
+        .map(|ch| (ch.original.clone(), ch.fixed.clone()))
+        .collect();
+    crate::source::splice(bytes, original, &c.doc.text, c.doc.encoding, &pairs)
+        .map_err(|e| e.to_string())
 }
 
 fn print_bytes(bytes: &[u8]) {

@@ -93,7 +93,7 @@ pub const REFERENCE: &[ConfigKey] = &[
         key: "encoding",
         value: "`utf-8` / `utf-8-bom` / `gbk` / `gb18030` / `utf-16le` / `utf-16be`",
         default: "detected",
-        meaning: "decode every file with this encoding; `--encoding` wins",
+        meaning: "decode every file with this encoding, except files whose bytes are valid UTF-8 with Chinese text (read as UTF-8, with a notice); `--encoding` wins and applies to every file",
     },
 ];
 

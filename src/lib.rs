@@ -9,6 +9,23 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+/// `eprintln!` that ignores a closed or failing stderr: `eprintln!` panics there (exit
+/// 101), and a message nobody can read is no reason to fail.
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that ignores a closed or failing stderr (see `stderr_line!`).
+macro_rules! stderr_text {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -17,6 +34,7 @@ pub mod docx;
 pub mod fix;
 pub mod load;
 pub mod lsp;
+pub mod markdown;
 pub mod normalize;
 pub mod render;
 pub mod rules;

@@ -127,11 +127,31 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<LoadProblem>
                     found.push(e.into_path());
                 }
             }
-            Err(e) => problems.push(LoadProblem::Skipped(format!("{}: {}", dir.display(), e))),
+            // a folder that cannot be read is an error like a file that cannot be read
+            Err(e) => problems.push(match e.io_error() {
+                Some(io) => LoadProblem::Error(format!(
+                    "{}: {}",
+                    error_path(&e).unwrap_or(dir).display(),
+                    io_message(&std::io::Error::from(io.kind()))
+                )),
+                None => LoadProblem::Skipped(format!("{}: {}", dir.display(), e)),
+            }),
         }
     }
     found.sort();
     inputs.extend(found.into_iter().map(Input::File));
+}
+
+/// The path a walk error is about.
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
 }
 
 pub fn io_message(e: &std::io::Error) -> String {
@@ -147,6 +167,11 @@ pub fn io_message(e: &std::io::Error) -> String {
 
 /// Read an input's bytes (stdin or file), refusing files over [`MAX_FILE_BYTES`].
 pub fn read_bytes(input: &Input) -> Result<Vec<u8>, LoadProblem> {
+    read_bytes_with_snapshot(input).map(|(bytes, _)| bytes)
+}
+
+/// [`read_bytes`], with what the file looked like when it was opened (`None` for stdin).
+fn read_bytes_with_snapshot(input: &Input) -> Result<(Vec<u8>, Option<FileSnapshot>), LoadProblem> {
     let name = input.display();
     match input {
         Input::Stdin => {
@@ -161,7 +186,7 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, LoadProblem> {
                     MAX_FILE_BYTES >> 20
                 )));
             }
-            Ok(buf)
+            Ok((buf, None))
         }
         Input::File(path) => {
             let io = |e: std::io::Error| LoadProblem::Error(format!("{name}: {}", io_message(&e)));
@@ -189,7 +214,7 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, LoadProblem> {
                     MAX_FILE_BYTES >> 20
                 )));
             }
-            Ok(buf)
+            Ok((buf, Some(FileSnapshot::of(&meta))))
         }
     }
 }
@@ -273,8 +298,39 @@ fn special_file_kind(_: &std::fs::FileType) -> Option<&'static str> {
     None
 }
 
+/// How to decode: `forced` (`--encoding`) applies to every file; `fallback` (the config's
+/// `encoding`) to every file whose bytes are not valid UTF-8 with non-ASCII text: such a
+/// file is read as UTF-8 and a notice says so (a UTF-8 draft with an even run of Han
+/// characters also decodes as GB18030, to garbage that `--fix` would then write back).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Decoding {
+    pub forced: Option<TextEncoding>,
+    pub fallback: Option<TextEncoding>,
+}
+
+/// An input read and decoded.
+pub struct Loaded {
+    pub doc: Document,
+    /// What the file looked like when read (`None` for stdin and `.docx`): `--fix` writes
+    /// only over exactly that.
+    pub snapshot: Option<FileSnapshot>,
+    /// The bytes read from stdin (the fixed text is written back to stdout from them).
+    pub stdin_bytes: Option<Vec<u8>>,
+    /// Something the user should know about how the input was read.
+    pub notice: Option<String>,
+}
+
 /// Read and decode an input into a [`Document`].
 pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, LoadProblem> {
+    let decoding = Decoding {
+        forced: encoding,
+        fallback: None,
+    };
+    load_input(input, decoding).map(|l| l.doc)
+}
+
+/// Read and decode an input, keeping what `--fix` needs to write it back safely.
+pub fn load_input(input: &Input, decoding: Decoding) -> Result<Loaded, LoadProblem> {
     let name = input.display();
     if input.is_old_word() {
         return Err(LoadProblem::Skipped(format!(
@@ -282,9 +338,15 @@ pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, L
             crate::docx::DocxError::OldBinaryFormat.reason()
         )));
     }
-    let bytes = read_bytes(input)?;
-    let decoded = decode_draft(&name, bytes, input.is_docx(), encoding)?;
-    Ok(Document::new(name, decoded.text, decoded.encoding))
+    let (bytes, snapshot) = read_bytes_with_snapshot(input)?;
+    let stdin_bytes = (*input == Input::Stdin).then(|| bytes.clone());
+    let (decoded, notice) = decode_with(&name, bytes, input.is_docx(), decoding)?;
+    Ok(Loaded {
+        doc: Document::new(name, decoded.text, decoded.encoding),
+        snapshot: snapshot.filter(|_| !input.is_docx()),
+        stdin_bytes,
+        notice,
+    })
 }
 
 /// Decode a draft's bytes the way [`load`] does (a `.docx` through [`crate::docx`], other
@@ -296,11 +358,27 @@ pub fn decode_draft(
     is_docx: bool,
     encoding: Option<TextEncoding>,
 ) -> Result<crate::source::Decoded, LoadProblem> {
+    let decoding = Decoding {
+        forced: encoding,
+        fallback: None,
+    };
+    decode_with(name, bytes, is_docx, decoding).map(|(d, _)| d)
+}
+
+/// [`decode_draft`] with a configured fallback encoding, which is not applied to bytes that
+/// are valid UTF-8 (the notice says so).
+fn decode_with(
+    name: &str,
+    bytes: Vec<u8>,
+    is_docx: bool,
+    decoding: Decoding,
+) -> Result<(crate::source::Decoded, Option<String>), LoadProblem> {
     if bytes.is_empty() {
         return Err(LoadProblem::Skipped(format!(
             "{name}: empty file, nothing to check"
         )));
     }
+    let mut notice = None;
     let decoded = if is_docx {
         let text = crate::docx::extract_text(&bytes)
             .map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?;
@@ -310,14 +388,220 @@ pub fn decode_draft(
             encoding: TextEncoding::Utf8,
         }
     } else {
-        decode_owned(bytes, encoding).map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?
+        let forced = match (decoding.forced, decoding.fallback) {
+            (Some(e), _) => Some(e),
+            (None, Some(e)) if is_utf8_family(e) => Some(e),
+            (None, Some(e)) if is_non_ascii_utf8(&bytes) => {
+                notice = Some(format!(
+                    "{name}: valid UTF-8, read as UTF-8 although the config says `encoding: {e}` \
+                     (use --encoding {e} to force it)"
+                ));
+                None
+            }
+            (None, fallback) => fallback,
+        };
+        decode_owned(bytes, forced).map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?
     };
     if decoded.text.trim().is_empty() {
         return Err(LoadProblem::Skipped(format!(
             "{name}: only whitespace, nothing to check"
         )));
     }
-    Ok(decoded)
+    Ok((decoded, notice))
+}
+
+fn is_utf8_family(e: TextEncoding) -> bool {
+    matches!(e, TextEncoding::Utf8 | TextEncoding::Utf8Bom)
+}
+
+/// Valid UTF-8 (a BOM allowed) with at least one non-ASCII character.
+fn is_non_ascii_utf8(bytes: &[u8]) -> bool {
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    !body.is_ascii() && std::str::from_utf8(body).is_ok()
+}
+
+/// What a file looked like when it was read: size, modification time and identity. A fix
+/// is written only over a file that still looks like this (and still holds the text that
+/// was checked), so an edit saved in the meantime is never overwritten.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSnapshot {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    /// Device and inode (Unix).
+    identity: Option<(u64, u64)>,
+}
+
+impl FileSnapshot {
+    pub fn of(meta: &std::fs::Metadata) -> FileSnapshot {
+        #[cfg(unix)]
+        let identity = {
+            use std::os::unix::fs::MetadataExt;
+            Some((meta.dev(), meta.ino()))
+        };
+        #[cfg(not(unix))]
+        let identity = None;
+        FileSnapshot {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            identity,
+        }
+    }
+
+    /// Read the snapshot of the file at `path` now.
+    pub fn read(path: &Path) -> std::io::Result<FileSnapshot> {
+        std::fs::metadata(path).map(|m| FileSnapshot::of(&m))
+    }
+}
+
+/// Why a fixed file was not written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The file changed after it was read (another program saved it).
+    Changed,
+    /// The fixed text cannot be written in the file's encoding without loss.
+    Lossy(crate::source::SpliceError),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Changed => {
+                f.write_str("the file changed on disk while gwlint was fixing it; run gwlint again")
+            }
+            WriteError::Lossy(e) => write!(f, "{e}"),
+            WriteError::Io(e) => write!(f, "cannot write the fixed file: {}", io_message(e)),
+        }
+    }
+}
+
+impl From<std::io::Error> for WriteError {
+    fn from(e: std::io::Error) -> WriteError {
+        WriteError::Io(e)
+    }
+}
+
+/// Write the fixed text of a file back: only if the file still is what was read
+/// (`snapshot`, and its bytes still decode to `original`), with the original bytes kept
+/// outside `changes` ([`crate::source::splice`], verified to read back as `fixed`). A
+/// file with more than one hard link is rewritten in place (its other names see the fix);
+/// otherwise a temporary file with the original's permissions, owner and extended
+/// attributes replaces it by a rename (or, when an attribute cannot be copied, the file
+/// is rewritten in place). A symlink is followed. On any error nothing is written.
+pub fn write_fixed(
+    path: &Path,
+    snapshot: &FileSnapshot,
+    original: &str,
+    fixed: &str,
+    encoding: TextEncoding,
+    changes: &[crate::fix::Change],
+) -> Result<(), WriteError> {
+    let target = std::fs::canonicalize(path)?;
+    let mut file = std::fs::File::open(&target)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file").into());
+    }
+    if FileSnapshot::of(&meta) != *snapshot {
+        return Err(WriteError::Changed);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    drop(file);
+    let pairs: Vec<_> = changes
+        .iter()
+        .map(|c| (c.original.clone(), c.fixed.clone()))
+        .collect();
+    let new =
+        crate::source::splice(&bytes, original, fixed, encoding, &pairs).map_err(|e| match e {
+            crate::source::SpliceError::NotTheOriginal => WriteError::Changed,
+            other => WriteError::Lossy(other),
+        })?;
+    drop(bytes);
+    if meta.permissions().readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        )
+        .into());
+    }
+    if link_count(&meta) > 1 {
+        return write_in_place(&target, &new, snapshot);
+    }
+    replace_by_rename(&target, &new, &meta, snapshot)
+}
+
+#[cfg(unix)]
+fn link_count(meta: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink()
+}
+
+#[cfg(not(unix))]
+fn link_count(_: &std::fs::Metadata) -> u64 {
+    1
+}
+
+/// Overwrite the file through its own inode (hard links and attributes stay), after
+/// checking once more that it is the file that was read.
+fn write_in_place(target: &Path, bytes: &[u8], snapshot: &FileSnapshot) -> Result<(), WriteError> {
+    let mut file = std::fs::OpenOptions::new().write(true).open(target)?;
+    if FileSnapshot::of(&file.metadata()?) != *snapshot {
+        return Err(WriteError::Changed);
+    }
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// A temporary file with the new bytes, the original's permissions, owner and extended
+/// attributes, renamed over the original once it is checked to be unchanged.
+fn replace_by_rename(
+    target: &Path,
+    bytes: &[u8],
+    meta: &std::fs::Metadata,
+    snapshot: &FileSnapshot,
+) -> Result<(), WriteError> {
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let tmp = synced_temp_file(dir, bytes)?;
+    std::fs::set_permissions(tmp.path(), meta.permissions())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // best effort: only root (or the owner, for the group) may do this
+        let _ = std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()));
+    }
+    if !copy_xattrs(target, tmp.path()) {
+        drop(tmp);
+        return write_in_place(target, bytes, snapshot);
+    }
+    if FileSnapshot::read(target)? != *snapshot {
+        return Err(WriteError::Changed);
+    }
+    tmp.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Copy every extended attribute of `from` to `to`; `false` when one could not be read
+/// or set (a file system without them has none, which is `true`).
+#[cfg(unix)]
+fn copy_xattrs(from: &Path, to: &Path) -> bool {
+    let Ok(names) = xattr::list(from) else {
+        return true;
+    };
+    names.into_iter().all(|name| match xattr::get(from, &name) {
+        Ok(Some(value)) => xattr::set(to, &name, &value).is_ok(),
+        Ok(None) => true,
+        Err(_) => false,
+    })
+}
+
+#[cfg(not(unix))]
+fn copy_xattrs(_: &Path, _: &Path) -> bool {
+    true
 }
 
 /// Replace a file's contents atomically: write a temporary file in the same folder, give
@@ -365,9 +649,19 @@ pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    synced_temp_file(dir, bytes)?
-        .persist(path)
-        .map_err(|e| e.error)?;
+    let tmp = synced_temp_file(dir, bytes)?;
+    // a new file gets the usual permissions (0666 less the umask), not the temporary
+    // file's 0600
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let probe = tempfile::Builder::new()
+            .prefix(".gwlint-")
+            .permissions(std::fs::Permissions::from_mode(0o666))
+            .tempfile_in(dir)?;
+        std::fs::set_permissions(tmp.path(), probe.as_file().metadata()?.permissions())?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -69,10 +69,15 @@ impl NormalizedView {
         }
         let mut text = String::with_capacity(original.len());
         let mut last = (0usize, 0usize);
+        let bytes = original.as_bytes();
         for (i, c) in original.char_indices() {
-            if is_removed_space(c) {
-                continue;
-            }
+            // a lone `\r` ends a line (`source::line_break_len`): it stays, as `\n`, so
+            // the view has the original's lines; the `\r` of `\r\n` goes like a space
+            let c = match c {
+                '\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
+                c if is_removed_space(c) => continue,
+                c => c,
+            };
             let (bn, bo) = last;
             if bo + (text.len() - bn) != i {
                 last = (text.len(), i);
@@ -154,6 +159,15 @@ mod tests {
         let s = view.as_str().find("98").unwrap();
         assert_eq!(&orig[view.to_original(orig, s..s + 2)], "９８");
         assert_eq!(&orig[view.to_original(orig, s..s + 1)], "９");
+    }
+
+    #[test]
+    fn a_lone_cr_is_a_line_break_in_the_view() {
+        let orig = "甲\r乙\r\n丙\n";
+        let view = NormalizedView::new(orig);
+        assert_eq!(view.as_str(), "甲\n乙\n丙\n");
+        let p = view.as_str().find('丙').unwrap();
+        assert_eq!(&orig[view.to_original(orig, p..p + 3)], "丙");
     }
 
     #[test]

@@ -236,9 +236,9 @@ fn decode_bytes(bytes: &[u8], forced: Option<TextEncoding>) -> Result<Decoded, D
         return decode_as(bytes, TextEncoding::Utf16Be);
     }
     if looks_binary(bytes) {
-        return Err(
-            utf16_without_bom(bytes).map_or(DecodeError::Binary, DecodeError::Utf16WithoutBom)
-        );
+        return Err(utf16_without_bom(bytes)
+            .or_else(|| han_utf16_without_bom(bytes))
+            .map_or(DecodeError::Binary, DecodeError::Utf16WithoutBom));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(Decoded {
@@ -248,6 +248,9 @@ fn decode_bytes(bytes: &[u8], forced: Option<TextEncoding>) -> Result<Decoded, D
     }
     if let Some(offset) = broken_utf8(bytes) {
         return Err(DecodeError::BrokenUtf8 { offset });
+    }
+    if let Some(enc) = han_utf16_without_bom(bytes) {
+        return Err(DecodeError::Utf16WithoutBom(enc));
     }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     if had_errors {
@@ -358,6 +361,50 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
     decode_as(bytes, enc).ok().map(|_| enc)
 }
 
+/// UTF-16 without a BOM and without ASCII (so without NUL bytes): Chinese text only. Its
+/// bytes often decode as GB18030 too — to a mix of ASCII and Han that `--fix` would then
+/// rewrite. Taken for UTF-16 when, in its first 32 K code units, at least 90 % are CJK
+/// ideographs or CJK / full-width / general punctuation and at least half ideographs, and
+/// the GB18030 reading has clearly fewer ideographs (GBK text read as UTF-16 gives
+/// Hangul, Yi, private-use and surrogate code units instead).
+fn han_utf16_without_bom(bytes: &[u8]) -> Option<TextEncoding> {
+    if !bytes.len().is_multiple_of(2) || bytes.len() < 8 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let ideograph = |c: u32| matches!(c, 0x4E00..=0x9FFF | 0x3400..=0x4DBF);
+    let punctuation = |c: u32| matches!(c, 0x3000..=0x303F | 0xFF00..=0xFFEF | 0x2000..=0x206F);
+    // percentages of ideographs and of ideographs or punctuation
+    let shares = |units: &mut dyn Iterator<Item = u32>| {
+        let (mut han, mut cjk, mut all) = (0usize, 0usize, 0usize);
+        for u in units {
+            all += 1;
+            han += usize::from(ideograph(u));
+            cjk += usize::from(ideograph(u) || punctuation(u));
+        }
+        let all = all.max(1);
+        (han * 100 / all, cjk * 100 / all)
+    };
+    let pairs = sample.chunks_exact(2);
+    let le = shares(
+        &mut pairs
+            .clone()
+            .map(|p| u32::from(u16::from_le_bytes([p[0], p[1]]))),
+    );
+    let be = shares(&mut pairs.map(|p| u32::from(u16::from_be_bytes([p[0], p[1]]))));
+    let (enc, (han, cjk)) = if le >= be {
+        (TextEncoding::Utf16Le, le)
+    } else {
+        (TextEncoding::Utf16Be, be)
+    };
+    if cjk < 90 || han < 50 {
+        return None;
+    }
+    let (gb, _) = encoding_rs::GB18030.decode_without_bom_handling(sample);
+    let (gb_han, _) = shares(&mut gb.chars().map(u32::from));
+    (gb_han + 20 <= han && decode_as(bytes, enc).is_ok()).then_some(enc)
+}
+
 /// The first bad offset when `bytes` (which are not valid UTF-8) are still clearly UTF-8:
 /// at least ten valid multi-byte characters per invalid sequence. GBK text read as UTF-8
 /// has almost no valid multi-byte characters, so it never qualifies.
@@ -383,6 +430,170 @@ fn broken_utf8(bytes: &[u8]) -> Option<usize> {
         }
     }
     first.filter(|_| multibyte >= 10 * errors)
+}
+
+/// Why [`splice`] refused to produce bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SpliceError {
+    /// The bytes do not decode to the original text in this encoding.
+    NotTheOriginal,
+    /// A changed stretch has a character the encoding cannot hold.
+    Unencodable,
+    /// The result would not read back as the fixed text.
+    NotLossless,
+}
+
+impl fmt::Display for SpliceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SpliceError::NotTheOriginal => "the file no longer holds the text that was checked",
+            SpliceError::Unencodable => {
+                "the fixed text has characters the file's encoding cannot hold"
+            }
+            SpliceError::NotLossless => "the fixed text would not read back exactly",
+        })
+    }
+}
+
+/// The bytes of `fixed` for a file whose bytes `original_bytes` decode to `original` in
+/// `encoding`, where `changes` (`(range in original, range in fixed)`, sorted, disjoint)
+/// are the only places the two texts differ. Outside the changes the original bytes are
+/// copied as they are — re-encoding everything would not give them back: GB18030 reads
+/// the byte 0x80 as € and writes € as A2 E3 — and only the changed stretches are encoded.
+/// The result is decoded again and must give exactly `fixed`.
+pub fn splice(
+    original_bytes: &[u8],
+    original: &str,
+    fixed: &str,
+    encoding: TextEncoding,
+    changes: &[(std::ops::Range<usize>, std::ops::Range<usize>)],
+) -> Result<Vec<u8>, SpliceError> {
+    let mut offsets = ByteOffsets::new(original_bytes, original, encoding)?;
+    let bare = encoding.with_bom(false);
+    let mut out = Vec::with_capacity(original_bytes.len() + 64);
+    let mut copied = 0;
+    for (old, new) in changes {
+        let (start, end) = (offsets.at(old.start)?, offsets.at(old.end)?);
+        out.extend_from_slice(&original_bytes[copied..start]);
+        let text = fixed.get(new.clone()).ok_or(SpliceError::NotLossless)?;
+        out.extend(bare.encode(text).ok_or(SpliceError::Unencodable)?);
+        copied = end;
+    }
+    out.extend_from_slice(&original_bytes[copied..]);
+    let back = decode_as(&out, encoding).map_err(|_| SpliceError::NotLossless)?;
+    if back.text != fixed || back.encoding != encoding {
+        return Err(SpliceError::NotLossless);
+    }
+    Ok(out)
+}
+
+/// Text offsets of a decoded text → byte offsets in the bytes it was decoded from,
+/// asked in increasing order (one walk over both).
+struct ByteOffsets<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    encoding: TextEncoding,
+    /// Where the walk is: a text offset and its byte offset.
+    text_at: usize,
+    byte_at: usize,
+}
+
+impl<'a> ByteOffsets<'a> {
+    fn new(
+        bytes: &'a [u8],
+        text: &'a str,
+        encoding: TextEncoding,
+    ) -> Result<ByteOffsets<'a>, SpliceError> {
+        let decoded = decode_as(bytes, encoding).map_err(|_| SpliceError::NotTheOriginal)?;
+        if decoded.text != text || decoded.encoding != encoding {
+            return Err(SpliceError::NotTheOriginal);
+        }
+        Ok(ByteOffsets {
+            bytes,
+            text,
+            encoding,
+            text_at: 0,
+            byte_at: encoding.bom().len(),
+        })
+    }
+
+    /// The byte offset of text offset `to` (a char boundary at or after the last asked).
+    fn at(&mut self, to: usize) -> Result<usize, SpliceError> {
+        let rest = self
+            .text
+            .get(self.text_at..to)
+            .ok_or(SpliceError::NotLossless)?;
+        self.byte_at += match self.encoding {
+            TextEncoding::Utf8 | TextEncoding::Utf8Bom => rest.len(),
+            TextEncoding::Gb18030 => {
+                let mut at = self.byte_at;
+                for _ in rest.chars() {
+                    at += gb18030_unit_len(self.bytes, at);
+                }
+                at - self.byte_at
+            }
+            _ => 2 * rest.encode_utf16().count(),
+        };
+        self.text_at = to;
+        if self.byte_at > self.bytes.len() {
+            return Err(SpliceError::NotLossless);
+        }
+        Ok(self.byte_at)
+    }
+}
+
+/// The length of the GB18030 sequence starting at `i` (valid bytes): one character each.
+fn gb18030_unit_len(bytes: &[u8], i: usize) -> usize {
+    match bytes.get(i) {
+        Some(0x81..=0xFE) if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => 4,
+        Some(0x81..=0xFE) => 2,
+        _ => 1,
+    }
+}
+
+/// The byte length of the line break starting at `i` of `bytes`: 2 for `\r\n`, 1 for
+/// `\n` or a lone `\r`, 0 when none starts there. The one rule for line ends used by
+/// every part of gwlint (line index, structure, rules, fixes, the server).
+pub fn line_break_len(bytes: &[u8], i: usize) -> usize {
+    match bytes.get(i) {
+        Some(b'\n') => 1,
+        Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => 2,
+        Some(b'\r') => 1,
+        _ => 0,
+    }
+}
+
+/// The lines of `text` (ending at `\n`, `\r\n` or a lone `\r`): each line's byte range
+/// without its break. A text ending in a break has one more, empty, line.
+pub fn line_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        let rel = bytes[from..].iter().position(|&b| b == b'\n' || b == b'\r');
+        match rel {
+            Some(rel) => {
+                let end = from + rel;
+                start = Some(end + line_break_len(bytes, end));
+                Some(from..end)
+            }
+            None => {
+                start = None;
+                Some(from..bytes.len())
+            }
+        }
+    })
+}
+
+/// The line break used by `text` (its first one), `\n` when it has none: what a fix
+/// inserts when it splits a line.
+pub fn line_ending(text: &str) -> &'static str {
+    let bytes = text.as_bytes();
+    match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+        Some(i) if line_break_len(bytes, i) == 2 => "\r\n",
+        Some(i) if bytes[i] == b'\r' => "\r",
+        _ => "\n",
+    }
 }
 
 /// Byte offsets of line starts, in increasing order. Stored as `u32` (half the memory of
@@ -643,7 +854,8 @@ impl ColumnIndex {
 /// Maps byte offsets in a text to 1-based lines and 1-based columns in Unicode characters.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    /// Byte offset where each line starts (lines end at `\n`); the first is 0.
+    /// Byte offset where each line starts (lines end at `\n`, `\r\n` or a lone `\r`:
+    /// [`line_break_len`]); the first is 0.
     line_starts: LineStarts,
     /// Column checkpoints inside long lines.
     columns: ColumnIndex,
@@ -659,11 +871,16 @@ pub struct Position {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let breaks = text.bytes().filter(|&b| b == b'\n').count();
+        let bytes = text.as_bytes();
+        let breaks = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .count();
         let mut line_starts = LineStarts::with_capacity(breaks + 1, text.len());
         line_starts.push(0);
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 line_starts.push(i + 1);
             }
         }
@@ -689,14 +906,16 @@ impl LineIndex {
         self.line_starts.get(line)
     }
 
-    /// Byte range of 0-based line `line`, without its `\n` (a `\r` before it is kept).
+    /// Byte range of 0-based line `line`, without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
         let start = self.line_starts.get(line).unwrap_or(text.len());
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .map(|next| next - 1)
-            .unwrap_or(text.len());
+        let end = match self.line_starts.get(line + 1) {
+            Some(next) if next >= 2 && text.as_bytes().get(next - 2..next) == Some(b"\r\n") => {
+                next - 2
+            }
+            Some(next) => next.saturating_sub(1),
+            None => text.len(),
+        };
         start..end.max(start)
     }
 
@@ -828,6 +1047,44 @@ mod tests {
     }
 
     #[test]
+    fn splice_keeps_the_bytes_outside_the_changes() {
+        // 0x80 reads as € but € writes as A2 E3: re-encoding would change it
+        let mut bytes = TextEncoding::Gb18030.encode("价格100").unwrap();
+        bytes.push(0x80);
+        bytes.extend(TextEncoding::Gb18030.encode("推进,工作𠮷\r\n").unwrap());
+        let d = decode(&bytes, None).unwrap();
+        assert_eq!(d.text, "价格100€推进,工作𠮷\r\n");
+        let at = d.text.find(',').unwrap();
+        let fixed = d.text.replace(',', "，");
+        let out = splice(
+            &bytes,
+            &d.text,
+            &fixed,
+            d.encoding,
+            &[(at..at + 1, at..at + 3)],
+        )
+        .unwrap();
+        let mut want = TextEncoding::Gb18030.encode("价格100").unwrap();
+        want.push(0x80);
+        want.extend(TextEncoding::Gb18030.encode("推进，工作𠮷\r\n").unwrap());
+        assert_eq!(out, want);
+        // every encoding, BOM kept
+        for enc in TextEncoding::ALL {
+            let text = "各单位𠮷:请按时报送。\r\n";
+            let bytes = enc.encode(text).unwrap();
+            let at = text.find(':').unwrap();
+            let fixed = text.replace(':', "：");
+            let out = splice(&bytes, text, &fixed, enc, &[(at..at + 1, at..at + 3)]).unwrap();
+            assert_eq!(out, enc.encode(&fixed).unwrap(), "{enc}");
+            // bytes that are not the original text are refused
+            assert_eq!(
+                splice(&bytes, "别的文字", &fixed, enc, &[]),
+                Err(SpliceError::NotTheOriginal)
+            );
+        }
+    }
+
+    #[test]
     fn line_starts_widen_instead_of_truncating() {
         let mut starts = LineStarts::with_capacity(2, 100);
         starts.push(0);
@@ -908,6 +1165,21 @@ mod tests {
             decode(cut, None),
             Err(DecodeError::BrokenUtf8 { .. })
         ));
+        // Han only, so no NUL bytes: still UTF-16, not GB18030 mojibake
+        for (enc, be) in [
+            (TextEncoding::Utf16Le, false),
+            (TextEncoding::Utf16Be, true),
+        ] {
+            let bytes: Vec<u8> = "关于本年度工作要点关于本单位“两学两做”"
+                .encode_utf16()
+                .flat_map(|u| if be { u.to_be_bytes() } else { u.to_le_bytes() })
+                .collect();
+            assert!(!bytes.contains(&0));
+            assert_eq!(
+                decode(&bytes, None).unwrap_err(),
+                DecodeError::Utf16WithoutBom(enc)
+            );
+        }
         // real GBK is still GBK
         let gbk = TextEncoding::Gb18030
             .encode(&"各基层工会：现将有关事项通知如下。".repeat(50))
@@ -931,5 +1203,22 @@ mod tests {
         assert_eq!(idx.position(text, 0).line, 1);
         assert_eq!(idx.position(text, text.len()).line, 3);
         assert_eq!(&text[idx.line_range(text, 0)], "一、总体要求");
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_a_lone_cr() {
+        let text = "甲\n乙\r\n丙\r丁\r\r";
+        let idx = LineIndex::new(text);
+        let lines: Vec<&str> = (0..idx.line_count())
+            .map(|i| &text[idx.line_range(text, i)])
+            .collect();
+        assert_eq!(lines, ["甲", "乙", "丙", "丁", "", ""]);
+        let ranges: Vec<&str> = line_ranges(text).map(|r| &text[r]).collect();
+        assert_eq!(ranges, lines);
+        assert_eq!(idx.position(text, text.find('丁').unwrap()).line, 4);
+        assert_eq!(line_ending(text), "\n");
+        assert_eq!(line_ending("甲\r\n"), "\r\n");
+        assert_eq!(line_ending("甲\r乙\n"), "\r");
+        assert_eq!(line_ending("甲"), "\n");
     }
 }

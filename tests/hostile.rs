@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 struct Run {
     args: Vec<OsString>,
     stdin: Vec<u8>,
+    /// Run as an unprivileged user (through `setpriv`) when the tests run as root, for
+    /// whom permissions do not apply.
+    unprivileged: bool,
 }
 
 /// Expected stderr: a substring of one line, or nothing at all.
@@ -37,6 +40,7 @@ fn check(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Run {
     Run {
         args: v,
         stdin: Vec::new(),
+        unprivileged: false,
     }
 }
 
@@ -116,6 +120,22 @@ fn cases() -> Vec<Case> {
             },
             code: 2,
             stderr: Stderr::Line("secret.txt: permission denied"),
+        },
+        Case {
+            name: "unreadable subfolder in a walked folder",
+            setup: |d| {
+                let sub = d.join("drafts").join("secret");
+                std::fs::create_dir_all(&sub).unwrap();
+                file(&d.join("drafts"), "a.txt", CLEAN);
+                file(&sub, "b.txt", DIRTY);
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o000)).unwrap();
+                let mut run = check(&[&d.join("drafts")]);
+                run.unprivileged = true;
+                Ok(run)
+            },
+            code: 2,
+            stderr: Stderr::Line("secret: permission denied"),
         },
         Case {
             name: "path through a file",
@@ -314,6 +334,19 @@ fn cases() -> Vec<Case> {
             stderr: Stderr::Silent,
         },
         Case {
+            name: "CR-only line ends are lines to the structure rules",
+            setup: |d| {
+                let outline = "一、总体要求\r（一）加强检查\r二、工作安排\r四、其他\r";
+                Ok(check(&[
+                    &"--select",
+                    &"skipped-outline-number",
+                    &file(d, "cr.txt", outline),
+                ]))
+            },
+            code: 1,
+            stderr: Stderr::Silent,
+        },
+        Case {
             name: "10 MB line without a newline",
             setup: |d| {
                 let unit = format!("{}开展劳动竟赛,", "全面落实工作要求，推进各项任务。".repeat(40));
@@ -417,6 +450,35 @@ fn cases() -> Vec<Case> {
             stderr: Stderr::Silent,
         },
         // ---- rule files --------------------------------------------------------------
+        Case {
+            name: "rule id `all` is refused",
+            setup: |d| {
+                let rules = rules_dir(d, &[("all.yaml", rule_yaml("all", "pattern", "patterns: ['x']\n"))]);
+                Ok(check(&[&"--rules", &rules, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("rule id `all` is reserved"),
+        },
+        Case {
+            name: "rule id that is a category name is refused",
+            setup: |d| {
+                let rules = rules_dir(d, &[("typo.yaml", rule_yaml("typo", "pattern", "patterns: ['x']\n"))]);
+                Ok(check(&[&"--rules", &rules, &file(d, "a.txt", CLEAN)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("rule id `typo` is reserved"),
+        },
+        Case {
+            name: "--add-ignore would write more than gwlint reads back",
+            setup: |d| {
+                // long name, many distinct findings: entries of about 320 bytes
+                let text: String = (0..60_000).map(|i| format!("第{i}项工作,推进落实\n")).collect();
+                let name = format!("{}.txt", "很长的文件名".repeat(13));
+                Ok(check(&[&"--add-ignore", &"--select", &"half-width-punctuation", &file(d, &name, text)]))
+            },
+            code: 2,
+            stderr: Stderr::Line("MiB, more than the 16 MiB gwlint reads; nothing was written"),
+        },
         Case {
             name: "regex over the size limit",
             setup: |d| {
@@ -649,7 +711,16 @@ fn run_case(case: &Case) -> Outcome {
             }
         }
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gwlint"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gwlint"));
+    if run.unprivileged && running_as_root() {
+        // `nobody` must be able to reach the case's files
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
+        command.arg(env!("CARGO_BIN_EXE_gwlint"));
+    }
+    let mut child = command
         .args(&run.args)
         .current_dir(dir.path())
         .env("RUST_BACKTRACE", "1")
@@ -742,11 +813,23 @@ fn wait_or_kill(mut child: std::process::Child) -> std::process::Output {
     }
 }
 
+/// Permissions do not apply (root): a file made unreadable can still be read.
+fn running_as_root() -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    let p = file(dir.path(), "probe", "x");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::read(&p).is_ok()
+}
+
 fn restore_permissions(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         if e.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::set_permissions(e.path(), std::fs::Permissions::from_mode(0o644));
+        } else if e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::set_permissions(e.path(), std::fs::Permissions::from_mode(0o755));
+            restore_permissions(&e.path());
         }
     }
 }
@@ -769,4 +852,82 @@ fn hostile_inputs_get_a_clear_answer() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// stdout and stderr are pipes whose reading ends are already closed (`gwlint check … |
+/// head` after head exits, or a closed terminal): every write fails with EPIPE. gwlint
+/// still exits with its usual code instead of panicking (exit 101).
+#[test]
+fn closed_stdout_and_stderr_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = file(dir.path(), "a.txt", DIRTY);
+    let missing = dir.path().join("missing.txt");
+    for (args, code) in [
+        (
+            vec![draft.as_os_str(), "--format".as_ref(), "json".as_ref()],
+            1,
+        ),
+        (vec![draft.as_os_str()], 1),
+        (vec![missing.as_os_str()], 2),
+        (vec!["--fix".as_ref(), "-".as_ref()], 1),
+    ] {
+        let closed = || {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            Stdio::from(writer)
+        };
+        let status = Command::new(env!("CARGO_BIN_EXE_gwlint"))
+            .arg("check")
+            .args(&args)
+            .stdin(std::fs::File::open(&draft).unwrap())
+            .stdout(closed())
+            .stderr(closed())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}
+
+/// Escape sequences in a draft, a finding's message or a file name never reach the
+/// terminal raw (`\x1b[2J` would clear the screen): human and GitHub reports, notices,
+/// `debug structure`.
+#[test]
+fn escape_sequences_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = file(
+        dir.path(),
+        "稿\x1b[31m.txt",
+        "开展劳动竟赛\x1b[2J，贯彻\u{202e}党的XX大精神。\r\n",
+    );
+    let empty = file(dir.path(), "空\x1b]0;title\x07.txt", "");
+    let runs: [&[&std::ffi::OsStr]; 4] = [
+        &["check".as_ref(), draft.as_os_str(), empty.as_os_str()],
+        &[
+            "check".as_ref(),
+            "--format".as_ref(),
+            "github".as_ref(),
+            draft.as_os_str(),
+        ],
+        &[
+            "check".as_ref(),
+            "--fix".as_ref(),
+            "--diff".as_ref(),
+            empty.as_os_str(),
+        ],
+        &["debug".as_ref(), "structure".as_ref(), draft.as_os_str()],
+    ];
+    for args in runs {
+        let out = Command::new(env!("CARGO_BIN_EXE_gwlint"))
+            .args(args)
+            .output()
+            .unwrap();
+        for (name, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text.contains(['\x1b', '\x07', '\u{202e}']),
+                "{args:?} {name}: {text}"
+            );
+        }
+        assert!(!out.stdout.is_empty() || !out.stderr.is_empty(), "{args:?}");
+    }
 }

@@ -9,7 +9,8 @@
 //!   UTF-16, both with checkpoints inside long lines) agree with a naive count, for any
 //!   offset (mid-character, past the end) and any LSP position;
 //! - `.docx` paragraphs come back as the lines they were made from;
-//! - `paragraph_around` agrees with a naive reference.
+//! - `paragraph_around` agrees with a naive reference (lines end at `\n`, `\r\n` or a
+//!   lone `\r` everywhere).
 //!
 //! Fix application (never panics, never touches text outside its edits) is property-tested
 //! in `tests/fix_props.rs`.
@@ -56,6 +57,7 @@ const FRAGMENTS: &[&str] = &[
     "\t",
     "\n",
     "\r\n",
+    "\r",
     "\n\n",
     "【更多",
     "微信",
@@ -106,19 +108,17 @@ fn long_lines() -> impl Strategy<Value = String> {
 }
 
 /// 1-based line and column in characters of `offset` (clamped, moved back to a char
-/// boundary), lines ending at `\n`, counted from the start.
+/// boundary), counted from the start.
 fn naive_position(text: &str, offset: usize) -> (usize, usize, usize) {
     let mut o = offset.min(text.len());
     while !text.is_char_boundary(o) {
         o -= 1;
     }
-    let before = &text[..o];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (
-        before.matches('\n').count() + 1,
-        text[line_start..o].chars().count() + 1,
-        o,
-    )
+    // lines end at `\n`, `\r\n` or a lone `\r`, as for the server
+    let lines = naive_lsp_lines(text);
+    let line = lines.iter().rposition(|&(s, _)| s <= o).unwrap();
+    let line_start = lines[line].0;
+    (line + 1, text[line_start..o].chars().count() + 1, o)
 }
 
 /// LSP lines (ending at `\n`, `\r\n` or `\r`) as (start, end without the break).
@@ -152,27 +152,23 @@ fn width(s: &str, enc: PositionEncoding) -> usize {
 }
 
 /// The paragraph around `offset` by splitting the whole text at blank lines.
+/// The lines (ending at `\n`, `\r\n` or a lone `\r`) around `offset` up to an empty line.
 fn naive_paragraph(text: &str, offset: usize) -> std::ops::Range<usize> {
-    let b = text.as_bytes();
-    let mut start = 0;
-    let mut k = 0;
-    while k < b.len() {
-        let sep = if b[k..].starts_with(b"\n\n") {
-            2
-        } else if b[k..].starts_with(b"\n\r\n") {
-            3
-        } else {
-            0
-        };
-        if sep > 0 && k >= offset {
-            return start.min(offset)..k;
-        }
-        if sep > 0 && k + sep <= offset {
-            start = k + sep;
-        }
-        k += 1;
+    let lines = naive_lsp_lines(text);
+    let here = lines.iter().rposition(|&(s, _)| s <= offset).unwrap();
+    if lines[here].0 == lines[here].1 {
+        return lines[here].0..lines[here].1;
     }
-    start.min(offset)..b.len()
+    let first = (0..=here)
+        .rev()
+        .take_while(|&i| lines[i].0 < lines[i].1)
+        .last()
+        .unwrap();
+    let last = (here..lines.len())
+        .take_while(|&i| lines[i].0 < lines[i].1)
+        .last()
+        .unwrap();
+    lines[first].0..lines[last].1
 }
 
 proptest! {
@@ -189,14 +185,16 @@ proptest! {
             prop_assert!(r.start >= last);
             last = r.start;
             let oc = text[r.clone()].chars().next().unwrap();
-            prop_assert_eq!(fold_char(oc), c);
+            // a lone `\r` is a line break, `\n` in the view
+            prop_assert_eq!(if oc == '\r' { '\n' } else { fold_char(oc) }, c);
             prop_assert_eq!(r.len(), oc.len_utf8());
         }
         // a whole-view range covers exactly the original from first to last kept char
         if let (Some(first), Some(last_c)) = (norm.chars().next(), norm.chars().last()) {
             let r = view.to_original(&text, 0..norm.len());
-            prop_assert_eq!(fold_char(text[r.clone()].chars().next().unwrap()), first);
-            prop_assert_eq!(fold_char(text[r].chars().last().unwrap()), last_c);
+            let fold = |c: char| if c == '\r' { '\n' } else { fold_char(c) };
+            prop_assert_eq!(fold(text[r.clone()].chars().next().unwrap()), first);
+            prop_assert_eq!(fold(text[r].chars().last().unwrap()), last_c);
         }
         for (a, b) in [(0, norm.len() + 5), (norm.len() / 2, norm.len() / 3), (1, 2)] {
             let r = view.to_original(&text, a..b);
@@ -323,6 +321,16 @@ proptest! {
         let text = gwlint::docx::document_xml_text(&xml).unwrap();
         let expected: String = lines.iter().map(|l| format!("{l}\n")).collect();
         prop_assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn the_structure_has_the_lines_of_the_text(text in long_lines()) {
+        let doc = Document::from_text("prop.txt", text.clone());
+        let st = doc.structure();
+        prop_assert_eq!(st.lines.len(), doc.lines.line_count());
+        for (i, l) in st.lines.iter().enumerate() {
+            prop_assert_eq!(l.range(), doc.lines.line_range(&text, i));
+        }
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub struct Document {
     pub encoding: TextEncoding,
     pub lines: LineIndex,
     pub normalized: NormalizedView,
+    /// Byte ranges that are not prose (Markdown code, link targets, HTML, front matter;
+    /// see [`crate::markdown`]), sorted and disjoint; empty for other files. No finding
+    /// or fix touches them.
+    pub masked: Vec<Range<usize>>,
     structure: Mutex<Option<Arc<Structure>>>,
     /// The document kind forced by the config (`profile:`); [`Profile::Auto`] = detect it.
     pub profile: Profile,
@@ -72,12 +76,19 @@ impl Document {
     pub fn new(path: impl Into<String>, text: String, encoding: TextEncoding) -> Document {
         let lines = LineIndex::new(&text);
         let normalized = NormalizedView::new(&text);
+        let path = path.into();
+        let masked = if crate::markdown::is_markdown(&path) {
+            crate::markdown::masked_ranges(&text)
+        } else {
+            Vec::new()
+        };
         Document {
-            path: path.into(),
+            path,
             text,
             encoding,
             lines,
             normalized,
+            masked,
             structure: Mutex::new(None),
             profile: Profile::Auto,
         }
@@ -141,38 +152,66 @@ impl Document {
     }
 }
 
-/// The byte range of the line of `text` containing `offset` (without `\n`).
+/// The byte range of the line of `text` containing `offset`, without its line break
+/// (lines end at `\n`, `\r\n` or a lone `\r`).
 pub fn line_around(text: &str, offset: usize) -> Range<usize> {
     let offset = offset.min(text.len());
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let b = text.as_bytes();
+    let start = b[..offset]
+        .iter()
+        .rposition(|&c| c == b'\n' || c == b'\r')
+        .map_or(0, |i| i + 1);
+    // an offset between the `\r` and `\n` of a pair belongs to the line before
+    if start == offset && offset > 0 && b[offset - 1] == b'\r' && b.get(offset) == Some(&b'\n') {
+        return line_around(text, offset - 1);
+    }
+    let end = b[offset..]
+        .iter()
+        .position(|&c| c == b'\n' || c == b'\r')
+        .map_or(b.len(), |i| offset + i);
     start..end
 }
 
-/// The byte range of the paragraph (lines up to a blank line) containing `offset`.
-///
-/// Separators are `\n\n` and `\n\r\n`; the nearest one on each side wins. Work is in
-/// proportion to the paragraph's length, not the text's.
+/// Where the line break that starts at `end` (the end of a line) ends.
+pub fn after_line_break(text: &str, end: usize) -> usize {
+    end + crate::source::line_break_len(text.as_bytes(), end)
+}
+
+/// The byte range of the paragraph (lines up to a blank line) containing `offset`,
+/// without the line break after its last line. Lines end at `\n`, `\r\n` or a lone
+/// `\r`; a blank line is an empty one. Work is in proportion to the paragraph's length,
+/// not the text's.
 pub fn paragraph_around(text: &str, offset: usize) -> Range<usize> {
     let b = text.as_bytes();
-    let offset = offset.min(b.len());
-    // a separator ends right before `k`
-    let ends_separator = |k: usize| {
-        k >= 2
-            && b[k - 1] == b'\n'
-            && (b[k - 2] == b'\n' || (k >= 3 && b[k - 2] == b'\r' && b[k - 3] == b'\n'))
-    };
-    let start = (2..=offset).rev().find(|&k| ends_separator(k)).unwrap_or(0);
-    // a separator starts at `k`
-    let starts_separator = |k: usize| {
-        b[k] == b'\n'
-            && (b.get(k + 1) == Some(&b'\n')
-                || (b.get(k + 1) == Some(&b'\r') && b.get(k + 2) == Some(&b'\n')))
-    };
-    let end = (offset..b.len())
-        .find(|&k| starts_separator(k))
-        .unwrap_or(b.len());
-    start.min(offset)..end
+    let line = line_around(text, offset);
+    if line.is_empty() {
+        return line;
+    }
+    let mut start = line.start;
+    // the line before `start` (which follows a break) is empty when another break ends
+    // right before that break
+    while start > 0 {
+        let break_start = if start >= 2 && &b[start - 2..start] == b"\r\n" {
+            start - 2
+        } else {
+            start - 1
+        };
+        let prev = line_around(text, break_start);
+        if prev.is_empty() {
+            break;
+        }
+        start = prev.start;
+    }
+    let mut end = line.end;
+    while end < b.len() {
+        let next = after_line_break(text, end);
+        let following = line_around(text, next);
+        if following.is_empty() || next >= b.len() {
+            break;
+        }
+        end = following.end;
+    }
+    start..end
 }
 
 /// Compile a regex written in the source code. The patterns are constants covered by unit
@@ -196,14 +235,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paragraphs_split_at_blank_lines_of_either_ending() {
-        let text = "甲\n乙\n\n丙\r\n\r\n丁\n\n";
+    fn paragraphs_split_at_blank_lines_of_every_ending() {
+        let text = "甲\n乙\n\n丙\r\n\r\n丁\n\n戊\r己\r\r庚";
         let at = |s: &str| paragraph_around(text, text.find(s).unwrap());
         assert_eq!(&text[at("乙")], "甲\n乙");
-        assert_eq!(&text[at("丙")], "丙\r");
+        assert_eq!(&text[at("丙")], "丙");
         assert_eq!(&text[at("丁")], "丁");
-        assert_eq!(paragraph_around(text, text.len()), text.len()..text.len());
+        assert_eq!(&text[at("己")], "戊\r己");
+        assert_eq!(&text[at("庚")], "庚");
+        assert_eq!(paragraph_around("甲\n\n", 5), 5..5);
         assert_eq!(&text[line_around(text, text.find("乙").unwrap())], "乙");
+        let crlf = "甲\r\n乙";
+        assert_eq!(&crlf[line_around(crlf, 4)], "甲", "between \\r and \\n");
+        assert_eq!(&crlf[line_around(crlf, 3)], "甲");
     }
 
     #[test]

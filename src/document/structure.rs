@@ -282,13 +282,11 @@ impl<'a> Parser<'a> {
     fn new(text: &'a str, normalized: &'a NormalizedView, index: &LineIndex) -> Parser<'a> {
         let norm = normalized.as_str();
         let mut lines: Vec<LineInfo> = Vec::with_capacity(index.line_count());
-        // lines of both views: '\n' is kept by the normalised view, so they pair up; a lone
-        // '\r' (old Mac line ending) ends a line too
-        let (mut o, mut n) = (0usize, 0usize);
-        for (ol, nl) in text.split('\n').zip(norm.split('\n')) {
-            let oend = o + ol.strip_suffix('\r').map_or(ol.len(), str::len);
-            lines.push(LineInfo::new(o..oend, n..n + nl.len()));
-            o += ol.len() + 1;
+        // lines of both views: every line break of the original (`\n`, `\r\n`, a lone
+        // `\r`) is one `\n` in the normalised view, so they pair up
+        let mut n = 0usize;
+        for (orig, nl) in crate::source::line_ranges(text).zip(norm.split('\n')) {
+            lines.push(LineInfo::new(orig, n..n + nl.len()));
             n += nl.len() + 1;
         }
         let mut raw_dates = DatesByLine::default();

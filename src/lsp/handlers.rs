@@ -41,9 +41,12 @@ impl Server {
         let Some(doc) = self.docs.get_mut(p.text_document.uri.as_str()) else {
             return;
         };
-        for change in p.content_changes {
-            convert::apply_change(&mut doc.text, change.range, &change.text, encoding);
-        }
+        let changes: Vec<_> = p
+            .content_changes
+            .into_iter()
+            .map(|c| (c.range, c.text))
+            .collect();
+        convert::apply_changes(&mut doc.text, &changes, encoding);
         doc.lines = LineMap::new(&doc.text);
         doc.version = Some(p.text_document.version);
         doc.dirty = true;
@@ -130,7 +133,7 @@ impl Server {
                     doc.dirty = false;
                 }
                 let text = format!("gwlint: internal error while linting {key}");
-                eprintln!("{text}");
+                stderr_line!("{text}");
                 self.log(lsp_types::MessageType::ERROR, text);
             }
         }
@@ -165,14 +168,22 @@ impl Server {
                 .0;
         doc.rule_dirs = resolved.rule_dirs;
         doc.dirty = false;
-        let diagnostics = doc
-            .diagnostics
-            .iter()
-            .map(|d| to_lsp(d, doc, self.encoding, self.hints.contains(d.rule.as_str())))
-            .collect();
+        let lsp = |d: &crate::Diagnostic| {
+            to_lsp(d, doc, self.encoding, self.hints.contains(d.rule.as_str()))
+        };
+        if self.raw_frames {
+            let body = publish_text(doc, lsp);
+            self.send(lsp_server::Message::Notification(
+                lsp_server::Notification {
+                    method: super::transport::RAW_FRAME_METHOD.to_owned(),
+                    params: serde_json::Value::String(body),
+                },
+            ));
+            return;
+        }
         let params = PublishDiagnosticsParams {
             uri: doc.uri.clone(),
-            diagnostics,
+            diagnostics: doc.diagnostics.iter().map(lsp).collect(),
             version: doc.version,
         };
         self.notify::<lsp_types::notification::PublishDiagnostics>(params);
@@ -298,6 +309,31 @@ impl Server {
             range: Some(doc.lines.range(&doc.text, &range, encoding)),
         })
     }
+}
+
+/// The whole `textDocument/publishDiagnostics` message for `doc` as JSON text, each
+/// diagnostic converted by `lsp` and serialised in turn (only one exists as values at a
+/// time; the text costs a few hundred bytes per finding).
+fn publish_text(
+    doc: &OpenDoc,
+    lsp: impl Fn(&crate::Diagnostic) -> lsp_types::Diagnostic,
+) -> String {
+    let mut out = String::from(
+        r#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    );
+    out.push_str(&serde_json::to_string(doc.uri.as_str()).unwrap_or_default());
+    if let Some(version) = doc.version {
+        out.push_str(&format!(r#","version":{version}"#));
+    }
+    out.push_str(r#","diagnostics":["#);
+    for (i, d) in doc.diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(&lsp(d)).unwrap_or_default());
+    }
+    out.push_str("]}}");
+    out
 }
 
 /// The LSP form of a diagnostic: `code` = rule id, `source` = "gwlint", the fix in `data`.

@@ -34,13 +34,13 @@ pub fn run() -> i32 {
     let (connection, io_threads) = match transport::stdio() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("gwlint server: cannot start the stdio threads: {e}");
+            stderr_line!("gwlint server: cannot start the stdio threads: {e}");
             return 1;
         }
     };
-    let code = serve(connection);
+    let code = serve_on(connection, RuleSet::builtin, true);
     if let Err(e) = io_threads.join() {
-        eprintln!("gwlint server: {e}");
+        stderr_line!("gwlint server: {e}");
     }
     code
 }
@@ -54,10 +54,21 @@ pub fn serve(connection: Connection) -> i32 {
 /// Like [`serve`], with the base rule set made by `base_rules` (called again whenever the
 /// extra rule folders change). Tests use it to add a rule that panics.
 pub fn serve_with(connection: Connection, base_rules: fn() -> Result<RuleSet, SpecError>) -> i32 {
+    serve_on(connection, base_rules, false)
+}
+
+/// `raw_frames`: the connection is [`transport::stdio`], whose writer sends
+/// [`transport::RAW_FRAME_METHOD`] notifications as the text they carry.
+fn serve_on(
+    connection: Connection,
+    base_rules: fn() -> Result<RuleSet, SpecError>,
+    raw_frames: bool,
+) -> i32 {
     let Some((id, params)) = wait_for_initialize(&connection) else {
         return 1;
     };
     let mut server = Server::new(connection, base_rules, &params);
+    server.raw_frames = raw_frames;
     server.respond(Response::new_ok(id, server.initialize_result()));
     server.main_loop()
 }
@@ -202,6 +213,8 @@ pub(crate) struct Server {
     initialized: bool,
     /// Messages for the client produced before it was initialized.
     pending_messages: Vec<(lsp_types::MessageType, String)>,
+    /// Diagnostics are published as text serialised finding by finding (stdio).
+    raw_frames: bool,
 }
 
 impl Server {
@@ -233,6 +246,7 @@ impl Server {
             can_register_watchers,
             initialized: false,
             pending_messages: Vec::new(),
+            raw_frames: false,
         };
         let options = match params
             .get("initializationOptions")
@@ -331,7 +345,7 @@ impl Server {
         }));
         outcome.unwrap_or_else(|_| {
             let text = format!("gwlint: internal error while handling `{method}`");
-            eprintln!("{text}");
+            stderr_line!("{text}");
             match request_id {
                 Some(id) => {
                     self.respond(Response::new_err(id, ErrorCode::InternalError as i32, text))
@@ -502,7 +516,7 @@ impl Server {
 
     /// window/showMessage (a notification the user sees); queued until `initialized`.
     fn show(&mut self, typ: lsp_types::MessageType, message: String) {
-        eprintln!("{message}");
+        stderr_line!("{message}");
         if !self.initialized {
             self.pending_messages.push((typ, message));
             return;

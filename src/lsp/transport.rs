@@ -58,11 +58,24 @@ pub fn stdio() -> io::Result<(Connection, IoThreads)> {
     ))
 }
 
+/// The method of a notification that carries a whole message already serialised (its
+/// `params` is the JSON text): the writer sends the text as it is. The server uses it for
+/// `publishDiagnostics` over stdio, so a million findings are never a tree of JSON values
+/// (about 11 KB each) but text written one finding at a time.
+pub const RAW_FRAME_METHOD: &str = "$/gwlint/rawFrame";
+
 fn write_loop(rx: &Receiver<Message>) -> io::Result<()> {
     for msg in rx {
         // One lock per message, so a raw error written by the reader never interleaves.
         let mut out = io::stdout().lock();
-        msg.write(&mut out)?;
+        match &msg {
+            Message::Notification(n) if n.method == RAW_FRAME_METHOD => {
+                if let serde_json::Value::String(body) = &n.params {
+                    write_frame(&mut out, body)?;
+                }
+            }
+            _ => msg.write(&mut out)?,
+        }
     }
     Ok(())
 }
@@ -74,13 +87,23 @@ fn write_frame(out: &mut impl Write, body: &str) -> io::Result<()> {
 
 /// Read framed messages from `input` and send them on; answer malformed ones through
 /// `reply` (a complete JSON-RPC response body). Returns at end of input or after `exit`.
+///
+/// After a malformed frame the reader resynchronises on the next `Content-Length`
+/// header, wherever it starts: a bad or missing length, a body shorter than its length
+/// (the rest of it is then glued to the next header) or longer (it swallowed the next
+/// header, which is taken back) costs that one frame, never the ones after it.
 pub fn read_loop(
     input: &mut impl BufRead,
     to_server: &Sender<Message>,
     reply: &mut dyn FnMut(&str) -> io::Result<()>,
 ) -> io::Result<()> {
+    let mut framer = Framer {
+        input,
+        pending: Vec::new(),
+        at: 0,
+    };
     loop {
-        let body = match read_frame(input)? {
+        let body = match framer.read_frame()? {
             Frame::Eof => return Ok(()),
             Frame::Bad(why) => {
                 reply(&error_body(None, ErrorCode::ParseError, &why))?;
@@ -95,7 +118,13 @@ pub fn read_loop(
                     return Ok(());
                 }
             }
-            Err(error) => reply(&error)?,
+            Err(error) => {
+                // a body that ran into the next frame: read that frame again
+                if let Some(k) = find_content_length(&body) {
+                    framer.unread(&body[k..]);
+                }
+                reply(&error)?;
+            }
         }
     }
 }
@@ -106,52 +135,147 @@ enum Frame {
     Body(Vec<u8>),
 }
 
-fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
-    let mut length: Option<usize> = None;
-    let mut bad_header = None;
-    let mut saw_header = false;
-    loop {
+/// A header line longer than this is read in pieces (each searched for a header).
+const MAX_HEADER_LINE: u64 = 64 * 1024;
+
+/// The byte offset of `Content-Length:` (any case) in `bytes`.
+fn find_content_length(bytes: &[u8]) -> Option<usize> {
+    const NEEDLE: &[u8] = b"content-length:";
+    bytes
+        .windows(NEEDLE.len())
+        .position(|w| w.eq_ignore_ascii_case(NEEDLE))
+}
+
+/// The input with bytes taken back (`unread`) in front of it.
+struct Framer<'a, R: BufRead> {
+    input: &'a mut R,
+    pending: Vec<u8>,
+    at: usize,
+}
+
+impl<R: BufRead> Framer<'_, R> {
+    fn unread(&mut self, bytes: &[u8]) {
+        let mut v = bytes.to_vec();
+        v.extend_from_slice(&self.pending[self.at..]);
+        self.pending = v;
+        self.at = 0;
+    }
+
+    /// One line (with its `\n`, if any) of at most about [`MAX_HEADER_LINE`] bytes;
+    /// empty at end of input.
+    fn read_line(&mut self) -> io::Result<Vec<u8>> {
         let mut line = Vec::new();
-        if input.read_until(b'\n', &mut line)? == 0 {
-            return Ok(Frame::Eof);
-        }
-        let line = String::from_utf8_lossy(&line);
-        let line = line.trim_end_matches(['\r', '\n']);
-        if line.is_empty() {
-            if saw_header {
-                break;
+        if self.at < self.pending.len() {
+            let rest = &self.pending[self.at..];
+            let n = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |i| i + 1);
+            line.extend_from_slice(&rest[..n]);
+            self.at += n;
+            if line.ends_with(b"\n") {
+                return Ok(line);
             }
-            continue;
         }
-        saw_header = true;
-        match line.split_once(':') {
-            Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
-                match value.trim().parse::<usize>() {
-                    Ok(n) => length = Some(n),
-                    Err(_) => bad_header = Some(format!("bad Content-Length header: {line:?}")),
+        let n = (&mut *self.input)
+            .take(MAX_HEADER_LINE)
+            .read_until(b'\n', &mut line)?;
+        // a piece of an overlong line: its last bytes are read again with the next
+        // piece, so a `Content-Length:` across the cut is still found
+        let keep = b"content-length:".len() - 1;
+        if n as u64 == MAX_HEADER_LINE && !line.ends_with(b"\n") && line.len() > keep {
+            let cut = line.len() - keep;
+            self.unread(&line[cut..]);
+            line.truncate(cut);
+        }
+        Ok(line)
+    }
+
+    fn read_body(&mut self, length: usize) -> io::Result<Vec<u8>> {
+        let mut body = Vec::with_capacity(length.min(1 << 20));
+        let from_pending = (self.pending.len() - self.at).min(length);
+        body.extend_from_slice(&self.pending[self.at..self.at + from_pending]);
+        self.at += from_pending;
+        (&mut *self.input)
+            .take((length - from_pending) as u64)
+            .read_to_end(&mut body)?;
+        if body.len() < length {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        Ok(body)
+    }
+
+    fn read_frame(&mut self) -> io::Result<Frame> {
+        let mut length: Option<usize> = None;
+        let mut bad_header: Option<String> = None;
+        let mut saw_header = false;
+        loop {
+            let mut raw = self.read_line()?;
+            if raw.is_empty() {
+                return Ok(Frame::Eof);
+            }
+            if let Some(k) = find_content_length(&raw) {
+                // a header block starts here; what came before it was no frame (the rest
+                // of a body shorter than its length, a block without a usable length)
+                let garbage = !raw[..k].iter().all(u8::is_ascii_whitespace);
+                if garbage || bad_header.is_some() || length.is_some() {
+                    self.unread(&raw[k..]);
+                    return Ok(Frame::Bad(bad_header.unwrap_or_else(|| {
+                        "bytes that are not a message before a Content-Length header".into()
+                    })));
+                }
+                raw.drain(..k);
+            }
+            let line = String::from_utf8_lossy(&raw);
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if saw_header {
+                    break;
+                }
+                continue;
+            }
+            saw_header = true;
+            match line.split_once(':') {
+                Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
+                    match value.trim().parse::<usize>() {
+                        Ok(n) => length = Some(n),
+                        Err(_) => bad_header = Some(format!("bad Content-Length header: {line:?}")),
+                    }
+                }
+                Some((name, _)) if is_token(name) => {}
+                _ => {
+                    bad_header.get_or_insert_with(|| format!("malformed header line: {line:?}"));
                 }
             }
-            Some(_) => {}
-            None => bad_header = Some(format!("malformed header line: {line:?}")),
+        }
+        if let Some(why) = bad_header {
+            return Ok(Frame::Bad(why));
+        }
+        let Some(length) = length else {
+            return Ok(Frame::Bad("missing Content-Length header".into()));
+        };
+        if length > MAX_BODY_BYTES {
+            let buffered = (self.pending.len() - self.at).min(length);
+            self.at += buffered;
+            io::copy(
+                &mut (&mut *self.input).take((length - buffered) as u64),
+                &mut io::sink(),
+            )?;
+            return Ok(Frame::Bad(format!(
+                "message of {length} bytes is larger than the limit of {MAX_BODY_BYTES}"
+            )));
+        }
+        match self.read_body(length) {
+            Ok(body) => Ok(Frame::Body(body)),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(Frame::Eof),
+            Err(e) => Err(e),
         }
     }
-    if let Some(why) = bad_header {
-        // Without a trustworthy length the body cannot be skipped; resynchronise on the
-        // next header block.
-        return Ok(Frame::Bad(why));
-    }
-    let Some(length) = length else {
-        return Ok(Frame::Bad("missing Content-Length header".into()));
-    };
-    if length > MAX_BODY_BYTES {
-        io::copy(&mut input.take(length as u64), &mut io::sink())?;
-        return Ok(Frame::Bad(format!(
-            "message of {length} bytes is larger than the limit of {MAX_BODY_BYTES}"
-        )));
-    }
-    let mut body = vec![0; length];
-    input.read_exact(&mut body)?;
-    Ok(Frame::Body(body))
+}
+
+/// A header name: letters, digits and `-`.
+fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// A message, or the body of the error response to send back.
@@ -234,5 +358,62 @@ mod tests {
             })
             .collect();
         assert_eq!(methods, ["initialized", "exit"]);
+    }
+
+    /// The notifications received after feeding `input`, and how many errors were sent.
+    fn read_all(input: &[u8]) -> (Vec<String>, usize) {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let mut errors = 0;
+        read_loop(&mut &input[..], &tx, &mut |_: &str| {
+            errors += 1;
+            Ok(())
+        })
+        .unwrap();
+        let methods = rx
+            .try_iter()
+            .map(|m| match m {
+                Message::Notification(n) => n.method,
+                other => format!("{other:?}"),
+            })
+            .collect();
+        (methods, errors)
+    }
+
+    #[test]
+    fn reading_resynchronises_after_any_malformed_frame() {
+        let ok = |m: &str| frame(&format!(r#"{{"jsonrpc":"2.0","method":"{m}"}}"#));
+        let body = r#"{"jsonrpc":"2.0","method":"lost"}"#;
+        let cases: Vec<(&str, String)> = vec![
+            (
+                "length not a number",
+                format!("Content-Length: abc\r\n\r\n{body}"),
+            ),
+            (
+                "length too short",
+                format!("Content-Length: 10\r\n\r\n{body}"),
+            ),
+            (
+                "length too long",
+                format!("Content-Length: 60\r\n\r\n{body}"),
+            ),
+            ("no length", format!("Content-Type: x\r\n\r\n{body}")),
+            ("garbage line", "hello world\r\n".to_owned()),
+            ("garbage without a newline", "{\"partial\":".to_owned()),
+            (
+                "pretty JSON cut short",
+                "Content-Length: 9\r\n\r\n{\n  \"a\": 1,\n  \"b\": 2\n}".to_owned(),
+            ),
+        ];
+        let long = format!(
+            "{}Content-Length: 10\r\n\r\n{body}",
+            "x".repeat(3 * 65536 - 7)
+        );
+        let cases = cases.into_iter().chain([("overlong line", long)]);
+        for (name, bad) in cases {
+            let input = [ok("first"), bad, ok("second"), ok("third")].concat();
+            let (methods, errors) = read_all(input.as_bytes());
+            assert_eq!(methods, ["first", "second", "third"], "{name}");
+            assert!(errors >= 1, "{name}: the bad frame is answered");
+        }
     }
 }

@@ -5,11 +5,20 @@
 use super::Report;
 use crate::diagnostic::Severity;
 
-/// `%`, `\r`, `\n` in a message.
+/// `%`, `\r`, `\n` in a message; other terminal controls as `\u{…}` escapes (the Actions
+/// log is shown in a terminal-like view).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if super::is_terminal_control(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Also `:` and `,` in a property value.
@@ -18,7 +27,15 @@ fn escape_property(s: &str) -> String {
 }
 
 pub fn render(reports: &[Report<'_>]) -> String {
-    let mut s = String::new();
+    let mut out = Vec::new();
+    let _ = write(reports, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`], written to `w` annotation by annotation.
+pub fn write(reports: &[Report<'_>], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut buf = std::io::BufWriter::new(w);
     for r in reports {
         let file = escape_property(r.doc.path.strip_prefix("./").unwrap_or(&r.doc.path));
         for d in r.diagnostics {
@@ -29,18 +46,21 @@ pub fn render(reports: &[Report<'_>]) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            s.push_str(&format!(
-                "::{level} file={file},line={},endLine={},col={},endColumn={},title={}::{}\n",
-                start.line,
-                end.line,
-                start.column,
-                end.column,
-                escape_property(&format!("gwlint {}", d.rule)),
-                escape_data(&format!("{} [{}]", d.message, d.rule)),
-            ));
+            buf.write_all(
+                format!(
+                    "::{level} file={file},line={},endLine={},col={},endColumn={},title={}::{}\n",
+                    start.line,
+                    end.line,
+                    start.column,
+                    end.column,
+                    escape_property(&format!("gwlint {}", d.rule)),
+                    escape_data(&format!("{} [{}]", d.message, d.rule)),
+                )
+                .as_bytes(),
+            )?;
         }
     }
-    s
+    buf.flush()
 }
 
 #[cfg(test)]

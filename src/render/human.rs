@@ -29,7 +29,7 @@ pub fn render_each<E>(
     report: &Report<'_>,
     mut emit: impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
-    let file = DocumentFile(report.doc);
+    let file = DocumentFile::new(report.doc);
     let config = Config::default();
     for d in report.diagnostics {
         let head = match d.severity {
@@ -43,7 +43,10 @@ pub fn render_each<E>(
                 Applicability::Safe => "可自动修复",
                 Applicability::Unsafe => "需人工确认的修复",
             };
-            notes.push(format!("help（{kind}）: {}", fix.message));
+            notes.push(format!(
+                "help（{kind}）: {}",
+                super::escape_controls(&fix.message)
+            ));
         }
         let doc = report.doc;
         let first = doc.lines.line_of(d.span.start);
@@ -60,21 +63,24 @@ pub fn render_each<E>(
                 0,
                 format!(
                     "at {}:{}:{} (line too long to show)",
-                    doc.path, p.line, p.column
+                    file.name, p.line, p.column
                 ),
             );
             Vec::new()
         };
         let cs = head
             .with_code(d.rule.as_str())
-            .with_message(&*d.message)
+            .with_message(super::escape_controls(&d.message))
             .with_labels(labels)
             .with_notes(notes);
         match term::emit_into_string(&config, &file, &cs) {
             Ok(s) => emit(&s)?,
             Err(_) => emit(&format!(
                 "{}: {}[{}]: {}\n",
-                report.doc.path, d.severity, d.rule, d.message
+                file.name,
+                d.severity,
+                d.rule,
+                super::escape_controls(&d.message)
             ))?,
         }
     }
@@ -83,17 +89,32 @@ pub fn render_each<E>(
 
 /// codespan-reporting's view of a document, answered from the document's own
 /// [`crate::source::LineIndex`] (a `SimpleFile` would build a second index of every line:
-/// 17 MB for a 200 MB file).
-struct DocumentFile<'a>(&'a crate::document::Document);
+/// 17 MB for a 200 MB file). Terminal controls in the name and the text are shown as
+/// escapes / masked (the text keeps its byte offsets; it is copied only when it has any).
+struct DocumentFile<'a> {
+    doc: &'a crate::document::Document,
+    name: std::borrow::Cow<'a, str>,
+    source: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> DocumentFile<'a> {
+    fn new(doc: &'a crate::document::Document) -> DocumentFile<'a> {
+        DocumentFile {
+            doc,
+            name: super::escape_controls(&doc.path),
+            source: super::mask_controls(&doc.text),
+        }
+    }
+}
 
 impl DocumentFile<'_> {
     /// Like `SimpleFile`: the start of line `line`; the end of the text for the line after
     /// the last.
     fn line_start(&self, line: usize) -> Result<usize, FilesError> {
-        let count = self.0.lines.line_count();
+        let count = self.doc.lines.line_count();
         match line.cmp(&count) {
-            std::cmp::Ordering::Less => Ok(self.0.lines.line_range(&self.0.text, line).start),
-            std::cmp::Ordering::Equal => Ok(self.0.text.len()),
+            std::cmp::Ordering::Less => Ok(self.doc.lines.line_range(&self.doc.text, line).start),
+            std::cmp::Ordering::Equal => Ok(self.doc.text.len()),
             std::cmp::Ordering::Greater => Err(FilesError::LineTooLarge {
                 given: line,
                 max: count.saturating_sub(1),
@@ -108,15 +129,15 @@ impl<'a> Files<'a> for DocumentFile<'a> {
     type Source = &'a str;
 
     fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
-        Ok(&self.0.path)
+        Ok(&self.name)
     }
 
     fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
-        Ok(&self.0.text)
+        Ok(&self.source)
     }
 
     fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
-        Ok(self.0.lines.line_of(byte_index))
+        Ok(self.doc.lines.line_of(byte_index))
     }
 
     fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
@@ -168,7 +189,7 @@ mod tests {
         let text = "关于印发《工作要点》的通知\r\n\r\n一、总体要求,加强学习\n二、重点工作\n最后一行没有换行";
         let doc = Document::from_text("t.txt", text);
         let simple = SimpleFile::new("t.txt", text);
-        let ours = DocumentFile(&doc);
+        let ours = DocumentFile::new(&doc);
         let at = |s: &str| text.find(s).unwrap();
         let spans = [
             0..3,

@@ -2,14 +2,22 @@
 //! ([`super::json::diagnostic_value`]). Streams well into `jq`, log shippers and CI.
 
 use super::Report;
+use std::io::Write;
 
 pub fn render(reports: &[Report<'_>]) -> String {
-    let mut s = String::new();
+    let mut out = Vec::new();
+    let _ = write(reports, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`], written to `w` line by line as it is produced.
+pub fn write(reports: &[Report<'_>], w: &mut dyn Write) -> std::io::Result<()> {
+    let mut buf = std::io::BufWriter::new(w);
     for r in reports {
         for d in r.diagnostics {
-            s.push_str(&super::json::diagnostic_value(r.doc, d).to_string());
-            s.push('\n');
+            serde_json::to_writer(&mut buf, &super::json::diagnostic_value(r.doc, d))?;
+            buf.write_all(b"\n")?;
         }
     }
-    s
+    buf.flush()
 }

@@ -22,38 +22,51 @@ pub fn escape_xml(s: &str) -> String {
 }
 
 pub fn render(reports: &[Report<'_>]) -> String {
+    let mut out = Vec::new();
+    let _ = write(reports, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`], written to `w` test case by test case.
+pub fn write(reports: &[Report<'_>], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut buf = std::io::BufWriter::new(w);
     let total: usize = reports.iter().map(|r| r.diagnostics.len().max(1)).sum();
     let failures: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
-    let mut s = format!(
+    write!(
+        buf,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"gwlint\" tests=\"{total}\" failures=\"{failures}\" errors=\"0\">\n"
-    );
+    )?;
     for r in reports {
         let path = escape_xml(&r.doc.path);
-        s.push_str(&format!(
-            "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
+        writeln!(
+            buf,
+            "  <testsuite name=\"{path}\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
             r.diagnostics.len().max(1),
             r.diagnostics.len()
-        ));
+        )?;
         if r.diagnostics.is_empty() {
-            s.push_str(&format!(
-                "    <testcase name=\"gwlint\" classname=\"{path}\" file=\"{path}\"/>\n"
-            ));
+            writeln!(
+                buf,
+                "    <testcase name=\"gwlint\" classname=\"{path}\" file=\"{path}\"/>"
+            )?;
         }
         for d in r.diagnostics {
             let p = r.doc.lines.position(&r.doc.text, d.span.start);
             let message = escape_xml(&d.message);
-            s.push_str(&format!(
+            write!(
+                buf,
                 "    <testcase name=\"{rule} {line}:{col}\" classname=\"{path}\" file=\"{path}\" line=\"{line}\">\n      <failure message=\"{message}\" type=\"{rule}\">{path}:{line}:{col}: {sev}[{rule}] {message}</failure>\n    </testcase>\n",
                 rule = escape_xml(&d.rule),
                 line = p.line,
                 col = p.column,
                 sev = d.severity,
-            ));
+            )?;
         }
-        s.push_str("  </testsuite>\n");
+        buf.write_all(b"  </testsuite>\n")?;
     }
-    s.push_str("</testsuites>\n");
-    s
+    buf.write_all(b"</testsuites>\n")?;
+    buf.flush()
 }
 
 #[cfg(test)]

@@ -53,6 +53,18 @@ fn region(doc: &Document, range: &std::ops::Range<usize>) -> Value {
 /// Render all reports as one SARIF log. `rules` supplies the metadata of the rules that
 /// fired (rules not found there are still reported, just without a description).
 pub fn render(reports: &[Report<'_>], rules: &[&RuleMeta]) -> String {
+    let mut out = Vec::new();
+    let _ = write(reports, rules, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`], written to `w` as it is produced: each result is built and serialised in
+/// turn, never the whole log as one tree of values (that took about 23 KB per finding).
+pub fn write(
+    reports: &[Report<'_>],
+    rules: &[&RuleMeta],
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let by_id: BTreeMap<&str, &RuleMeta> = rules.iter().map(|m| (m.id.as_str(), *m)).collect();
     let mut fired: Vec<&str> = reports
         .iter()
@@ -75,65 +87,107 @@ pub fn render(reports: &[Report<'_>], rules: &[&RuleMeta]) -> String {
             None => json!({"id": id}),
         })
         .collect();
-    let mut results = Vec::new();
-    for r in reports {
-        let uri = path_to_uri(&r.doc.path);
-        for d in r.diagnostics {
-            let mut result = json!({
-                "ruleId": d.rule,
-                "ruleIndex": index.get(d.rule.as_str()).copied().unwrap_or(0),
-                "level": level(d.severity),
-                "message": {"text": d.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri},
-                        "region": region(r.doc, &d.span),
-                    }
-                }],
-                "partialFingerprints": {
-                    "gwlintContextHash/v1": crate::suppress::context_hash(&r.doc.text, &d.rule, &d.span),
-                },
-            });
-            if let (Some(fix), Some(obj)) = (&d.fix, result.as_object_mut()) {
-                let replacements: Vec<Value> = fix
-                    .edits
-                    .iter()
-                    .map(|e| {
-                        json!({
-                            "deletedRegion": region(r.doc, &e.range),
-                            "insertedContent": {"text": e.replacement},
-                        })
-                    })
-                    .collect();
-                obj.insert(
-                    "fixes".into(),
-                    json!([{
-                        "description": {"text": fix.message},
-                        "artifactChanges": [{
-                            "artifactLocation": {"uri": uri},
-                            "replacements": replacements,
-                        }],
-                        "properties": {"applicability": fix.applicability.as_str()},
-                    }]),
-                );
-            }
-            results.push(result);
-        }
-    }
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+    // keys in the order a JSON object map sorts them, as before streaming
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results: Results {
+                reports,
+                index: &index,
+            },
+            tool: json!({"driver": {
                 "name": "gwlint",
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": descriptors,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
+            }}),
         }],
+        version: "2.1.0",
+    };
+    let mut buf = std::io::BufWriter::new(w);
+    serde_json::to_writer_pretty(&mut buf, &log).map_err(std::io::Error::other)?;
+    std::io::Write::write_all(&mut buf, b"\n")?;
+    std::io::Write::flush(&mut buf)
+}
+
+#[derive(serde::Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct Run<'a> {
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// The results, serialised one at a time.
+struct Results<'a> {
+    reports: &'a [Report<'a>],
+    index: &'a BTreeMap<&'a str, usize>,
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.reports.iter().flat_map(|r| {
+            let uri = path_to_uri(&r.doc.path);
+            r.diagnostics
+                .iter()
+                .map(move |d| result(r.doc, &uri, d, self.index))
+        }))
+    }
+}
+
+fn result(
+    doc: &Document,
+    uri: &str,
+    d: &crate::diagnostic::Diagnostic,
+    index: &BTreeMap<&str, usize>,
+) -> Value {
+    let mut result = json!({
+        "ruleId": d.rule,
+        "ruleIndex": index.get(d.rule.as_str()).copied().unwrap_or(0),
+        "level": level(d.severity),
+        "message": {"text": d.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri},
+                "region": region(doc, &d.span),
+            }
+        }],
+        "partialFingerprints": {
+            "gwlintContextHash/v1": crate::suppress::context_hash(&doc.text, &d.rule, &d.span),
+        },
     });
-    serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+    if let (Some(fix), Some(obj)) = (&d.fix, result.as_object_mut()) {
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| {
+                json!({
+                    "deletedRegion": region(doc, &e.range),
+                    "insertedContent": {"text": e.replacement},
+                })
+            })
+            .collect();
+        obj.insert(
+            "fixes".into(),
+            json!([{
+                "description": {"text": fix.message},
+                "artifactChanges": [{
+                    "artifactLocation": {"uri": uri},
+                    "replacements": replacements,
+                }],
+                "properties": {"applicability": fix.applicability.as_str()},
+            }]),
+        );
+    }
+    result
 }
 
 #[cfg(test)]

@@ -299,6 +299,9 @@ impl RuleSet {
         // same span (a list typo that the homophone check also finds) are one finding
         out.dedup_by(|a, b| a.span == b.span && (a.rule == b.rule || same_edits(a, b)));
         drop_nested_same_corrections(&doc.text, &mut out);
+        if !doc.masked.is_empty() {
+            out.retain(|d| !touches_masked(doc, d));
+        }
         out
     }
 }
@@ -363,6 +366,17 @@ fn same_edits(a: &Diagnostic, b: &Diagnostic) -> bool {
     }
 }
 
+/// A finding whose span or fix touches text that is not prose (Markdown code, link
+/// targets, HTML, front matter: [`Document::masked`]); it is dropped whole.
+fn touches_masked(doc: &Document, d: &Diagnostic) -> bool {
+    use crate::markdown::touches;
+    touches(&doc.masked, &d.span)
+        || d.fix
+            .iter()
+            .flat_map(|f| &f.edits)
+            .any(|e| touches(&doc.masked, &e.range))
+}
+
 /// Documents in this size range run their rules in parallel. Smaller ones are not worth the
 /// hand-off; larger ones run rules one after another so findings are not buffered twice.
 const PARALLEL_RULES: std::ops::RangeInclusive<usize> = 16 * 1024..=4 * 1024 * 1024;
@@ -378,9 +392,10 @@ fn run_rule(rule: &Rule, doc: &Document, settings: &Settings, out: &mut Findings
     }));
     if ran.is_err() {
         out.truncate(start);
-        eprintln!(
+        stderr_line!(
             "gwlint: internal error: rule `{}` panicked on {}; its findings are skipped",
-            rule.meta.id, doc.path
+            rule.meta.id,
+            doc.path
         );
         return;
     }
@@ -466,6 +481,19 @@ fn compile_rule(
             "id",
             Some(&file.id),
             format!("rule id `{}` must be ASCII kebab-case", file.id),
+        ));
+    }
+    // `all` and the category names are selectors of their own (`--select typo`); only a
+    // rule of that very category may share its name (`toc-mismatch`)
+    let named_category = Category::from_name(&file.id);
+    if file.id == "all" || named_category.is_some_and(|c| c != file.category) {
+        return Err(at(
+            "id",
+            Some(&file.id),
+            format!(
+                "rule id `{}` is reserved: `all` and the category names select groups of rules",
+                file.id
+            ),
         ));
     }
     if let Some(key) = file.foreign_keys().first() {

@@ -103,6 +103,14 @@ fn main() {
                 vec!["check", "--quiet", "--isolated", "--format", "json", p],
             ),
             ("check (human)", vec!["check", "--quiet", "--isolated", p]),
+            (
+                "check --format sarif",
+                vec!["check", "--quiet", "--isolated", "--format", "sarif", p],
+            ),
+            (
+                "check --format jsonl",
+                vec!["check", "--quiet", "--isolated", "--format", "jsonl", p],
+            ),
         ] {
             let (kib, took) = peak_kib(&args);
             println!(

@@ -199,6 +199,7 @@ impl CountClaim {
             .iter()
             .find(|h| Some(h.level()) == top)
             .map_or(g.lines.end, Heading::line);
+        let mut runs: Option<SiblingRuns> = None;
         for l in (g.body.start..g.body.end).filter_map(line) {
             let Some(colon) = l.text.rfind([':', '：']) else {
                 continue;
@@ -232,7 +233,8 @@ impl CountClaim {
                 inline_count(st, l.index).map(|m| (m, format!("冒号后列了{m}条（一是…）")))
             } else {
                 // 「以下16项」 may count the items under the listed sections
-                following_headings(hs, l.index).and_then(|(m, items, first, last)| {
+                let runs = runs.get_or_insert_with(|| SiblingRuns::new(hs, g.headings.start));
+                following_headings(hs, runs, l.index).and_then(|(m, items, first, last)| {
                     (n != items).then(|| (m, format!("下面列了{m}条（{first}至{last}）")))
                 })
             };
@@ -358,30 +360,63 @@ impl CountClaim {
     }
 }
 
-/// The headings a line introduces: the run of headings after it that share the first
-/// one's parent and level. Returns their number, the number of headings one level below
-/// them, and the first and last marker.
-fn following_headings(hs: &[Heading], after_line: usize) -> Option<(u32, u32, String, String)> {
-    let at = hs.iter().position(|h| h.line() > after_line)?;
-    let first = &hs[at];
-    let run: Vec<&Heading> = hs[at..]
-        .iter()
-        .take_while(|h| h.level() >= first.level())
-        .collect();
-    let siblings: Vec<&&Heading> = run
-        .iter()
-        .filter(|h| h.level() == first.level() && h.parent() == first.parent())
-        .collect();
-    let below = run
-        .iter()
-        .map(|h| h.level())
-        .filter(|&l| l > first.level())
-        .min();
-    let items = below.map_or(0, |l| run.iter().filter(|h| h.level() == l).count());
-    let last = siblings.last()?;
+/// For each heading of a segment, the sibling group it starts: how many siblings (same
+/// parent and level) follow from it, how many headings sit directly under those siblings,
+/// and the last sibling. Built in one pass from the end, so looking up the list a claim
+/// introduces costs nothing however many claims and headings there are.
+struct SiblingRuns {
+    count: Vec<u32>,
+    children: Vec<u32>,
+    last: Vec<usize>,
+}
+
+impl SiblingRuns {
+    fn new(hs: &[Heading], first_index: usize) -> SiblingRuns {
+        let n = hs.len();
+        let mut direct = vec![0u32; n];
+        for h in hs {
+            if let Some(p) = h.parent().and_then(|p| p.checked_sub(first_index)) {
+                if let Some(c) = direct.get_mut(p) {
+                    *c += 1;
+                }
+            }
+        }
+        let (mut count, mut children, mut last) =
+            (vec![1u32; n], direct.clone(), (0..n).collect::<Vec<_>>());
+        let mut next_of: std::collections::HashMap<(Option<usize>, u8), usize> = Default::default();
+        for i in (0..n).rev() {
+            let key = (hs[i].parent(), hs[i].level());
+            if let Some(&j) = next_of.get(&key) {
+                count[i] = count[j] + 1;
+                children[i] = direct[i] + children[j];
+                last[i] = last[j];
+            }
+            // a heading of a smaller level ends the sibling groups below it
+            next_of.retain(|&(_, l), _| l < hs[i].level());
+            next_of.insert(key, i);
+        }
+        SiblingRuns {
+            count,
+            children,
+            last,
+        }
+    }
+}
+
+/// The headings a line introduces: the sibling group of the first heading after it.
+/// Returns their number, the number of headings directly under them, and the first and
+/// last marker.
+fn following_headings(
+    hs: &[Heading],
+    runs: &SiblingRuns,
+    after_line: usize,
+) -> Option<(u32, u32, String, String)> {
+    let at = hs.partition_point(|h| h.line() <= after_line);
+    let first = hs.get(at)?;
+    let last = hs.get(*runs.last.get(at)?)?;
     Some((
-        siblings.len() as u32,
-        items as u32,
+        runs.count[at],
+        runs.children[at],
         first.marker(),
         last.marker(),
     ))

@@ -43,6 +43,8 @@ pub fn build_misplaced(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> 
 
 impl Check for OutlineCheck {
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
+        // a glued item moves to a line of its own, ended like the document's lines
+        let line_break = crate::source::line_ending(&doc.text);
         for f in doc.structure().numbering() {
             if f.fault == self.fault {
                 let matched = doc.text.get(f.span.clone()).unwrap_or("");
@@ -74,7 +76,7 @@ impl Check for OutlineCheck {
                             message: format!("在「{}」前换行", f.expected).into(),
                             edits: vec![Edit {
                                 range: start..f.span.start,
-                                replacement: "\n".into(),
+                                replacement: line_break.into(),
                             }],
                         })
                     }

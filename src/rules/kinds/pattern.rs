@@ -134,29 +134,6 @@ impl PatternCheck {
             && ok(&self.not_followed_by, after, false)
     }
 
-    /// Where the exceptions match in the whole text, sorted by start. Computed once per
-    /// document (on the first candidate), not once per candidate.
-    fn exception_ranges(&self, text: &str) -> Vec<Range<usize>> {
-        let mut out: Vec<Range<usize>> = self
-            .exceptions
-            .iter()
-            .flat_map(|re| re.find_iter(text).map(|m| m.range()))
-            .collect();
-        out.sort_by_key(|r| (r.start, r.end));
-        out
-    }
-
-    /// An exception match lies inside the unit and overlaps the span.
-    fn excepted(exceptions: &[Range<usize>], unit: &Range<usize>, span: &Range<usize>) -> bool {
-        // exception matches starting before the span's end, nearest first
-        let upto = exceptions.partition_point(|r| r.start < span.end);
-        exceptions[..upto]
-            .iter()
-            .rev()
-            .take_while(|r| r.start >= unit.start)
-            .any(|r| r.end > span.start && r.end <= unit.end)
-    }
-
     fn make_fix(
         &self,
         doc: &Document,
@@ -221,7 +198,7 @@ impl Check for PatternCheck {
             View::Normalized => doc.normalized.as_str(),
         };
         let mut units = UnitCache::default();
-        let mut exceptions: Option<Vec<Range<usize>>> = None;
+        let mut exceptions = ExceptionWindow::new(&self.exceptions, text);
         let mut lines = UnitCache::default();
         let mut last_reported: Option<Range<usize>> = None;
         // The patterns' matches are merged in text order (longer first at the same start),
@@ -262,8 +239,7 @@ impl Check for PatternCheck {
             if !self.context_ok(text, &unit, &span) {
                 continue;
             }
-            let found = exceptions.get_or_insert_with(|| self.exception_ranges(text));
-            if Self::excepted(found, &unit, &span) {
+            if exceptions.excepts(&unit, &span) {
                 continue;
             }
             let original_span = match self.view {
@@ -285,6 +261,49 @@ impl Check for PatternCheck {
             };
             out.push(meta.diagnostic(original_span, matched, suggestion.as_deref(), fix));
         }
+    }
+}
+
+/// The exception matches around the current candidate, pulled lazily from each exception
+/// regex and dropped once no later candidate can overlap them. Candidates come in text
+/// order (their starts never decrease), and one regex's matches do not overlap, so both
+/// their starts and their ends increase: the work is in proportion to the matches, and
+/// only those overlapping a candidate are held (all of a text's exception matches used to
+/// be collected up front, and every candidate on a long line scanned all of them before it).
+struct ExceptionWindow<'r, 't> {
+    streams: Vec<(
+        std::iter::Peekable<regex::Matches<'r, 't>>,
+        std::collections::VecDeque<Range<usize>>,
+    )>,
+}
+
+impl<'r, 't> ExceptionWindow<'r, 't> {
+    fn new(exceptions: &'r [Regex], text: &'t str) -> ExceptionWindow<'r, 't> {
+        ExceptionWindow {
+            streams: exceptions
+                .iter()
+                .map(|re| (re.find_iter(text).peekable(), Default::default()))
+                .collect(),
+        }
+    }
+
+    /// Whether an exception match lying inside `unit` overlaps `span` (asked for spans in
+    /// text order).
+    fn excepts(&mut self, unit: &Range<usize>, span: &Range<usize>) -> bool {
+        let mut hit = false;
+        for (matches, near) in &mut self.streams {
+            while let Some(m) = matches.next_if(|m| m.start() < span.end) {
+                near.push_back(m.range());
+            }
+            while near.front().is_some_and(|r| r.end <= span.start) {
+                near.pop_front();
+            }
+            // all of `near` overlaps the span; the first starting inside the unit ends
+            // first among those
+            let first = near.partition_point(|r| r.start < unit.start);
+            hit |= near.get(first).is_some_and(|r| r.end <= unit.end);
+        }
+        hit
     }
 }
 
@@ -333,18 +352,13 @@ pub fn deletion_range_in(text: &str, span: &Range<usize>, line: Range<usize>) ->
             .chars()
             .all(crate::normalize::is_removed_space);
     if rest_blank && span.end <= line.end {
-        let end = if line.end < text.len() {
-            line.end + 1
-        } else {
-            line.end
-        };
-        line.start..end
+        line.start..crate::document::after_line_break(text, line.end)
     } else {
         span.clone()
     }
 }
 
-/// The line containing `offset`, without leading and trailing spaces (or `\r`).
+/// The line containing `offset`, without leading and trailing spaces.
 fn trimmed_line(text: &str, offset: usize) -> Range<usize> {
     let line = line_around(text, offset);
     let body = &text[line.clone()];

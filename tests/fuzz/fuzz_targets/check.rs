@@ -1,6 +1,8 @@
 //! Fuzz the full check: decode any bytes, run every built-in rule. No panic (a panicking
 //! rule is caught by `RuleSet::check`, so that is turned into a failure here), spans and
-//! edits inside the text and on char boundaries.
+//! edits inside the text and on char boundaries. The text is also checked as Markdown:
+//! the masked ranges are sorted, disjoint, on char boundaries, and no finding or fix
+//! touches one.
 #![no_main]
 
 use gwlint::{check, source::decode, Document, RuleSet, Settings};
@@ -13,7 +15,20 @@ fuzz_target!(|data: &[u8]| {
     let Ok(d) = decode(data, None) else {
         return;
     };
+    let markdown = Document::new("fuzz.md", d.text.clone(), d.encoding);
     let doc = Document::new("fuzz", d.text, d.encoding);
+    let mut last_end = 0;
+    for m in &markdown.masked {
+        assert!(last_end <= m.start && m.start < m.end && m.end <= doc.text.len(), "{m:?}");
+        assert!(doc.text.is_char_boundary(m.start) && doc.text.is_char_boundary(m.end));
+        last_end = m.end;
+    }
+    for diag in check(&markdown, &RULES, &Settings::default()) {
+        let ranges = std::iter::once(&diag.span).chain(diag.fix.iter().flat_map(|f| &f.edits).map(|e| &e.range));
+        for r in ranges {
+            assert!(!gwlint::markdown::touches(&markdown.masked, r), "{diag:?} {:?}", markdown.masked);
+        }
+    }
     let out = check(&doc, &RULES, &Settings::default());
     let t = &doc.text;
     for diag in &out {

@@ -1,5 +1,6 @@
 //! Fuzz the structure parser (header, segments, outline, dates, TOC): any UTF-8 text.
-//! Never panics; every recorded span lies inside the text on char boundaries; the
+//! Never panics; its lines are the text's lines; every recorded span lies inside the
+//! text on char boundaries; the
 //! `gwlint debug structure` rendering works.
 #![no_main]
 
@@ -21,8 +22,11 @@ fuzz_target!(|data: &[u8]| {
     let doc = Document::from_text("fuzz", text);
     let s = doc.structure();
     let t = doc.text.as_str();
-    for l in &s.lines {
+    // one line of the structure per line of the text (`\n`, `\r\n`, lone `\r`)
+    assert_eq!(s.lines.len(), doc.lines.line_count());
+    for (i, l) in s.lines.iter().enumerate() {
         assert!(ok(t, &l.range()), "{l:?}");
+        assert_eq!(l.range(), doc.lines.line_range(t, i), "line {i}");
     }
     for h in &s.headings {
         assert!(ok(t, &h.marker_span()) && ok(t, &h.line_span()), "{h:?}");

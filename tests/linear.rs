@@ -1,0 +1,270 @@
+//! Linear time for the paths that were quadratic (issue 10). Each test runs one path at
+//! two input sizes in the same process and fails when twice the input takes more than
+//! 2.5 times as long (the best of three runs of each size, interleaved). A ratio, never
+//! an absolute time: a quadratic path shows about 4×. Time is CPU time (of this process
+//! and its children), not wall-clock time, so the other work on a shared machine does
+//! not count; the tests run one at a time for the same reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use gwlint::diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Severity};
+use gwlint::fix::{apply_fixes_pass, FixMode};
+use gwlint::{Document, RuleSet, Settings};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+/// The most that twice the input may cost, relative to the input.
+const MAX_RATIO: f64 = 2.5;
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| RuleSet::builtin().unwrap())
+}
+
+/// CPU time used so far by this process (all threads) and its finished children.
+fn cpu_time() -> Duration {
+    let of = |who| {
+        // SAFETY: getrusage fills the struct it is given; a zeroed rusage is valid.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        unsafe { libc::getrusage(who, &mut usage) };
+        let tv = |t: libc::timeval| {
+            Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+        };
+        tv(usage.ru_utime) + tv(usage.ru_stime)
+    };
+    of(libc::RUSAGE_SELF) + of(libc::RUSAGE_CHILDREN)
+}
+
+/// Run `work(n)` and `work(2n)` three times each (after a warm-up of each) and fail when
+/// the best large run takes more than [`MAX_RATIO`] times the best small one. `prepare`
+/// builds the input outside the timing.
+fn assert_linear<T>(name: &str, n: usize, prepare: impl Fn(usize) -> T, work: impl Fn(T)) {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let time = |k: usize| {
+        let input = prepare(k);
+        let start = cpu_time();
+        work(input);
+        cpu_time() - start
+    };
+    time(n);
+    time(2 * n);
+    let (mut small, mut large) = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        small = small.min(time(n));
+        large = large.min(time(2 * n));
+    }
+    let ratio = large.as_secs_f64() / small.as_secs_f64().max(1e-9);
+    eprintln!("{name}: n={n} {small:?}, 2n {large:?}: {ratio:.2}×");
+    assert!(
+        ratio <= MAX_RATIO,
+        "{name}: twice the input took {ratio:.2}× as long ({small:?} → {large:?})"
+    );
+}
+
+fn only(rule: &str) -> Settings {
+    Settings {
+        select: vec![rule.to_owned()],
+        ..Settings::default()
+    }
+}
+
+#[test]
+fn pattern_exceptions_on_one_long_line() {
+    // every candidate `,` has an exception match (10:30) before it on the same line
+    assert_linear(
+        "exceptions on a long line",
+        4_000,
+        |n| Document::from_text("long.txt", "上午10:30开会,推进工作".repeat(n)),
+        |doc| {
+            let found = gwlint::check(&doc, rules(), &only("half-width-punctuation"));
+            assert!(!found.is_empty());
+        },
+    );
+}
+
+#[test]
+fn applying_many_fixes() {
+    let diagnostic = |at: usize| Diagnostic {
+        rule: "r".into(),
+        category: Category::Other,
+        severity: Severity::Warning,
+        message: "".into(),
+        span: at..at + 1,
+        fix: Some(Fix {
+            applicability: Applicability::Safe,
+            message: "".into(),
+            edits: vec![Edit {
+                range: at..at + 1,
+                replacement: "，".into(),
+            }],
+        }),
+    };
+    assert_linear(
+        "fixes in one pass",
+        50_000,
+        |n| {
+            let text = "工作,".repeat(n);
+            let diags: Vec<Diagnostic> = (0..n).map(|i| diagnostic(i * 7 + 6)).collect();
+            (text, diags)
+        },
+        |(text, diags)| {
+            let pass = apply_fixes_pass(&text, &diags, FixMode::SafeOnly);
+            assert_eq!(pass.fixes(), diags.len());
+        },
+    );
+}
+
+#[test]
+fn count_claims_over_many_headings() {
+    assert_linear(
+        "count claims over headings",
+        20_000,
+        |n| {
+            let mut text = String::from("关于开展检查工作的通知\n本次检查包括以下五个方面：\n");
+            for i in 0..n {
+                text.push_str(if i % 2 == 0 {
+                    "一、工作要求\n"
+                } else {
+                    "（一）具体任务：\n"
+                });
+            }
+            Document::from_text("headings.txt", text)
+        },
+        |doc| {
+            gwlint::check(&doc, rules(), &only("count-claim-mismatch"));
+        },
+    );
+}
+
+/// A folder with a draft of `n` findings and an ignore file of `n` entries, half of
+/// which no longer match (the draft changed since `--add-ignore`).
+fn draft_with_ignore_file(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("稿.txt");
+    let lines = |changed: usize| -> String {
+        (0..n)
+            .map(|i| {
+                let noun = if i < changed { "任务" } else { "工作" };
+                format!("第{i}项{noun},推进落实\n")
+            })
+            .collect()
+    };
+    std::fs::write(&draft, lines(0)).unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gwlint"))
+        .args([
+            "check",
+            "--quiet",
+            "--add-ignore",
+            "--select",
+            "half-width-punctuation",
+        ])
+        .arg(&draft)
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::write(&draft, lines(n / 2)).unwrap();
+    dir
+}
+
+#[test]
+fn ignore_file_with_many_entries_some_stale() {
+    assert_linear(
+        "ignore file entries",
+        4_000,
+        draft_with_ignore_file,
+        |dir| {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_gwlint"))
+                .args([
+                    "check",
+                    "--format",
+                    "json",
+                    "--select",
+                    "half-width-punctuation",
+                    "稿.txt",
+                ])
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1));
+            let stale = String::from_utf8_lossy(&out.stderr)
+                .matches("stale ignore entry")
+                .count();
+            assert!(stale >= 4_000 / 2, "{stale}");
+        },
+    );
+}
+
+#[test]
+fn diff_of_many_changed_lines() {
+    use gwlint::fix::{fix_until_stable, unified_diff};
+    assert_linear(
+        "--diff of many changed lines",
+        10_000,
+        |n| {
+            let text: String = (0..n).map(|i| format!("第{i}项工作,推进落实\n")).collect();
+            let lint = |t: &str| {
+                let doc = Document::from_text("d.txt", t);
+                gwlint::check(&doc, rules(), &only("half-width-punctuation"))
+            };
+            let out = fix_until_stable(&text, FixMode::SafeOnly, lint).unwrap();
+            (text, out)
+        },
+        |(text, out)| {
+            let diff = unified_diff("d.txt", &text, &out.text, &out.changes);
+            assert!(diff.len() > text.len());
+        },
+    );
+}
+
+#[test]
+fn did_change_with_many_edits() {
+    use gwlint::lsp::convert::{apply_changes, PositionEncoding};
+    use lsp_types::{Position, Range};
+    assert_linear(
+        "one didChange with many edits",
+        2_000,
+        |n| {
+            let text: String = (0..n).map(|i| format!("第{i}项工作,推进落实\n")).collect();
+            // an edit on every line, from the last to the first and back, as an editor's
+            // "replace all" or multi-cursor typing sends them
+            let changes: Vec<(Option<Range>, String)> = (0..n)
+                .rev()
+                .chain(0..n)
+                .map(|i| {
+                    let at = Position::new(i as u32, 3);
+                    (Some(Range::new(at, at)), "，".to_owned())
+                })
+                .collect();
+            (text, changes)
+        },
+        |(mut text, changes)| {
+            apply_changes(&mut text, &changes, PositionEncoding::Utf16);
+            assert!(text.matches('，').count() >= changes.len());
+        },
+    );
+}
+
+#[test]
+fn markdown_disable_comments_with_many_findings() {
+    use gwlint::suppress::check_with_suppressions;
+    assert_linear(
+        "Markdown disable comments",
+        2_000,
+        |n| {
+            let text: String = (0..n)
+                .map(|i| {
+                    format!(
+                        "<!-- gwlint-disable spacing -->\n第{i}项工作,推进落实\n<!-- gwlint-enable spacing -->\n"
+                    )
+                })
+                .collect();
+            Document::from_text("d.md", text)
+        },
+        |doc| {
+            let settings = only("half-width-punctuation");
+            let (found, _) = check_with_suppressions(&doc, rules(), &settings, None);
+            assert!(!found.is_empty());
+        },
+    );
+}
