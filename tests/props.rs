@@ -220,7 +220,9 @@ proptest! {
 
     #[test]
     fn decoding_what_was_encoded_gives_the_text_back(text in draft()) {
-        prop_assume!(!text.contains('\0') && !text.trim().is_empty());
+        // a text with something to read and no NUL (binary), made so rather than filtered:
+        // rejecting cases can abort the run ("too many global rejects")
+        let text = format!("甲{}", text.replace('\0', ""));
         for enc in [TextEncoding::Utf8Bom, TextEncoding::Utf16LeBom, TextEncoding::Utf16BeBom] {
             let bytes = enc.encode(&text).unwrap();
             let d = decode(&bytes, None).unwrap();
