@@ -89,7 +89,10 @@ pub enum DebugCommand {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// codespan-style snippets with carets (default).
+    #[value(alias = "full")]
     Human,
+    /// One line per finding: `file:line:col: 级别[rule] message`.
+    Concise,
     /// One JSON array (the stable contract in README.md).
     Json,
     /// One JSON object per line, the same objects as `json`.
@@ -100,6 +103,27 @@ pub enum Format {
     Github,
     /// JUnit XML.
     Junit,
+}
+
+/// `--color`: when the human and concise reports are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set (to anything but the empty string).
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a report written to a terminal (`is_terminal`) or not, with the
+    /// given `NO_COLOR` value.
+    pub fn resolve(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 /// Output format of `gwlint rules`.
@@ -121,8 +145,15 @@ pub struct CheckArgs {
     /// Files or folders to check; `-` reads stdin.
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Colour the human and concise reports: on a terminal (auto; not when NO_COLOR is set),
+    /// always or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Write the report to FILE instead of the terminal.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
     /// Only these rules or categories (comma-separated or repeated); replaces the config's `select`.
     #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
     pub select: Vec<String>,
@@ -585,6 +616,22 @@ fn check_command(args: &CheckArgs) -> i32 {
         return EXIT_CLEAN;
     }
 
+    // Opened before anything is fixed, so that a report that cannot be written stops
+    // gwlint before it changes a file.
+    let output_file = match &args.output_file {
+        None => None,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!(
+                    "gwlint: error: {}: cannot write the report: {}",
+                    path.display(),
+                    load::io_message(&e)
+                );
+                return EXIT_ERROR;
+            }
+        },
+    };
     if args.unsafe_fixes && !(args.fix || args.diff) && !args.quiet {
         eprintln!("gwlint: notice: --unsafe-fixes only has an effect with --fix or --diff");
     }
@@ -714,16 +761,29 @@ fn check_command(args: &CheckArgs) -> i32 {
             diagnostics: &c.diagnostics,
         })
         .collect();
-    // The report goes to stdout (stderr when stdin's fixed text took stdout). JSON and
-    // human reports are written as they are rendered, so a file with a million findings
-    // is never held as one report string (see tests/bench/memory.rs).
-    let mut sink: Box<dyn Write> = if stdin_fix {
-        Box::new(std::io::stderr().lock())
-    } else {
-        Box::new(std::io::stdout().lock())
+    // The report goes to --output-file, else stdout (stderr when stdin's fixed text took
+    // stdout). JSON and human reports are written as they are rendered, so a file with a
+    // million findings is never held as one report string (see tests/bench/memory.rs).
+    let (mut sink, is_terminal): (Box<dyn Write>, bool) = match output_file {
+        Some(file) => (Box::new(std::io::BufWriter::new(file)), false),
+        None if stdin_fix => {
+            let err = std::io::stderr();
+            let tty = std::io::IsTerminal::is_terminal(&err);
+            (Box::new(err.lock()), tty)
+        }
+        None => {
+            let out = std::io::stdout();
+            let tty = std::io::IsTerminal::is_terminal(&out);
+            (Box::new(out.lock()), tty)
+        }
+    };
+    let human = render::human::HumanOptions {
+        color: args
+            .color
+            .resolve(is_terminal, std::env::var_os("NO_COLOR").as_deref()),
     };
     // A closed pipe (`gwlint check | head`) is not an error worth reporting.
-    let _ = if args.statistics {
+    let written = if args.statistics {
         let out = match args.format {
             Format::Json | Format::Jsonl => render::statistics::render_json(&reports),
             _ => render::statistics::render_table(&reports),
@@ -732,7 +792,9 @@ fn check_command(args: &CheckArgs) -> i32 {
     } else {
         match args.format {
             Format::Json => render::json::write(&reports, &mut sink),
-            Format::Human => write_human_report(&checked, &reports, args, &mut sink),
+            Format::Human | Format::Concise => {
+                write_human_report(&checked, &reports, args, human, &mut sink)
+            }
             other => {
                 let out = match other {
                     Format::Jsonl => render::jsonl::render(&reports),
@@ -753,8 +815,16 @@ fn check_command(args: &CheckArgs) -> i32 {
             }
         }
     };
-    let _ = sink.flush();
+    let written = written.and_then(|()| sink.flush());
     drop(sink);
+    if let (Err(e), Some(path)) = (written, &args.output_file) {
+        eprintln!(
+            "gwlint: error: {}: cannot write the report: {}",
+            path.display(),
+            load::io_message(&e)
+        );
+        return EXIT_ERROR;
+    }
     if had_error {
         return EXIT_ERROR;
     }
@@ -774,10 +844,15 @@ fn write_human_report(
     checked: &[Checked],
     reports: &[Report<'_>],
     args: &CheckArgs,
+    options: render::human::HumanOptions,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     for r in reports {
-        render::human::render_each(r, |s| w.write_all(s.as_bytes()))?;
+        if args.format == Format::Concise {
+            render::human::render_concise_each(r, options, |s| w.write_all(s.as_bytes()))?;
+        } else {
+            render::human::render_each(r, options, |s| w.write_all(s.as_bytes()))?;
+        }
     }
     if args.quiet {
         return Ok(());
@@ -791,20 +866,19 @@ fn write_human_report(
         ));
     }
     let total: usize = checked.iter().map(|c| c.diagnostics.len()).sum();
-    let fixable = checked
-        .iter()
-        .flat_map(|c| &c.diagnostics)
-        .filter(|d| {
-            d.fix
-                .as_ref()
-                .is_some_and(|f| f.applicability == crate::Applicability::Safe)
-        })
-        .count();
+    let fixable = |kind: crate::Applicability| {
+        checked
+            .iter()
+            .flat_map(|c| &c.diagnostics)
+            .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == kind))
+            .count()
+    };
     let files = checked.iter().filter(|c| !c.diagnostics.is_empty()).count();
     s.push_str(&render::human::summary(
         total,
         if total == 0 { checked.len() } else { files },
-        fixable,
+        fixable(crate::Applicability::Safe),
+        fixable(crate::Applicability::Unsafe),
     ));
     w.write_all(s.as_bytes())
 }

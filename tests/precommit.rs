@@ -206,7 +206,7 @@ fn pre_commit_hook_accepts_clean_drafts_and_rejects_ad_residue() {
     );
     assert!(!o.status.success(), "the ad residue was committed:\n{log}");
     assert!(log.contains("Failed"), "{log}");
-    assert!(log.contains("error[ad-solicitation]"), "{log}");
+    assert!(log.contains("错误[ad-solicitation]"), "{log}");
     assert!(log.contains("广告.txt:2:1"), "{log}");
     // report-only: the draft is untouched and the commit did not happen
     assert_eq!(std::fs::read_to_string(dir.join("广告.txt")).unwrap(), AD);
