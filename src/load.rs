@@ -62,7 +62,7 @@ impl Input {
 pub fn fix_refusal(input: &Input) -> Option<String> {
     input.is_docx().then(|| {
         format!(
-            "{}: --fix does not rewrite .docx files; apply the fixes in the word processor",
+            "{}：--fix 不改写 .docx 文件，请在 Word/WPS 里修改（或用 --annotate --track-changes 生成带修订的副本）",
             input.display()
         )
     })
@@ -86,7 +86,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<LoadProblem>) {
         }
         match std::fs::metadata(path) {
             Err(e) => problems.push(LoadProblem::Error(format!(
-                "{}: {}",
+                "{}：{}",
                 path.display(),
                 io_message(&e)
             ))),
@@ -95,7 +95,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<LoadProblem>) {
                 walk_dir(path, &mut inputs, &mut problems);
                 if inputs.len() == before {
                     problems.push(LoadProblem::Skipped(format!(
-                        "{}: no .txt, .md or .docx drafts found in this folder",
+                        "{}：这个文件夹里没有 .txt、.md 或 .docx 草稿",
                         path.display()
                     )));
                 }
@@ -127,7 +127,7 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<LoadProblem>
                     found.push(e.into_path());
                 }
             }
-            Err(e) => problems.push(LoadProblem::Skipped(format!("{}: {}", dir.display(), e))),
+            Err(e) => problems.push(LoadProblem::Skipped(format!("{}：{}", dir.display(), e))),
         }
     }
     found.sort();
@@ -139,8 +139,14 @@ pub fn io_message(e: &std::io::Error) -> String {
         return inner.to_string();
     }
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "找不到这个文件或文件夹".into(),
+        std::io::ErrorKind::PermissionDenied => "没有权限".into(),
+        std::io::ErrorKind::IsADirectory => "是一个文件夹".into(),
+        std::io::ErrorKind::NotADirectory => "路径中间有一段不是文件夹".into(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "所在的磁盘是只读的".into(),
+        std::io::ErrorKind::StorageFull => "磁盘已满".into(),
+        // (`ErrorKind::FilesystemLoop` cannot be named on stable Rust yet)
+        kind if format!("{kind:?}") == "FilesystemLoop" => "符号链接绕成了环".into(),
         _ => e.to_string(),
     }
 }
@@ -154,17 +160,17 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, LoadProblem> {
             std::io::stdin()
                 .take(MAX_FILE_BYTES + 1)
                 .read_to_end(&mut buf)
-                .map_err(|e| LoadProblem::Error(format!("{name}: {}", io_message(&e))))?;
+                .map_err(|e| LoadProblem::Error(format!("{name}：{}", io_message(&e))))?;
             if buf.len() as u64 > MAX_FILE_BYTES {
                 return Err(LoadProblem::Skipped(format!(
-                    "{name}: larger than {} MiB, skipped",
+                    "{name}：超过 {} MiB，已跳过",
                     MAX_FILE_BYTES >> 20
                 )));
             }
             Ok(buf)
         }
         Input::File(path) => {
-            let io = |e: std::io::Error| LoadProblem::Error(format!("{name}: {}", io_message(&e)));
+            let io = |e: std::io::Error| LoadProblem::Error(format!("{name}：{}", io_message(&e)));
             // metadata first: opening a FIFO for reading blocks until a writer appears
             let meta = std::fs::metadata(path).map_err(io)?;
             regular_file(&name, &meta)?;
@@ -174,7 +180,7 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, LoadProblem> {
             regular_file(&name, &meta)?;
             if meta.len() > MAX_FILE_BYTES {
                 return Err(LoadProblem::Skipped(format!(
-                    "{name}: larger than {} MiB, skipped",
+                    "{name}：超过 {} MiB，已跳过",
                     MAX_FILE_BYTES >> 20
                 )));
             }
@@ -185,7 +191,7 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, LoadProblem> {
                 .map_err(io)?;
             if buf.len() as u64 > MAX_FILE_BYTES {
                 return Err(LoadProblem::Skipped(format!(
-                    "{name}: larger than {} MiB, skipped",
+                    "{name}：超过 {} MiB，已跳过",
                     MAX_FILE_BYTES >> 20
                 )));
             }
@@ -204,17 +210,15 @@ pub fn read_settings_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let check = |meta: &std::fs::Metadata| -> std::io::Result<()> {
         let kind = meta.file_type();
         if kind.is_dir() {
-            return Err(std::io::Error::other("is a directory"));
+            return Err(std::io::Error::other("是一个文件夹"));
         }
         if !kind.is_file() {
-            let what = special_file_kind(&kind).unwrap_or("a special file");
-            return Err(std::io::Error::other(format!(
-                "not a regular file ({what})"
-            )));
+            let what = special_file_kind(&kind).unwrap_or("特殊文件");
+            return Err(std::io::Error::other(format!("不是普通文件（{what}）")));
         }
         if meta.len() > MAX_SETTINGS_FILE_BYTES {
             return Err(std::io::Error::other(format!(
-                "larger than {} MiB",
+                "超过 {} MiB",
                 MAX_SETTINGS_FILE_BYTES >> 20
             )));
         }
@@ -229,7 +233,7 @@ pub fn read_settings_file(path: &Path) -> std::io::Result<Vec<u8>> {
         .read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_SETTINGS_FILE_BYTES {
         return Err(std::io::Error::other(format!(
-            "larger than {} MiB",
+            "超过 {} MiB",
             MAX_SETTINGS_FILE_BYTES >> 20
         )));
     }
@@ -244,11 +248,11 @@ fn regular_file(name: &str, meta: &std::fs::Metadata) -> Result<(), LoadProblem>
         return Ok(());
     }
     if kind.is_dir() {
-        return Err(LoadProblem::Error(format!("{name}: is a directory")));
+        return Err(LoadProblem::Error(format!("{name}：是一个文件夹")));
     }
-    let what = special_file_kind(&kind).unwrap_or("a special file");
+    let what = special_file_kind(&kind).unwrap_or("特殊文件");
     Err(LoadProblem::Error(format!(
-        "{name}: not a regular file ({what}); pipe text in with `gwlint check -`"
+        "{name}：不是普通文件（{what}），请用 `gwlint check -` 从管道送入文本"
     )))
 }
 
@@ -256,13 +260,13 @@ fn regular_file(name: &str, meta: &std::fs::Metadata) -> Result<(), LoadProblem>
 fn special_file_kind(kind: &std::fs::FileType) -> Option<&'static str> {
     use std::os::unix::fs::FileTypeExt;
     if kind.is_fifo() {
-        Some("a named pipe")
+        Some("命名管道")
     } else if kind.is_socket() {
-        Some("a socket")
+        Some("套接字")
     } else if kind.is_char_device() {
-        Some("a character device")
+        Some("字符设备")
     } else if kind.is_block_device() {
-        Some("a block device")
+        Some("块设备")
     } else {
         None
     }
@@ -278,7 +282,7 @@ pub fn load(input: &Input, encoding: Option<TextEncoding>) -> Result<Document, L
     let name = input.display();
     if input.is_old_word() {
         return Err(LoadProblem::Skipped(format!(
-            "{name}: {}, skipped",
+            "{name}：{}，已跳过",
             crate::docx::DocxError::OldBinaryFormat.reason()
         )));
     }
@@ -298,23 +302,23 @@ pub fn decode_draft(
 ) -> Result<crate::source::Decoded, LoadProblem> {
     if bytes.is_empty() {
         return Err(LoadProblem::Skipped(format!(
-            "{name}: empty file, nothing to check"
+            "{name}：空文件，没有可检查的内容"
         )));
     }
     let decoded = if is_docx {
         let text = crate::docx::extract_text(&bytes)
-            .map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?;
+            .map_err(|e| LoadProblem::Skipped(format!("{name}：{e}")))?;
         drop(bytes);
         crate::source::Decoded {
             text,
             encoding: TextEncoding::Utf8,
         }
     } else {
-        decode_owned(bytes, encoding).map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?
+        decode_owned(bytes, encoding).map_err(|e| LoadProblem::Skipped(format!("{name}：{e}")))?
     };
     if decoded.text.trim().is_empty() {
         return Err(LoadProblem::Skipped(format!(
-            "{name}: only whitespace, nothing to check"
+            "{name}：只有空白字符，没有可检查的内容"
         )));
     }
     Ok(decoded)
@@ -334,14 +338,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if !meta.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            "not a regular file",
+            "不是普通文件",
         ));
     }
     let permissions = meta.permissions();
     if permissions.readonly() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
-            "the file is read-only",
+            "文件是只读的",
         ));
     }
     let tmp = synced_temp_file(dir, bytes)?;
