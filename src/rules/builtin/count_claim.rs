@@ -5,8 +5,9 @@
 //! items alone may mean either. A count of a noun (「四大行动」) is compared with the top-level
 //! headings that contain that noun, and only when at least one does. The words are `params`.
 
-use crate::diagnostic::{Applicability, Edit, Findings, Fix};
-use crate::document::numerals::{cn_string, count_value};
+use crate::diagnostic::Findings;
+use crate::document::numerals::count_value;
+use crate::document::outline::Heading;
 use crate::document::Document;
 use crate::rules::kinds::pattern::compile_regex;
 use crate::rules::{Check, RuleMeta};
@@ -101,22 +102,38 @@ pub fn build(value: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
     }))
 }
 
-/// A number of the claim: value, normalised range, written in Arabic digits.
-fn number(m: Option<regex::Match<'_>>) -> Option<(u32, Range<usize>, bool)> {
-    let m = m?;
-    let v = count_value(m.as_str())?;
-    Some((
-        v,
-        m.range(),
-        m.as_str().starts_with(|c: char| c.is_ascii_digit()),
-    ))
+/// The value of a number of the claim (Chinese or Arabic digits).
+fn number(m: Option<regex::Match<'_>>) -> Option<u32> {
+    count_value(m?.as_str())
 }
 
-fn render(v: u32, arabic: bool) -> String {
-    if arabic {
-        v.to_string()
+/// How the headings listed differ from the number claimed: where the list ends when
+/// items are missing, where the surplus starts when there are more.
+fn difference(doc: &Document, claimed: u32, listed: &[&Heading], unit: &str) -> String {
+    let actual = listed.len() as u32;
+    let quote = |h: &Heading| {
+        let text = doc.text.get(h.line_span()).unwrap_or("");
+        match text.char_indices().nth(16) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text.to_owned(),
+        }
+    };
+    if claimed > actual {
+        let end = listed
+            .last()
+            .map_or(String::new(), |h| format!("，到「{}」为止", quote(h)));
+        format!(
+            "正文只列了{actual}{unit}{end}，比所说的少{}{unit}（是漏了内容，还是数目写错了？）",
+            claimed - actual
+        )
     } else {
-        cn_string(v)
+        let first_extra = listed.get(claimed as usize).map_or(String::new(), |h| {
+            format!("，从「{}」起超出所说的数目", quote(h))
+        });
+        format!(
+            "正文列了{actual}{unit}，比所说的多{}{unit}{first_extra}（是多列了，还是数目写错了？）",
+            actual - claimed
+        )
     }
 }
 
@@ -132,7 +149,10 @@ impl Check for CountClaim {
             let tops: Vec<_> = hs.iter().filter(|h| h.level() == top).collect();
             let second = hs.iter().map(|h| h.level()).filter(|&l| l > top).min();
             let n_sections = tops.len() as u32;
-            let n_items = second.map(|l| hs.iter().filter(|h| h.level() == l).count() as u32);
+            let items: Vec<_> = second
+                .map(|l| hs.iter().filter(|h| h.level() == l).collect())
+                .unwrap_or_default();
+            let n_items = second.map(|_| items.len() as u32);
             let first_top = tops.first().map_or(g.lines.end, |h| h.line());
             let from = g.title.as_ref().map_or(g.lines.start, |t| t.line + 1);
             if let Some(re) = &self.list {
@@ -152,28 +172,20 @@ impl Check for CountClaim {
                         continue; // 项目
                     }
                     claimed.push(whole.range());
-                    let s = number(c.name("s"));
-                    let i = number(c.name("i"));
-                    let mut edits = Vec::new();
-                    let mut wrong = false;
-                    if let Some((v, r, arabic)) = &s {
-                        if *v != n_sections {
-                            wrong = true;
-                            edits.push((r.clone(), render(n_sections, *arabic)));
+                    let mut differences = Vec::new();
+                    if let Some(v) = number(c.name("s")) {
+                        if v != n_sections {
+                            differences.push(difference(doc, v, &tops, "个部分"));
                         }
                     }
-                    if let (Some((v, r, arabic)), Some(actual)) = (&i, n_items) {
-                        if *v != actual {
-                            wrong = true;
-                            edits.push((r.clone(), render(actual, *arabic)));
+                    if let (Some(v), Some(actual)) = (number(c.name("i")), n_items) {
+                        if v != actual {
+                            differences.push(difference(doc, v, &items, "项"));
                         }
                     }
-                    if wrong {
-                        let actual = match (i.is_some(), n_items) {
-                            (true, Some(ni)) => format!("正文为{n_sections}个部分、{ni}项"),
-                            _ => format!("正文为{n_sections}个部分"),
-                        };
-                        self.report(doc, meta, base, whole.range(), &edits, &actual, out);
+                    if !differences.is_empty() {
+                        let actual = differences.join("；");
+                        self.report(doc, meta, base, whole.range(), &actual, out);
                     }
                 }
                 if let Some(re) = &self.items {
@@ -186,16 +198,15 @@ impl Check for CountClaim {
                         {
                             continue;
                         }
-                        let Some((v, r, arabic)) = number(c.name("i")) else {
+                        let Some(v) = number(c.name("i")) else {
                             continue;
                         };
                         if v == n_sections || Some(v) == n_items {
                             continue;
                         }
-                        let actual_n = n_items.unwrap_or(n_sections);
-                        let actual = format!("正文为{actual_n}项");
-                        let edits = vec![(r, render(actual_n, arabic))];
-                        self.report(doc, meta, base, whole.range(), &edits, &actual, out);
+                        let listed = if n_items.is_some() { &items } else { &tops };
+                        let actual = difference(doc, v, listed, "项");
+                        self.report(doc, meta, base, whole.range(), &actual, out);
                     }
                 }
                 if let Some(re) = &self.keyword {
@@ -203,23 +214,25 @@ impl Check for CountClaim {
                         let (Some(whole), Some(noun)) = (c.get(0), c.name("noun")) else {
                             continue;
                         };
-                        let Some((v, r, arabic)) = number(c.name("k")) else {
+                        let Some(v) = number(c.name("k")) else {
                             continue;
                         };
-                        let count = tops
+                        let named: Vec<_> = tops
                             .iter()
+                            .copied()
                             .filter(|h| {
                                 doc.text
                                     .get(h.line_span())
                                     .is_some_and(|t| t.contains(noun.as_str()))
                             })
-                            .count() as u32;
+                            .collect();
+                        let count = named.len() as u32;
                         if count == 0 || count == v {
                             continue;
                         }
-                        let actual = format!("正文中含「{}」的部分有{count}个", noun.as_str());
-                        let edits = vec![(r, render(count, arabic))];
-                        self.report(doc, meta, base, whole.range(), &edits, &actual, out);
+                        let unit = format!("个含「{}」的部分", noun.as_str());
+                        let actual = difference(doc, v, &named, &unit);
+                        self.report(doc, meta, base, whole.range(), &actual, out);
                     }
                 }
             }
@@ -243,10 +256,11 @@ impl CountClaim {
         let norm = doc.normalized.as_str();
         for hi in headings.clone() {
             let h = &st.headings[hi];
-            let children = st.headings[hi + 1..headings.end]
+            let listed: Vec<_> = st.headings[hi + 1..headings.end]
                 .iter()
                 .filter(|c| c.parent() == Some(hi))
-                .count() as u32;
+                .collect();
+            let children = listed.len() as u32;
             if children == 0 {
                 continue;
             }
@@ -262,57 +276,34 @@ impl CountClaim {
                     continue;
                 }
                 for c in re.captures_iter(line) {
-                    let (Some(whole), Some((v, r, arabic))) = (c.get(0), number(c.name("n")))
-                    else {
+                    let (Some(whole), Some(v)) = (c.get(0), number(c.name("n"))) else {
                         continue;
                     };
                     if v == children {
                         continue;
                     }
-                    let actual = format!("下面列了{children}条");
-                    let edits = vec![(r, render(children, arabic))];
-                    self.report(
-                        doc,
-                        meta,
-                        l.norm().start,
-                        whole.range(),
-                        &edits,
-                        &actual,
-                        out,
-                    );
+                    let actual = difference(doc, v, &listed, "条");
+                    self.report(doc, meta, l.norm().start, whole.range(), &actual, out);
                 }
             }
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// No fix: a count that disagrees with the text may be a wrong number or a missing
+    /// (or extra) item, and only a person can tell; the message says where they differ.
     fn report(
         &self,
         doc: &Document,
         meta: &RuleMeta,
         base: usize,
         whole: Range<usize>,
-        edits: &[(Range<usize>, String)],
         actual: &str,
         out: &mut Findings,
     ) {
-        let map = |r: &Range<usize>| {
-            doc.normalized
-                .to_original(&doc.text, base + r.start..base + r.end)
-        };
-        let span = map(&whole);
+        let span = doc
+            .normalized
+            .to_original(&doc.text, base + whole.start..base + whole.end);
         let matched = doc.text.get(span.clone()).unwrap_or("");
-        let fix = Fix {
-            applicability: Applicability::Unsafe,
-            message: actual.to_owned().into(),
-            edits: edits
-                .iter()
-                .map(|(r, rep)| Edit {
-                    range: map(r),
-                    replacement: rep.clone().into(),
-                })
-                .collect(),
-        };
-        out.push(meta.diagnostic(span, matched, Some(actual), Some(fix)));
+        out.push(meta.diagnostic(span, matched, Some(actual), None));
     }
 }
