@@ -283,16 +283,7 @@ pub fn run_command(command: Command) -> i32 {
             Err(code) => code,
         },
         Command::Explain { rule, rules } => match load_rules(&rules) {
-            Ok(set) => match set.get(&rule) {
-                Some(r) => {
-                    print_out(&explain(&r.meta));
-                    EXIT_CLEAN
-                }
-                None => {
-                    eprintln!("gwlint：错误：没有「{rule}」这条规则或这个类别（见 gwlint rules）");
-                    EXIT_ERROR
-                }
-            },
+            Ok(set) => explain_command(&rule, &set),
             Err(code) => code,
         },
         Command::Debug(DebugCommand::Structure { path, encoding }) => {
@@ -301,6 +292,39 @@ pub fn run_command(command: Command) -> i32 {
         Command::Server => crate::lsp::run(),
         Command::Serve(args) => crate::serve::run(&args),
     }
+}
+
+/// `gwlint explain NAME`: a rule's documentation, or the rules of a category.
+fn explain_command(name: &str, set: &RuleSet) -> i32 {
+    if let Some(r) = set.get(name) {
+        print_out(&explain(&r.meta));
+        return EXIT_CLEAN;
+    }
+    if let Some(category) = Category::from_name(name) {
+        print_out(&explain_category(category, set));
+        return EXIT_CLEAN;
+    }
+    let hint = set
+        .closest_selector(name)
+        .map_or(String::new(), |c| format!("是不是想用「{c}」？"));
+    eprintln!("gwlint：错误：没有「{name}」这条规则或这个类别。{hint}（见 gwlint rules）");
+    EXIT_ERROR
+}
+
+/// The rules of a category, as `gwlint explain CATEGORY` prints them.
+pub fn explain_category(category: Category, set: &RuleSet) -> String {
+    let metas: Vec<&RuleMeta> = set
+        .rules()
+        .iter()
+        .map(|r| &r.meta)
+        .filter(|m| m.category == category)
+        .collect();
+    let mut s = format!("# {category} 类（{} 条规则）\n\n", metas.len());
+    s.push_str(&rules_table_text(&metas));
+    s.push_str(&format!(
+        "\n用 gwlint explain 规则编号 查看某条规则的说明；--select {category} 或 --ignore {category} 只运行或不运行这一类。\n"
+    ));
+    s
 }
 
 fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
@@ -418,7 +442,7 @@ fn build_context(config_path: Option<&Path>, args: &CheckArgs) -> Result<Context
     if !unknown.is_empty() {
         eprintln!(
             "gwlint：错误：没有这些规则或类别：{}（见 gwlint rules；类别有 {}）",
-            unknown.join(", "),
+            rules.describe_unknown(&unknown),
             Category::ALL.map(|c| c.as_str()).join("、")
         );
         return Err(EXIT_ERROR);
@@ -532,6 +556,21 @@ fn check_command(args: &CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
+    if args.statistics
+        && !matches!(
+            args.format,
+            Format::Human | Format::Concise | Format::Json | Format::Jsonl
+        )
+    {
+        let name = args
+            .format
+            .to_possible_value()
+            .map_or(String::new(), |v| v.get_name().to_owned());
+        eprintln!(
+            "gwlint：错误：--statistics 只能与 --format human、concise、json 或 jsonl 一起用，不能与 {name} 一起用"
+        );
+        return EXIT_ERROR;
+    }
     let (inputs, mut problems) = load::collect_inputs(&args.paths);
 
     // The config in effect for each input, each config loaded once.
@@ -741,6 +780,10 @@ fn check_command(args: &CheckArgs) -> i32 {
     }
 
     let mut had_error = false;
+    let errors = problems
+        .iter()
+        .filter(|p| matches!(p, LoadProblem::Error(_)))
+        .count();
     for p in &problems {
         match p {
             LoadProblem::Error(m) => {
@@ -821,7 +864,8 @@ fn check_command(args: &CheckArgs) -> i32 {
     // A closed pipe (`gwlint check | head`) is not an error worth reporting.
     let written = if args.statistics {
         let out = match args.format {
-            Format::Json | Format::Jsonl => render::statistics::render_json(&reports),
+            Format::Json => render::statistics::render_json(&reports),
+            Format::Jsonl => render::statistics::render_jsonl(&reports),
             _ => render::statistics::render_table(&reports),
         };
         sink.write_all(out.as_bytes())
@@ -829,7 +873,7 @@ fn check_command(args: &CheckArgs) -> i32 {
         match args.format {
             Format::Json => render::json::write(&reports, &mut sink),
             Format::Human | Format::Concise => {
-                write_human_report(&checked, &reports, args, human, &mut sink)
+                write_human_report(&checked, &reports, args, human, errors, &mut sink)
             }
             other => {
                 let out = match other {
@@ -881,6 +925,7 @@ fn write_human_report(
     reports: &[Report<'_>],
     args: &CheckArgs,
     options: render::human::HumanOptions,
+    errors: usize,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     for r in reports {
@@ -890,7 +935,9 @@ fn write_human_report(
             render::human::render_each(r, options, |s| w.write_all(s.as_bytes()))?;
         }
     }
-    if args.quiet {
+    // Nothing checked because of errors (a missing file): the errors said it all; never
+    // 「未发现问题」.
+    if args.quiet || (checked.is_empty() && errors > 0) {
         return Ok(());
     }
     let mut s = String::new();
@@ -916,6 +963,11 @@ fn write_human_report(
         fixable(crate::Applicability::Safe),
         fixable(crate::Applicability::Unsafe),
     ));
+    if errors > 0 {
+        s.push_str(&format!(
+            "另有 {errors} 处出错，未能检查（见上方的错误）。\n"
+        ));
+    }
     w.write_all(s.as_bytes())
 }
 
@@ -1159,26 +1211,37 @@ fn rules_table(rules: &RuleSet, format: ListFormat) -> String {
             .collect();
         return serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
     }
-    let width = rules
-        .rules()
-        .iter()
-        .map(|r| r.meta.id.len())
-        .max()
-        .unwrap_or(2)
-        .max(2);
-    let mut s = format!(
-        "{:<width$}  {:<16}  {:<8}  {:<7}  TITLE\n",
-        "ID", "CATEGORY", "SEVERITY", "FIXABLE"
-    );
-    for r in rules.rules() {
-        s.push_str(&format!(
-            "{:<width$}  {:<16}  {:<8}  {:<7}  {}\n",
-            r.meta.id,
-            r.meta.category.as_str(),
-            r.meta.severity.as_str(),
-            if r.meta.fixable { "yes" } else { "no" },
-            r.meta.title
-        ));
+    let metas: Vec<&RuleMeta> = rules.rules().iter().map(|r| &r.meta).collect();
+    rules_table_text(&metas)
+}
+
+/// `编号  类别  级别  可修复  标题`, one rule a line, columns aligned by display width
+/// (Chinese characters take two columns).
+fn rules_table_text(metas: &[&RuleMeta]) -> String {
+    let rows: Vec<[String; 5]> =
+        std::iter::once(["编号", "类别", "级别", "可修复", "标题"].map(String::from))
+            .chain(metas.iter().map(|m| {
+                [
+                    m.id.to_string(),
+                    m.category.as_str().to_owned(),
+                    render::human::severity_label(m.severity).to_owned(),
+                    if m.fixable { "是" } else { "否" }.to_owned(),
+                    m.title.to_string(),
+                ]
+            }))
+            .collect();
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let widths: Vec<usize> = (0..4)
+        .map(|c| rows.iter().map(|r| width(&r[c])).max().unwrap_or(0))
+        .collect();
+    let mut s = String::new();
+    for row in &rows {
+        for (c, w) in widths.iter().enumerate() {
+            s.push_str(&row[c]);
+            s.push_str(&" ".repeat(w - width(&row[c]) + 2));
+        }
+        s.push_str(&row[4]);
+        s.push('\n');
     }
     s
 }

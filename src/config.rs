@@ -282,7 +282,8 @@ impl Config {
                     &self.source,
                     locate(&self.source, key, Some(bad)),
                     format!(
-                        "{key} 里的「{bad}」不是规则也不是类别（见 gwlint rules；类别有 {}）",
+                        "{key} 里的「{}」不是规则也不是类别（见 gwlint rules；类别有 {}）",
+                        rules.describe_unknown(&[bad.as_str()]),
                         Category::ALL.map(|c| c.as_str()).join("、")
                     ),
                 ));

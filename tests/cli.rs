@@ -295,7 +295,7 @@ fn rules_and_explain() {
     let o = gwlint(&["rules"], None);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    assert!(out.starts_with("ID"));
+    assert!(out.starts_with("编号"));
     assert!(out.contains("percent-sign-missing") && out.contains("ad-solicitation"));
     let o = gwlint(&["explain", "percent-sign-missing"], None);
     assert_eq!(o.status.code(), Some(0));

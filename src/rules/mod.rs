@@ -241,6 +241,43 @@ impl RuleSet {
         self.rules.len()
     }
 
+    /// The rule id or category closest to a name that is neither ("did you mean"): the
+    /// nearest by edit distance, within a third of the name's length (at least 1, at most
+    /// 3); else a rule id or category that contains the name or is contained in it.
+    pub fn closest_selector(&self, name: &str) -> Option<&str> {
+        let candidates = self
+            .rules
+            .iter()
+            .map(|r| r.meta.id.as_str())
+            .chain(Category::ALL.iter().map(|c| c.as_str()));
+        let limit = (name.chars().count() / 3).clamp(1, 3);
+        let mut best: Option<(usize, &str)> = None;
+        let mut containing = None;
+        for c in candidates {
+            let d = edit_distance(name, c);
+            if d <= limit && best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, c));
+            }
+            if containing.is_none() && name.len() >= 3 && (c.contains(name) || name.contains(c)) {
+                containing = Some(c);
+            }
+        }
+        best.map(|(_, c)| c).or(containing)
+    }
+
+    /// Names that are neither a rule nor a category, each with its closest match when
+    /// there is one: 「typoo（是不是想用「typo」？）、foo」.
+    pub fn describe_unknown(&self, names: &[&str]) -> String {
+        names
+            .iter()
+            .map(|n| match self.closest_selector(n) {
+                Some(c) => format!("{n}（是不是想用「{c}」？）"),
+                None => (*n).to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }
@@ -547,4 +584,20 @@ impl Settings {
             .filter(|s| *s != "all" && Category::from_name(s).is_none() && rules.get(s).is_none())
             .collect()
     }
+}
+
+/// Levenshtein distance in characters (names are short: quadratic is fine).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }

@@ -115,7 +115,7 @@ fn resolve(rules: &RuleSet, name: &str, page: &PageSettings) -> Result<Settings,
     if !unknown.is_empty() {
         return Err(ApiError::bad_request(format!(
             "没有这些规则或类别：{}（类别有 {}）",
-            unknown.join("、"),
+            rules.describe_unknown(&unknown),
             Category::ALL.map(|c| c.as_str()).join("、")
         )));
     }
