@@ -12,6 +12,7 @@
 //! the document's `gwlint.yaml` and `.gwlint-ignore.yaml` as command-line flags do
 //! (`project.rs`).
 
+mod accept;
 pub mod convert;
 mod handlers;
 mod project;
@@ -273,6 +274,10 @@ impl Server {
                     },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![accept::ACCEPT_COMMAND.into()],
+                    ..ExecuteCommandOptions::default()
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -362,6 +367,7 @@ impl Server {
             )),
             "textDocument/codeAction" => params(req.params).map(|p| to_value(self.code_action(p))),
             "textDocument/hover" => params(req.params).map(|p| to_value(self.hover(p))),
+            "workspace/executeCommand" => params(req.params).and_then(|p| self.execute_command(p)),
             other => Err((
                 ErrorCode::MethodNotFound,
                 format!("gwlint does not handle `{other}`"),

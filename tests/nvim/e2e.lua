@@ -116,6 +116,39 @@ local ok, err = pcall(function()
   if lines[1] ~= '关于印发《2024年度工作要点》的通知' or lines[3] ~= '各科室:' then
     fail('other lines changed: ' .. vim.inspect(lines))
   end
+
+  -- Accept a finding: the action on the placeholder (line 5, 党的XX大) records it in
+  -- .gwlint-ignore.yaml beside the draft, as `gwlint check --add-ignore` would.
+  vim.api.nvim_win_set_cursor(0, { 5, 19 })
+  local accepted
+  vim.ui.select = function(items, _, on_choice)
+    for _, item in ipairs(items) do
+      local action = item.action or item[2]
+      if action and action.title:find('接受这个问题', 1, true)
+          and action.title:find('template-placeholder', 1, true) then
+        accepted = action.title
+        return on_choice(item)
+      end
+    end
+    on_choice(nil)
+  end
+  vim.lsp.buf.code_action()
+  local ignore_file = vim.fn.fnamemodify(draft, ':h') .. '/.gwlint-ignore.yaml'
+  if not vim.wait(10000, function()
+    if vim.fn.filereadable(ignore_file) ~= 1 then
+      return false
+    end
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if (d.code or d.user_data.lsp.code) == 'template-placeholder' then
+        return false
+      end
+    end
+    return #vim.diagnostic.get(buf) == #expected - 2
+  end, 50) then
+    fail('after accepting (chosen: ' .. tostring(accepted) .. '): ignore file '
+      .. vim.fn.filereadable(ignore_file) .. ', diagnostics ' .. vim.inspect(got()))
+  end
+  say('accepted: ' .. accepted)
   say('OK')
 end)
 if not ok then
