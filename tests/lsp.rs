@@ -995,7 +995,10 @@ fn accepting_a_finding_writes_the_ignore_file_and_republishes() {
         .find(|a| a["command"]["command"] == "gwlint.acceptFinding")
         .unwrap()
         .clone();
-    assert!(accept["title"].as_str().unwrap().contains("接受"), "{accept}");
+    assert!(
+        accept["title"].as_str().unwrap().contains("接受"),
+        "{accept}"
+    );
     let r = c.request("workspace/executeCommand", accept["command"].clone());
     assert!(r.error.is_none(), "{:?}", r.error);
     let after = c.diagnostics(&uri);
