@@ -35,6 +35,22 @@ fn pre_commit() -> Option<PathBuf> {
     })
 }
 
+/// pre-commit, or `None` after saying the test is skipped (a failure when `CI` is set).
+fn pre_commit_or_skip() -> Option<PathBuf> {
+    let found = pre_commit();
+    if found.is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("pre-commit not found but CI is set: .ci/run installs it into target/precommit-venv");
+        }
+        // written to stderr directly, so the skip shows even though the test passes
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED tests/precommit.rs: pre-commit not found (run .ci/run, or set GWLINT_PRE_COMMIT)"
+        );
+    }
+    found
+}
+
 fn run(cmd: &mut Command) -> Output {
     cmd.output().unwrap()
 }
@@ -137,15 +153,7 @@ const AD: &str = "关于开展安全生产检查的通知\n【更多范文资料
 
 #[test]
 fn pre_commit_hook_accepts_clean_drafts_and_rejects_ad_residue() {
-    let Some(pre_commit) = pre_commit() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("pre-commit not found but CI is set: .ci/run installs it into target/precommit-venv");
-        }
-        // written to stderr directly, so the skip shows even though the test passes
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED tests/precommit.rs: pre-commit not found (run .ci/run, or set GWLINT_PRE_COMMIT)"
-        );
+    let Some(pre_commit) = pre_commit_or_skip() else {
         return;
     };
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("precommit");
@@ -252,14 +260,7 @@ fn hook_definition_covers_docx() {
 /// gwlint under test on `PATH`: a draft with ad residue (text and Word) is refused.
 #[test]
 fn readme_pre_commit_snippet_works_as_written() {
-    let Some(pre_commit) = pre_commit() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("pre-commit not found but CI is set: .ci/run installs it into target/precommit-venv");
-        }
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED tests/precommit.rs: pre-commit not found (run .ci/run, or set GWLINT_PRE_COMMIT)"
-        );
+    let Some(pre_commit) = pre_commit_or_skip() else {
         return;
     };
     let readme =

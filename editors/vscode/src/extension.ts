@@ -115,22 +115,24 @@ function documentSelector() {
   );
 }
 
+/** An error with shortcuts to the `gwlint.path` setting and the output channel. Not
+ * awaited by callers: activation must not wait for the user to dismiss it. */
+function showError(message: string): void {
+  void vscode.window.showErrorMessage(message, '打开设置', '查看输出').then((choice) => {
+    if (choice === '打开设置') {
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'gwlint.path');
+    } else if (choice === '查看输出') {
+      output.show();
+    }
+  });
+}
+
 function notFound(): void {
   output.appendLine('没有找到 gwlint：设置 gwlint.path、Python 环境、PATH 和扩展自带的程序都没有。');
-  void vscode.window
-    .showErrorMessage(
-      'gwlint：没有找到 gwlint 程序。请用 pip 安装 gwlint 的 wheel 文件（或 cargo install），' +
-        '或在设置「gwlint.path」中填写它的完整路径，然后重启语言服务器。',
-      '打开设置',
-      '查看输出',
-    )
-    .then((choice) => {
-      if (choice === '打开设置') {
-        void vscode.commands.executeCommand('workbench.action.openSettings', 'gwlint.path');
-      } else if (choice === '查看输出') {
-        output.show();
-      }
-    });
+  showError(
+    'gwlint：没有找到 gwlint 程序。请用 pip 安装 gwlint 的 wheel 文件（或 cargo install），' +
+      '或在设置「gwlint.path」中填写它的完整路径，然后重启语言服务器。',
+  );
 }
 
 async function startClient(): Promise<void> {
@@ -164,21 +166,10 @@ async function startClient(): Promise<void> {
     client = undefined;
     const reason = err instanceof Error ? err.message : String(err);
     output.appendLine(`无法启动「${command} server」：${reason}`);
-    // Not awaited: activation must not wait for the user to dismiss the notification.
-    void vscode.window
-      .showErrorMessage(
-        `gwlint：无法用「${command} server」启动语言服务器（${reason}）。` +
-          '请确认 gwlint 已安装，或在设置「gwlint.path」中填写它的完整路径。',
-        '打开设置',
-        '查看输出',
-      )
-      .then((choice) => {
-        if (choice === '打开设置') {
-          void vscode.commands.executeCommand('workbench.action.openSettings', 'gwlint.path');
-        } else if (choice === '查看输出') {
-          output.show();
-        }
-      });
+    showError(
+      `gwlint：无法用「${command} server」启动语言服务器（${reason}）。` +
+        '请确认 gwlint 已安装，或在设置「gwlint.path」中填写它的完整路径。',
+    );
   }
 }
 
