@@ -424,7 +424,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("regex is too large (compiled size over"),
+            stderr: Stderr::Line("正则表达式太大（编译后超过"),
         },
         Case {
             name: "YAML alias bomb (billion laughs)",
@@ -448,7 +448,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("deep.yaml:9:265: brackets nested deeper than 256 levels"),
+            stderr: Stderr::Line("deep.yaml:9:265: 括号嵌套超过 256 层"),
         },
         Case {
             name: "rule file that is not YAML",
@@ -467,13 +467,13 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("gbk.yaml:1:1: rule file is not valid UTF-8"),
+            stderr: Stderr::Line("gbk.yaml:1:1: 规则文件不是有效的 UTF-8 文本"),
         },
         Case {
             name: "rule folder that does not exist",
             setup: |d| Ok(check(&[&"--rules", &d.join("没有"), &file(d, "a.txt", CLEAN)])),
             code: 2,
-            stderr: Stderr::Line("cannot read rule folder"),
+            stderr: Stderr::Line("无法读取规则文件夹"),
         },
         Case {
             name: "rule id clashing with a built-in rule",
@@ -482,7 +482,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("duplicate rule id `common-typo`"),
+            stderr: Stderr::Line("规则编号「common-typo」重复"),
         },
         Case {
             name: "pattern that matches the empty string everywhere",
@@ -576,7 +576,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("gwlint.yaml:1:265: brackets nested deeper than 256 levels"),
+            stderr: Stderr::Line("gwlint.yaml:1:265: 括号嵌套超过 256 层"),
         },
         Case {
             name: ".docx with --fix",

@@ -478,10 +478,7 @@ fn settings_select_ignore_and_severities_apply_and_change() {
         json!({"settings": {"select": "not-a-list"}}),
     );
     let msg = c.wait_for("window/showMessage");
-    assert!(msg["message"]
-        .as_str()
-        .unwrap()
-        .contains("invalid settings"));
+    assert!(msg["message"].as_str().unwrap().contains("设置有误"));
     c.notify(
         "workspace/didChangeConfiguration",
         json!({"settings": {"select": ["no-such-rule"]}}),

@@ -116,7 +116,7 @@ impl ClientOptions {
         }
         ClientOptions::deserialize(value)
             .map(Some)
-            .map_err(|e| format!("gwlint: ignoring invalid settings: {e}"))
+            .map_err(|e| format!("gwlint：设置有误，已忽略：{e}"))
     }
 
     /// The engine settings, the rules shown as hints, and problems to report.
@@ -146,7 +146,7 @@ impl ClientOptions {
                         settings.severity.insert(id.clone(), s);
                     }
                     None => problems.push(format!(
-                        "gwlint: unknown severity `{other}` for `{id}` (error, warning, info, hint, off)"
+                        "gwlint：「{id}」的级别「{other}」无效（可用 error、warning、info、hint、off）"
                     )),
                 },
             }
@@ -457,9 +457,10 @@ impl Server {
             settings.unknown_selectors(self.project.rule_set(&options.extra_rule_folders));
         self.show_problems();
         if !unknown.is_empty() {
+            let rules = self.project.rule_set(&options.extra_rule_folders);
             let text = format!(
-                "gwlint: unknown rule or category in the settings: {}",
-                unknown.join(", ")
+                "gwlint：设置里有不存在的规则或类别：{}",
+                rules.describe_unknown(&unknown)
             );
             self.show(lsp_types::MessageType::WARNING, text);
         }

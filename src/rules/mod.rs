@@ -130,7 +130,7 @@ impl RuleSet {
             path: path.display().to_string(),
             line: 1,
             column: 1,
-            message: format!("cannot read rule folder: {e}"),
+            message: format!("无法读取规则文件夹：{e}"),
             source: String::new(),
         };
         let mut paths = Vec::new();
@@ -164,7 +164,7 @@ impl RuleSet {
                 path: path.display().to_string(),
                 line: 1,
                 column: 1,
-                message: "rule file is not valid UTF-8".into(),
+                message: "规则文件不是有效的 UTF-8 文本".into(),
                 source: String::new(),
             })?;
             let relative = path
@@ -210,7 +210,7 @@ impl RuleSet {
                     src.text,
                     pos,
                     format!(
-                        "duplicate rule id `{}` (already defined in {})",
+                        "规则编号「{}」重复（{} 里已经有了）",
                         rule.meta.id, existing.meta.origin
                     ),
                 ));
@@ -409,14 +409,17 @@ fn compile_rule(
         return Err(at(
             "id",
             Some(&file.id),
-            format!("rule id `{}` must equal the file name `{stem}`", file.id),
+            format!("规则编号「{}」必须与文件名「{stem}」相同", file.id),
         ));
     }
     if !is_kebab_id(&file.id) {
         return Err(at(
             "id",
             Some(&file.id),
-            format!("rule id `{}` must be ASCII kebab-case", file.id),
+            format!(
+                "规则编号「{}」只能用小写英文字母、数字和连字符（如 my-rule）",
+                file.id
+            ),
         ));
     }
     if let Some(key) = file.foreign_keys().first() {
@@ -424,10 +427,9 @@ fn compile_rule(
             key,
             None,
             format!(
-                "key `{key}` does not belong to a rule of kind {:?}",
-                file.kind
-            )
-            .to_lowercase(),
+                "「{key}」不是 {} 类规则的字段",
+                format!("{:?}", file.kind).to_lowercase()
+            ),
         ));
     }
     for ex in &file.examples {
@@ -435,15 +437,11 @@ fn compile_rule(
             return Err(at(
                 "examples",
                 None,
-                "each example needs exactly one of `bad` or `good`".into(),
+                "每个示例要有 bad 或 good 之一（不能都有，也不能都没有）".into(),
             ));
         }
         if ex.good.is_some() && ex.fixed.is_some() {
-            return Err(at(
-                "fixed",
-                None,
-                "`fixed` belongs to a `bad` example".into(),
-            ));
+            return Err(at("fixed", None, "fixed 只能写在 bad 示例里".into()));
         }
     }
     if let Some(fix) = file.fix.as_ref().filter(|_| file.kind == Kind::Pattern) {
@@ -474,7 +472,7 @@ fn compile_rule(
                     return Err(at(
                         "swap_file",
                         Some(name),
-                        format!("swap file `{name}` not found beside the rule"),
+                        format!("规则旁边找不到替换表文件「{name}」"),
                     ));
                 };
                 pairs.extend(kinds::substitution::parse_swap_file(data_src.text).map_err(
@@ -507,7 +505,7 @@ fn compile_rule(
                     "skip_lines",
                     Some(id),
                     format!(
-                        "unknown line label `{id}` (known: {})",
+                        "不认识的行标签「{id}」（可用：{}）",
                         LineKind::ALL
                             .iter()
                             .map(|k| k.id())
