@@ -26,8 +26,7 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const DIRTY: &str =
-    "关于开展劳动竟赛的通知\n各基层工会:\n职工入会率不低于 80，全面贯彻党的XX大精神。\n";
+const DIRTY: &str = "关于开展劳动竟赛的通知\n各基层工会:\n职工入会率不低于 80，全面贯彻党的XX大精神。\n于2023年2月30日前报名。\n";
 const CLEAN: &str = "关于开展劳动竞赛的通知\n各基层工会：\n全面贯彻党的二十大精神。\n";
 
 #[test]
@@ -49,7 +48,7 @@ fn exit_codes_follow_findings() {
             .code(),
         Some(1)
     );
-    // the threshold: only errors fail; the dirty file has placeholder errors
+    // the threshold: only errors fail; the dirty file has an impossible date (an error)
     assert_eq!(
         gwlint(
             &["check", "--fail-on", "error", dirty.to_str().unwrap()],

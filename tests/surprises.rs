@@ -246,7 +246,8 @@ fn an_unsafe_fix_never_rewrites_a_count_claim() {
     assert!(d["fix"].is_null(), "{d}");
     let message = d["message"].as_str().unwrap();
     assert!(
-        message.contains("正文只列了11项") && message.contains("到「（十一）作风建设」为止"),
+        message.contains("正文为4个部分、11项")
+            && message.contains("到「（十一）作风建设」为止，比所说的少1项"),
         "{message}"
     );
     // one item too many: the message names where the surplus starts

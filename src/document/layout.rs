@@ -62,10 +62,13 @@ pub enum LineKind {
     MdBlock,
     /// Newspaper furniture: byline (本报记者 …), photo credit, 「（新华社…电）」.
     Byline,
+    /// Text that is not part of the document: an AI assistant's preamble or closing offer
+    /// (「以下是为您起草的通知：」「如需调整，请随时告诉我。」).
+    Residue,
 }
 
 impl LineKind {
-    pub const ALL: [LineKind; 25] = [
+    pub const ALL: [LineKind; 26] = [
         LineKind::Blank,
         LineKind::Prose,
         LineKind::Heading,
@@ -91,6 +94,7 @@ impl LineKind {
         LineKind::MdListItem,
         LineKind::MdBlock,
         LineKind::Byline,
+        LineKind::Residue,
     ];
 
     /// The id rule files use (`skip_lines: [table-row, name-list]`).
@@ -121,6 +125,7 @@ impl LineKind {
             LineKind::MdListItem => "md-list",
             LineKind::MdBlock => "md-block",
             LineKind::Byline => "byline",
+            LineKind::Residue => "residue",
         }
     }
 
@@ -156,6 +161,7 @@ impl LineKind {
             LineKind::MdListItem => "md-list",
             LineKind::MdBlock => "md-block",
             LineKind::Byline => "byline",
+            LineKind::Residue => "残留",
         }
     }
 
@@ -201,6 +207,8 @@ pub fn shapes(lines: &[ShapeLine<'_>], markdown: bool) -> Vec<LineKind> {
         }
         if is_page_furniture(l.compact) {
             kinds[i] = LineKind::PageFurniture;
+        } else if is_assistant_residue(l.compact) {
+            kinds[i] = LineKind::Residue;
         } else if is_byline(l.compact) {
             kinds[i] = LineKind::Byline;
         } else if has_tab_cells(l.original) {
@@ -272,6 +280,22 @@ pub fn is_page_furniture(compact: &str) -> bool {
         return digits(a) && digits(b) && compact.len() <= 9;
     }
     false
+}
+
+/// An AI assistant's preamble or closing offer around a draft: 「以下是为您起草的…：」
+/// 「如需我根据实际情况调整…，请随时告诉我。」「希望对您有所帮助」.
+fn is_assistant_residue(compact: &str) -> bool {
+    let n = compact.chars().count();
+    n <= 80
+        && ((compact.starts_with("以下是")
+            && (compact.contains("为您") || compact.contains("为你")))
+            || compact.contains("请随时告诉我")
+            || compact.contains("随时告诉我")
+            || compact.starts_with("如需我")
+            || compact.starts_with("希望对您有")
+            || compact.starts_with("希望以上")
+            || compact.starts_with("如果您需要")
+            || compact.starts_with("如您需要"))
 }
 
 /// Newspaper furniture: 「本报记者 王某」「（记者 张某）」「图为…（摄）」「新华社北京3月5日电」.

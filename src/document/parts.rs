@@ -64,6 +64,8 @@ pub struct Segment {
     pub doc_type: Option<String>,
     /// `Some(n)` for an attachment (附件n; 0 when unnumbered): the segment starts at its label.
     pub attachment: Option<u32>,
+    /// The segment's own 发文字号 (under its title, or in the 版头 for the main document).
+    pub doc_number: Option<DocNumber>,
     /// 主送机关 (a line ending in ：right after the title).
     pub addressee: Option<Part>,
     /// 附件说明 (「附件：…」 and its numbered continuation lines).
@@ -346,6 +348,47 @@ pub fn is_annotation(line: &str) -> bool {
         || (line.starts_with("附注") && n <= 120)
 }
 
+/// An organisation's name, as a 署名 is: it ends with what organisations are called.
+pub fn is_organisation(line: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "委员会",
+        "办事处",
+        "办公室",
+        "办公厅",
+        "中心",
+        "公司",
+        "集团",
+        "学校",
+        "支部",
+        "协会",
+        "小组",
+        "工会",
+        "政府",
+        "局",
+        "委",
+        "会",
+        "院",
+        "办",
+        "部",
+        "厅",
+        "处",
+        "室",
+        "府",
+        "司",
+        "队",
+        "所",
+        "站",
+        "馆",
+        "社",
+        "校",
+        "党组",
+        "总支",
+        "团",
+    ];
+    let n = line.chars().count();
+    (3..=40).contains(&n) && is_signature_like(line) && ENDINGS.iter().any(|e| line.ends_with(e))
+}
+
 /// Document types that are signed (署名 and 成文日期 expected).
 pub fn is_signed_type(t: &str) -> bool {
     matches!(
@@ -381,6 +424,32 @@ fn strip_title_suffix(t: &str) -> &str {
         }
     }
     t
+}
+
+/// The title a 印发/转发/发布 notice issues: 「关于印发《车辆使用管理办法》的通知」 →
+/// 「车辆使用管理办法」.
+pub fn issued_title(title: &str) -> Option<&str> {
+    if !["印发", "转发", "发布", "颁布", "公布"]
+        .iter()
+        .any(|w| title.contains(w))
+    {
+        return None;
+    }
+    let open = title.find('《')?;
+    let inner = &title[open + '《'.len_utf8()..];
+    let close = inner.find('》')?;
+    let t = &inner[..close];
+    (t.chars().count() >= 4).then_some(t)
+}
+
+/// Whether a normalised line is the title of the document a notice issues (the line may
+/// add the issuer before it: 「远航集团有限公司车辆使用管理办法」 for 《车辆使用管理办法》).
+pub fn names_issued(line: &str, issued: &str) -> bool {
+    let line = line.trim_start_matches('《').trim_end_matches('》');
+    line.ends_with(issued)
+        && line.chars().count() <= issued.chars().count() + 20
+        && is_title_fragment(line)
+        || (line.chars().count() > 40 && line == issued)
 }
 
 /// One line of a title: short, no sentence punctuation inside.

@@ -439,6 +439,8 @@ impl<'a> Parser<'a> {
     fn titles(&mut self) {
         let mut at_start = true; // a title position: the file's start, after a 目录 or a label
         let mut after_label = false;
+        // 「关于印发《车辆使用管理办法》的通知」: the document it issues is printed after it
+        let mut issued: Option<String> = None;
         let mut i = 0;
         while i < self.lines.len() {
             let kind = self.kinds[i];
@@ -479,12 +481,19 @@ impl<'a> Parser<'a> {
             }
             let found = if after_label {
                 self.attachment_title(i)
+            } else if issued.as_deref().is_some_and(|t| parts::names_issued(c, t)) {
+                issued = None;
+                Some(i)
             } else {
                 self.title_block(i, at_start)
             };
             if let Some(last) = found {
                 for k in i..=last {
                     self.kinds[k] = LineKind::Title;
+                }
+                let joined: String = (i..=last).map(|k| self.compact(k)).collect();
+                if let Some(t) = parts::issued_title(&joined) {
+                    issued = Some(t.to_owned());
                 }
                 if after_label {
                     if let Some(t) = self.titles.last_mut() {
@@ -708,6 +717,9 @@ impl<'a> Parser<'a> {
         let has_title = g.title.is_some();
         let is_attachment = g.attachment.is_some();
         let mut body_start = if has_title { g.title_end + 1 } else { start };
+        if has_title && !is_attachment {
+            self.segment_doc_number(k, body_start, end);
+        }
         // the 发文字号 or 签发人 under a title at the top
         while body_start < end
             && matches!(
@@ -750,6 +762,39 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The segment's own 发文字号: the 版头's for the main document, else a number on the first
+    /// line under the title (each document of a compilation has its own).
+    fn segment_doc_number(&mut self, k: usize, after_title: usize, end: usize) {
+        if Some(k) == self.s.main_segment() && self.s.header.doc_number.is_some() {
+            self.s.segments[k].doc_number = self.s.header.doc_number.clone();
+            return;
+        }
+        let Some(i) = self.next_content(after_title, end) else {
+            return;
+        };
+        if !matches!(
+            self.kinds[i],
+            LineKind::Prose | LineKind::TableRow | LineKind::DocNumber
+        ) {
+            return;
+        }
+        let c = self.compact(i);
+        if let Some((code, year, number, whole, year_r)) = parts::find_own_doc_number(c) {
+            let base = self.lines[i].norm().start;
+            self.s.segments[k].doc_number = Some(DocNumber {
+                part: Part {
+                    line: i,
+                    span: self.map(base + whole.start..base + whole.end),
+                },
+                code,
+                year,
+                year_span: self.map(base + year_r.start..base + year_r.end),
+                number,
+            });
+            self.kinds[i] = LineKind::DocNumber;
+        }
+    }
+
     /// The closing of a document, read from its end: 附注 lines, the 成文日期 and the 署名
     /// above it (or beside it on one line). Returns where the body ends.
     fn closing(&mut self, k: usize, body_start: usize, end: usize) -> usize {
@@ -761,7 +806,7 @@ impl<'a> Parser<'a> {
             let kind = self.kinds[j];
             if matches!(
                 kind,
-                LineKind::Blank | LineKind::PageFurniture | LineKind::Colophon
+                LineKind::Blank | LineKind::PageFurniture | LineKind::Colophon | LineKind::Residue
             ) {
                 i = j;
             } else if kind == LineKind::Prose && parts::is_annotation(self.compact(j)) {
@@ -808,6 +853,24 @@ impl<'a> Parser<'a> {
             } else {
                 date_line
             };
+        }
+        // a 署名 with no date under it (a draft not yet dated): an organisation's name after
+        // the last sentence
+        if dates.is_empty()
+            && self.kinds[date_line] == LineKind::Prose
+            && parts::is_organisation(c)
+            && parse_marker(c).is_none()
+            && (body_start..date_line)
+                .rev()
+                .find(|&p| self.kinds[p] != LineKind::Blank)
+                .is_some_and(|p| {
+                    self.compact(p).ends_with(['。', '！', ':', '：']) || p + 1 < date_line
+                })
+        {
+            self.kinds[date_line] = LineKind::Signature;
+            self.s.segments[k].signature = Some(self.part(date_line));
+            self.label_annotations(k, &annotations);
+            return date_line;
         }
         // 「东山区民政局　　2018年4月9日」: signature and date on one line
         if let [d] = dates {

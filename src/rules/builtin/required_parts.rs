@@ -25,6 +25,9 @@ struct When {
     /// profile to finished documents, not fragments and drafts in progress.
     #[serde(default)]
     signed: Option<bool>,
+    /// The document has (true) or lacks (false) a 署名 at its end.
+    #[serde(default)]
+    signature: Option<bool>,
     /// At least this many top-level headings (a plan, not a fragment of one).
     #[serde(default)]
     min_sections: usize,
@@ -98,11 +101,14 @@ pub fn build(value: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
     }))
 }
 
+/// Parts read at the end of a document; a finding about them points there.
+const CLOSING_PARTS: &[&str] = &["signature", "signing-date", "issue-line"];
+
 fn has(st: &Structure, g: &Segment, part: &str) -> bool {
     let h = &st.header;
     match part {
         "agency-mark" => h.agency_mark.is_some(),
-        "doc-number" => h.doc_number.is_some(),
+        "doc-number" => g.doc_number.is_some(),
         "signer" => h.signer.is_some(),
         "title" => g.title.is_some(),
         "title-year" => g.plan_year.is_some(),
@@ -119,8 +125,8 @@ fn has(st: &Structure, g: &Segment, part: &str) -> bool {
 impl Check for RequiredParts {
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
-        let red_header = st.header.agency_mark.is_some() || st.header.doc_number.is_some();
         let main = st.main_segment();
+        let red_header = st.header.agency_mark.is_some() || st.header.doc_number.is_some();
         if main.is_none() && red_header {
             if let Some(p) = st
                 .header
@@ -139,71 +145,130 @@ impl Check for RequiredParts {
             return;
         }
         for (k, g) in st.segments.iter().enumerate() {
-            let Some(title) = &g.title else { continue };
-            if g.attachment.is_some() {
+            if g.title.is_none() || g.attachment.is_some() {
                 continue; // an attachment has only a title and a body
             }
             let is_main = Some(k) == main;
-            let configured = match doc.profile {
-                crate::document::Profile::Auto => None,
-                other => Some(other.as_str()),
-            };
-            let applies = |p: &Profile| {
-                if is_main {
-                    if let Some(name) = &self.forced {
-                        return &p.name == name;
-                    }
-                    if let Some(kind) = configured {
-                        if p.kind.as_deref() != Some(kind) {
-                            return false;
-                        }
-                        return p.when.header.is_none_or(|want| want == red_header);
-                    }
-                }
-                let type_ok = p.when.doc_types.is_empty()
-                    || g.doc_type
-                        .as_ref()
-                        .is_some_and(|t| p.when.doc_types.contains(t));
-                let header_ok = p
-                    .when
-                    .header
-                    .is_none_or(|want| want == (is_main && red_header));
-                let signed_ok = p
-                    .when
-                    .signed
-                    .is_none_or(|want| want == g.signing_date.is_some());
-                let sections = st.headings[g.headings.clone()]
-                    .iter()
-                    .filter(|h| h.is_section())
-                    .count();
-                type_ok && header_ok && signed_ok && sections >= p.when.min_sections
-            };
-            let mut missing: Vec<&str> = Vec::new();
-            for prof in self.profiles.iter().filter(|p| applies(p)) {
-                let colophon = if st.header.drafter.is_some() && is_main {
-                    prof.with_colophon.as_slice()
-                } else {
-                    &[]
-                };
-                for part in prof.requires.iter().chain(colophon) {
-                    if !has(&st, g, part) {
-                        if let Some((_, name)) = PARTS.iter().find(|(id, _)| id == part) {
-                            if !missing.contains(name) {
-                                missing.push(name);
-                            }
-                        }
-                    }
-                }
-            }
-            if !missing.is_empty() {
-                let sugg = missing.join("、");
-                out.push(meta.diagnostic(
-                    title.span.clone(),
-                    &doc.text[title.span.clone()],
-                    Some(&sugg),
-                    None,
-                ));
-            }
+            // a document with a 版头 of its own: the main one under a red header, or any
+            // contained document with its own 发文字号
+            let headed = (is_main && red_header) || g.doc_number.is_some();
+            let missing = self.missing_parts(doc, &st, g, is_main, headed);
+            self.report(doc, &st, g, &missing, meta, out);
         }
     }
+}
+
+impl RequiredParts {
+    /// The parts that the profiles applying to `g` require and it lacks, in profile order.
+    fn missing_parts(
+        &self,
+        doc: &Document,
+        st: &Structure,
+        g: &Segment,
+        is_main: bool,
+        headed: bool,
+    ) -> Vec<&'static str> {
+        let configured = match doc.profile {
+            crate::document::Profile::Auto => None,
+            other => Some(other.as_str()),
+        };
+        let applies = |p: &Profile| {
+            if is_main {
+                if let Some(name) = &self.forced {
+                    return &p.name == name;
+                }
+                if let Some(kind) = configured {
+                    if p.kind.as_deref() != Some(kind) {
+                        return false;
+                    }
+                    return p.when.header.is_none_or(|want| want == headed);
+                }
+            }
+            let type_ok = p.when.doc_types.is_empty()
+                || g.doc_type
+                    .as_ref()
+                    .is_some_and(|t| p.when.doc_types.contains(t));
+            let sections = st.headings[g.headings.clone()]
+                .iter()
+                .filter(|h| h.is_section())
+                .count();
+            type_ok
+                && p.when.header.is_none_or(|want| want == headed)
+                && p.when
+                    .signed
+                    .is_none_or(|want| want == g.signing_date.is_some())
+                && p.when
+                    .signature
+                    .is_none_or(|want| want == g.signature.is_some())
+                && sections >= p.when.min_sections
+        };
+        let mut missing: Vec<&'static str> = Vec::new();
+        for prof in self.profiles.iter().filter(|p| applies(p)) {
+            let colophon = if st.header.drafter.is_some() && is_main {
+                prof.with_colophon.as_slice()
+            } else {
+                &[]
+            };
+            for part in prof.requires.iter().chain(colophon) {
+                if !has(st, g, part) {
+                    if let Some((id, _)) = PARTS.iter().find(|(id, _)| id == part) {
+                        if !missing.contains(id) {
+                            missing.push(id);
+                        }
+                    }
+                }
+            }
+        }
+        missing
+    }
+
+    /// One finding for the missing head parts (at the title) and one for the missing
+    /// closing parts (at the 署名, else at the last line of the body, where they belong).
+    fn report(
+        &self,
+        doc: &Document,
+        st: &Structure,
+        g: &Segment,
+        missing: &[&str],
+        meta: &RuleMeta,
+        out: &mut Findings,
+    ) {
+        let name = |id: &&str| PARTS.iter().find(|(p, _)| p == id).map_or("", |p| p.1);
+        let (closing, head): (Vec<&str>, Vec<&str>) =
+            missing.iter().partition(|id| CLOSING_PARTS.contains(id));
+        if let (false, Some(title)) = (head.is_empty(), &g.title) {
+            let sugg = head.iter().map(name).collect::<Vec<_>>().join("、");
+            out.push(meta.diagnostic(
+                title.span.clone(),
+                &doc.text[title.span.clone()],
+                Some(&sugg),
+                None,
+            ));
+        }
+        if closing.is_empty() {
+            return;
+        }
+        let anchor = g.signature.as_ref().map(|p| p.span.clone()).or_else(|| {
+            (g.body.start..g.body.end)
+                .rev()
+                .find(|&i| st.kind(i).is_text())
+                .map(|i| last_sentence(doc, &st.lines[i].range()))
+        });
+        if let Some(span) = anchor {
+            let sugg = closing.iter().map(name).collect::<Vec<_>>().join("、");
+            out.push(meta.diagnostic(span.clone(), &doc.text[span], Some(&sugg), None));
+        }
+    }
+}
+
+/// The last sentence of a line (where a missing 署名 would follow), without spaces.
+fn last_sentence(doc: &Document, line: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let text = &doc.text[line.clone()];
+    let body = text.trim_end();
+    let inner = body.strip_suffix(['。', '！', '；']).unwrap_or(body);
+    let start = inner.rfind(['。', '！', '；']).map_or_else(
+        || text.len() - text.trim_start().len(),
+        |i| i + '。'.len_utf8(),
+    );
+    line.start + start..line.start + body.len()
 }
