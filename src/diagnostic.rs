@@ -159,11 +159,14 @@ pub enum Category {
     Typo,
     Spacing,
     Duplicate,
+    Era,
+    DocKind,
+    Attachment,
     Other,
 }
 
 impl Category {
-    pub const ALL: [Category; 13] = [
+    pub const ALL: [Category; 16] = [
         Category::DateConsistency,
         Category::Numbering,
         Category::PercentMissing,
@@ -176,6 +179,9 @@ impl Category {
         Category::Typo,
         Category::Spacing,
         Category::Duplicate,
+        Category::Era,
+        Category::DocKind,
+        Category::Attachment,
         Category::Other,
     ];
 
@@ -193,6 +199,9 @@ impl Category {
             Category::Typo => "typo",
             Category::Spacing => "spacing",
             Category::Duplicate => "duplicate",
+            Category::Era => "era",
+            Category::DocKind => "doc-kind",
+            Category::Attachment => "attachment",
             Category::Other => "other",
         }
     }

@@ -47,3 +47,14 @@ pub fn tagged(text: &str) -> Vec<Word<'_>> {
 pub fn is_dictionary_word(word: &str) -> bool {
     JIEBA.has_word(word)
 }
+
+/// How often the dictionary has seen `word` (0 when it is not a dictionary word). jieba-rs
+/// does not expose the count itself; `suggest_freq` of a word the dictionary reads whole
+/// is that count plus one.
+pub fn word_frequency(word: &str) -> usize {
+    if JIEBA.has_word(word) {
+        JIEBA.suggest_freq(word)
+    } else {
+        0
+    }
+}

@@ -17,16 +17,17 @@ use std::process::Command;
 /// (category, minimum recall, minimum precision) on corpus/dev.
 const FLOORS: &[(&str, f64, f64)] = &[
     ("date-consistency", 0.60, 0.95),
-    ("numbering", 0.80, 0.55),
+    ("numbering", 0.95, 0.55),
     ("percent-missing", 0.95, 0.65),
-    ("ad-text", 0.80, 0.95),
+    ("ad-text", 0.95, 0.95),
     ("placeholder", 0.55, 0.95),
     ("required-section", 0.50, 0.20),
     ("count-claim", 0.55, 0.75),
-    ("punctuation", 0.80, 0.95),
-    ("typo", 0.35, 0.95),
-    ("spacing", 0.90, 0.45),
+    ("punctuation", 0.85, 0.95),
+    ("typo", 0.85, 0.95),
+    ("spacing", 0.95, 0.45),
     ("duplicate", 0.50, 0.95),
+    ("era", 0.85, 0.95),
 ];
 /// At most this many near-misses (negatives.jsonl) may be flagged.
 const MAX_NEAR_MISSES: usize = 8;

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::time::Duration;
 
 /// A fragment (no 主送, 署名 or 成文日期 to check): the number is cited in a sentence, not a 版头.
-const DRAFT: &str = "关于印发《2018年工作要点》的通知\n根据太极工发[2018]7号文件要求\n𠮷野家,今年完成率不低于 80 。\r\n（一）全年目标：党的XX大精神\n";
+const DRAFT: &str = "关于印发《2018年工作要点》的通知\n根据太极工发[2018]7号文件要求\n𠮷野家,今年完成率不低于 80。\r\n（一）全年目标：党的XX大精神\n";
 
 struct Client {
     conn: Connection,
@@ -225,7 +225,7 @@ fn diagnostics_carry_rule_source_severity_message_and_fix() {
         d["data"]["edits"],
         json!([{"range": range(1, 6, 1, 12), "newText": "〔2018〕"}])
     );
-    assert_eq!(find(&diags, "template-placeholder")["severity"], 1);
+    assert_eq!(find(&diags, "template-placeholder")["severity"], 2); // a warning
     assert_eq!(find(&diags, "template-placeholder")["data"], Value::Null);
     assert_eq!(c.shutdown(), 0);
 }
@@ -399,7 +399,7 @@ fn quick_fix_comes_from_data_and_fix_all_applies_every_safe_fix() {
     let (expected, n) = gwlint::fix::apply_fixes(DRAFT, &engine, gwlint::fix::FixMode::SafeOnly);
     assert_eq!(n, 3);
     assert_eq!(fixed, expected);
-    assert!(fixed.contains("𠮷野家，今年完成率不低于80 。"));
+    assert!(fixed.contains("𠮷野家，今年完成率不低于80。"));
 
     // Only other kinds asked for: nothing.
     let r = c.request(

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const DRAFT: &str = "关于印发《2024年度工作要点》的通知\n区政发[2024]3号\n各科室:\n今年任务完成率不低于 95 。\n学习贯彻党的XX大精神。\n区政府办公室\n2024年1月5日\n";
+const DRAFT: &str = "关于印发《2024年度工作要点》的通知\n区政发[2024]3号\n各科室:\n今年任务完成率不低于 95。\n学习贯彻党的XX大精神。\n区政府办公室\n2024年1月5日\n";
 
 fn nvim_available() -> bool {
     Command::new("nvim")

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// A notice whose body is one paragraph of 1,103 characters with 19 findings.
+/// A notice whose body is one paragraph of 1,103 characters with 18 findings.
 const LONG: &str = "tests/fixtures/report/long-paragraph.txt";
 
 fn gwlint(args: &[&str], envs: &[(&str, &str)]) -> Output {
@@ -174,7 +174,7 @@ fn the_summary_counts_the_fixes_that_need_unsafe_fixes() {
     let summary = report.lines().last().unwrap();
     assert_eq!(
         summary,
-        "共 20 处问题，涉及 1 个文件（其中 13 处可用 --fix 自动修复，另有 4 处可加 --unsafe-fixes 修复，修复后需人工校对）。"
+        "共 19 处问题，涉及 1 个文件（其中 13 处可用 --fix 自动修复，另有 3 处可加 --unsafe-fixes 修复，修复后需人工校对）。"
     );
 }
 

@@ -158,3 +158,23 @@ fn pattern_rule_reports_a_span_once_and_not_inside_itself() {
         .collect();
     assert_eq!(found, ["内容为VIP专享", "付费内容", "VIP专享"]);
 }
+
+/// A defect that the typo list and the homophone check both find (隐患排插 in the list,
+/// 排插 by pinyin) is reported once, by the finding that shows more context.
+#[test]
+fn a_typo_found_by_two_rules_with_the_same_correction_is_reported_once() {
+    let rules = RuleSet::builtin().unwrap();
+    let settings = Settings {
+        select: vec!["typo".to_owned()],
+        ..Settings::default()
+    };
+    for (text, want) in [
+        ("全面开展隐患排插工作。", "隐患排插"),
+        ("请按规定报我局备按。", "备按"),
+    ] {
+        let doc = Document::from_text("t.txt", text);
+        let found = gwlint::check(&doc, &rules, &settings);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert_eq!(&text[found[0].span.clone()], want);
+    }
+}

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 /// Five known defects; 𠮷 (outside the BMP: 4 UTF-8 bytes, 2 UTF-16 units) comes before
 /// all of them, so every highlight depends on the page's byte-offset conversion.
-const DRAFT: &str = "关于印发《2024年度𠮷祥工作要点》的通知\n区政发[2024]3号\n各科室:\n今年任务完成率不低于 95 。\n学习贯彻党的XX大精神。\n区政府办公室\n2024年1月5日\n";
+const DRAFT: &str = "关于印发《2024年度𠮷祥工作要点》的通知\n区政发[2024]3号\n各科室:\n今年任务完成率不低于 95。\n学习贯彻党的XX大精神，请于2024年2月30日前报送。\n区政府办公室\n2024年1月5日\n";
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

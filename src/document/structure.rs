@@ -744,6 +744,10 @@ impl<'a> Parser<'a> {
         } else {
             end
         };
+        if self.signing_at[k].is_none() && self.s.segments[k].doc_type.as_deref() == Some("纪要")
+        {
+            body_start = self.minutes_header(k, body_start, body_end);
+        }
         self.attachment_note(k, body_start, body_end);
         let g = &mut self.s.segments[k];
         g.body_lines = (body_start..body_end)
@@ -793,6 +797,29 @@ impl<'a> Parser<'a> {
             });
             self.kinds[i] = LineKind::DocNumber;
         }
+    }
+
+    /// A 纪要 is dated in its head, not at its end: 「（第5期）」 and 「某某办公室　　2025年5月22日」
+    /// under the title (GB/T 9704 纪要格式). Returns where the body starts.
+    fn minutes_header(&mut self, k: usize, from: usize, to: usize) -> usize {
+        let head: Vec<usize> = (from..to)
+            .filter(|&i| self.kinds[i] != LineKind::Blank)
+            .take(3)
+            .collect();
+        for &i in &head {
+            let c = self.compact(i);
+            let base = self.lines[i].norm().start;
+            let [d] = self.raw_dates.get(i) else { continue };
+            let ends_with_date =
+                d.span.end == base + c.len() && d.day.is_some() && d.year.is_some();
+            let name = c.get(..d.span.start.saturating_sub(base)).unwrap_or("");
+            if ends_with_date && (name.is_empty() || parts::is_organisation(name)) {
+                self.signing_at[k] = Some(i);
+                self.kinds[i] = LineKind::SigningDate;
+                return i + 1;
+            }
+        }
+        from
     }
 
     /// The closing of a document, read from its end: 附注 lines, the 成文日期 and the 署名

@@ -243,7 +243,8 @@ impl RuleSet {
 
     /// The rule id or category closest to a name that is neither ("did you mean"): the
     /// nearest by edit distance, within a third of the name's length (at least 1, at most
-    /// 3); else a rule id or category that contains the name or is contained in it.
+    /// 3); else one that contains the name or is contained in it (one starting with the
+    /// name first, then the closest in length).
     pub fn closest_selector(&self, name: &str) -> Option<&str> {
         let candidates = self
             .rules
@@ -252,17 +253,20 @@ impl RuleSet {
             .chain(Category::ALL.iter().map(|c| c.as_str()));
         let limit = (name.chars().count() / 3).clamp(1, 3);
         let mut best: Option<(usize, &str)> = None;
-        let mut containing = None;
+        let mut containing: Option<((bool, usize), &str)> = None;
         for c in candidates {
             let d = edit_distance(name, c);
             if d <= limit && best.is_none_or(|(b, _)| d < b) {
                 best = Some((d, c));
             }
-            if containing.is_none() && name.len() >= 3 && (c.contains(name) || name.contains(c)) {
-                containing = Some(c);
+            if name.len() >= 3 && (c.contains(name) || name.contains(c)) {
+                let rank = (!c.starts_with(name), c.len().abs_diff(name.len()));
+                if containing.is_none_or(|(r, _)| rank < r) {
+                    containing = Some((rank, c));
+                }
             }
         }
-        best.map(|(_, c)| c).or(containing)
+        best.map(|(_, c)| c).or(containing.map(|(_, c)| c))
     }
 
     /// Names that are neither a rule nor a category, each with its closest match when
@@ -332,8 +336,71 @@ impl RuleSet {
                 &b.message,
             ))
         });
-        out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
+        // one finding per span and rule; and two rules that propose the same edit of the
+        // same span (a list typo that the homophone check also finds) are one finding
+        out.dedup_by(|a, b| a.span == b.span && (a.rule == b.rule || same_edits(a, b)));
+        drop_nested_same_corrections(&doc.text, &mut out);
         out
+    }
+}
+
+/// How many following diagnostics a finding is compared with for nesting.
+const NESTING_WINDOW: usize = 8;
+
+/// Drop a finding that lies inside another finding of the same category when the outer
+/// finding's correction already makes the inner one's (隐患排插 → 隐患排查 from the typo
+/// list and 排插 → 排查 from the homophone check): one defect, reported once, by the
+/// finding that shows more context. Linear: each finding is compared with a few after it.
+fn drop_nested_same_corrections(text: &str, out: &mut Vec<Diagnostic>) {
+    let mut drop = vec![false; out.len()];
+    for i in 0..out.len() {
+        for j in i + 1..out.len().min(i + 1 + NESTING_WINDOW) {
+            if out[j].span.start >= out[i].span.end {
+                break;
+            }
+            let (a, b) = (&out[i], &out[j]);
+            if a.category != b.category {
+                continue;
+            }
+            if corrects_inside(text, a, b) {
+                drop[j] = true;
+            } else if corrects_inside(text, b, a) {
+                drop[i] = true;
+            }
+        }
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+}
+
+/// `outer` spans `inner` and its single replacement equals the text around `inner` with
+/// `inner`'s replacement in the middle.
+fn corrects_inside(text: &str, outer: &Diagnostic, inner: &Diagnostic) -> bool {
+    let single = |d: &Diagnostic| match d.fix.as_ref().map(|f| f.edits.as_slice()) {
+        Some([e]) if e.range == d.span => Some(e.replacement.to_string()),
+        _ => None,
+    };
+    let (Some(o), Some(n)) = (single(outer), single(inner)) else {
+        return false;
+    };
+    let (os, is) = (&outer.span, &inner.span);
+    if !(os.start <= is.start && is.end <= os.end) || os == is {
+        return false;
+    }
+    match (text.get(os.start..is.start), text.get(is.end..os.end)) {
+        (Some(head), Some(tail)) => o == format!("{head}{n}{tail}"),
+        _ => false,
+    }
+}
+
+/// Both diagnostics carry a fix and the fixes make the same edits.
+fn same_edits(a: &Diagnostic, b: &Diagnostic) -> bool {
+    match (&a.fix, &b.fix) {
+        (Some(x), Some(y)) => x.edits == y.edits,
+        _ => false,
     }
 }
 
@@ -383,6 +450,29 @@ fn collect_embedded(
     for sub in dir.dirs() {
         collect_embedded(sub, out);
     }
+}
+
+/// A data file named by a rule (`swap_file`, `terms_file`), looked up beside the rule.
+fn data_file<'a>(
+    src: &RuleSource<'_>,
+    data: &BTreeMap<&str, &'a RuleSource<'a>>,
+    name: &str,
+    key: &str,
+    at: &dyn Fn(&str, Option<&str>, String) -> SpecError,
+) -> Result<&'a RuleSource<'a>, SpecError> {
+    let dir = src.relative.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    let rel = if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
+    };
+    data.get(rel.as_str()).copied().ok_or_else(|| {
+        at(
+            key,
+            Some(name),
+            format!("规则旁边找不到 {key} 指定的文件「{name}」"),
+        )
+    })
 }
 
 fn compile_rule(
@@ -462,19 +552,7 @@ fn compile_rule(
             let mut pairs: Vec<(String, String)> =
                 file.swap.clone().unwrap_or_default().into_iter().collect();
             if let Some(name) = &file.swap_file {
-                let dir = src.relative.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-                let rel = if dir.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{dir}/{name}")
-                };
-                let Some(data_src) = data.get(rel.as_str()) else {
-                    return Err(at(
-                        "swap_file",
-                        Some(name),
-                        format!("规则旁边找不到替换表文件「{name}」"),
-                    ));
-                };
+                let data_src = data_file(src, data, name, "swap_file", &at)?;
                 pairs.extend(kinds::substitution::parse_swap_file(data_src.text).map_err(
                     |(line, msg)| SpecError::at(&data_src.display, data_src.text, (line, 1), msg),
                 )?);
@@ -494,6 +572,23 @@ fn compile_rule(
         Kind::Builtin => {
             let params = file.params.clone().unwrap_or(serde_yaml::Value::Null);
             builtin::build(&file.id, &params).map_err(|m| at("params", None, m))?
+        }
+        Kind::Dated => {
+            let (Some(name), Some(wrong_when)) = (&file.terms_file, file.wrong_when) else {
+                return Err(at(
+                    "kind",
+                    None,
+                    "a dated rule needs `terms_file` and `wrong_when`".into(),
+                ));
+            };
+            let data_src = data_file(src, data, name, "terms_file", &at)?;
+            let terms = kinds::dated::parse_terms_file(data_src.text).map_err(|(line, msg)| {
+                SpecError::at(&data_src.display, data_src.text, (line, 1), msg)
+            })?;
+            Box::new(
+                kinds::dated::DatedCheck::new(terms, wrong_when, file.fix.clone())
+                    .map_err(|m| at("terms_file", Some(name), m))?,
+            )
         }
     };
     let mut skip_lines = Vec::new();

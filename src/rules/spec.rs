@@ -19,6 +19,8 @@ pub enum Kind {
     Substitution,
     /// Logic in Rust (`builtin/`), parameters in `params`.
     Builtin,
+    /// Terms wrong for the document's date, from a terms file (`kinds/dated.rs`).
+    Dated,
 }
 
 /// Which text a pattern is matched against.
@@ -129,6 +131,10 @@ pub struct RuleFile {
     pub not_preceded_by: Option<String>,
     #[serde(default)]
     pub not_followed_by: Option<String>,
+    /// The rule does not run on Markdown files (`.md`, `.markdown`), where what it looks
+    /// for is the markup itself (`**`, `##`).
+    #[serde(default)]
+    pub skip_markdown: Option<bool>,
 
     // kind: substitution
     #[serde(default)]
@@ -139,6 +145,12 @@ pub struct RuleFile {
     // kind: builtin
     #[serde(default)]
     pub params: Option<serde_yaml::Value>,
+
+    // kind: dated
+    #[serde(default)]
+    pub terms_file: Option<String>,
+    #[serde(default)]
+    pub wrong_when: Option<crate::rules::kinds::dated::WrongWhen>,
 }
 
 impl RuleFile {
@@ -154,12 +166,17 @@ impl RuleFile {
             ("followed_by", self.followed_by.is_some()),
             ("not_preceded_by", self.not_preceded_by.is_some()),
             ("not_followed_by", self.not_followed_by.is_some()),
+            ("skip_markdown", self.skip_markdown.is_some()),
         ];
         let substitution_keys = [
             ("swap", self.swap.is_some()),
             ("swap_file", self.swap_file.is_some()),
         ];
         let builtin_keys = [("params", self.params.is_some())];
+        let dated_keys = [
+            ("terms_file", self.terms_file.is_some()),
+            ("wrong_when", self.wrong_when.is_some()),
+        ];
         let mut out = Vec::new();
         let mut check = |keys: &[(&'static str, bool)], allowed: bool| {
             if !allowed {
@@ -169,6 +186,7 @@ impl RuleFile {
         check(&pattern_keys, self.kind == Kind::Pattern);
         check(&substitution_keys, self.kind == Kind::Substitution);
         check(&builtin_keys, self.kind == Kind::Builtin);
+        check(&dated_keys, self.kind == Kind::Dated);
         out
     }
 }

@@ -15,7 +15,7 @@ pub fn dev_corpus() -> Option<PathBuf> {
 }
 
 /// The texts of the `.txt` files in `dir` (only the one named `only`, when given), in
-/// file-name order.
+/// file-name order, decoded as gwlint decodes them (the dev corpus has a GBK draft).
 pub fn drafts(dir: &Path, only: Option<&str>) -> Vec<String> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -26,7 +26,11 @@ pub fn drafts(dir: &Path, only: Option<&str>) -> Vec<String> {
     paths.sort();
     paths
         .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
+        .map(|p| {
+            gwlint::source::decode(&std::fs::read(p).unwrap(), None)
+                .unwrap()
+                .text
+        })
         .collect()
 }
 

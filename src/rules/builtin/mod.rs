@@ -8,6 +8,8 @@ pub mod count_claim;
 pub mod date_consistency;
 pub mod duplicate_line;
 pub mod hard_wrap;
+pub mod homophone_typo;
+pub mod mixed_percent_sign;
 pub mod outline_numbering;
 pub mod percent_missing;
 pub mod required_parts;
@@ -22,6 +24,8 @@ type Builder = fn(&serde_yaml::Value) -> Result<Box<dyn Check>, String>;
 const BUILTINS: &[(&str, bool, Builder)] = &[
     ("percent-sign-missing", true, percent_missing::build),
     ("unbalanced-pairs", false, unbalanced_pairs::build),
+    ("homophone-typo", true, homophone_typo::build),
+    ("mixed-percent-sign", true, mixed_percent_sign::build),
     // date-consistency
     (
         "signing-after-issue",

@@ -1,4 +1,5 @@
 //! The generic rule kinds that YAML rule files configure.
 
+pub mod dated;
 pub mod pattern;
 pub mod substitution;

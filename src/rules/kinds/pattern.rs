@@ -32,6 +32,7 @@ pub struct PatternCheck {
     followed_by: Option<Regex>,
     not_preceded_by: Option<Regex>,
     not_followed_by: Option<Regex>,
+    skip_markdown: bool,
     fix: Option<FixSpec>,
 }
 
@@ -105,6 +106,7 @@ impl PatternCheck {
             followed_by: anchored("followed_by", &file.followed_by, true)?,
             not_preceded_by: anchored("not_preceded_by", &file.not_preceded_by, false)?,
             not_followed_by: anchored("not_followed_by", &file.not_followed_by, true)?,
+            skip_markdown: file.skip_markdown.unwrap_or(false),
             fix: file.fix.clone(),
         })
     }
@@ -211,6 +213,9 @@ impl Check for PatternCheck {
     }
 
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
+        if self.skip_markdown && crate::suppress::is_markdown(&doc.path) {
+            return;
+        }
         let text = match self.view {
             View::Original => doc.text.as_str(),
             View::Normalized => doc.normalized.as_str(),

@@ -1,15 +1,19 @@
 //! `kind: substitution` — wrong → right literal pairs (inline `swap` or a `swap_file`).
 //!
 //! All wrong forms are matched at once with Aho-Corasick (leftmost-longest). A match is
-//! dropped when the dictionary segmentation of its clause puts it inside a longer word,
-//! so a correction never fires inside a correct word.
+//! dropped when the dictionary segmentation of its clause puts it inside a longer word, or
+//! a word reaches into the characters the correction changes, so a correction never fires
+//! inside a correct word.
 
 use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::Document;
 use crate::rules::spec::FixSpec;
 use crate::rules::{fill_message, Check, RuleMeta};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::ops::Range;
+
+/// Up to this many wrong forms the matcher is a DFA (the built-in list has about 1,600).
+const DFA_MAX_PATTERNS: usize = 5_000;
 
 pub struct SubstitutionCheck {
     matcher: AhoCorasick,
@@ -55,8 +59,12 @@ impl SubstitutionCheck {
                 ));
             }
         }
+        // A DFA scans several times faster than the default NFA once the list has grown to
+        // thousands of entries; beyond DFA_MAX_PATTERNS its memory is not worth it.
+        let kind = (pairs.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA);
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(kind)
             .build(pairs.iter().map(|(w, _)| w.as_str()))
             .map_err(|e| format!("cannot build matcher: {e}"))?;
         Ok(SubstitutionCheck {
@@ -107,6 +115,50 @@ pub fn inside_longer_word(text: &str, span: &Range<usize>) -> bool {
     })
 }
 
+/// Like [`inside_longer_word`], but a dictionary word that overlaps only the unchanged
+/// start or end of a collocation entry is tolerated when that overlap is itself a word of
+/// two or more characters: 「协同工作机智」 is 协同工作/机智, and the entry 工作机智 → 工作机制
+/// still applies (its 工作 is the context, 智 the typo). A word reaching into a changed
+/// character, or sharing only one character (「各案件」 for 各案 → 备案), still drops it.
+fn misread_in_context(text: &str, span: &Range<usize>, wrong: &str, right: &str) -> bool {
+    let clause = clause_around(text, span);
+    let rel = (span.start - clause.start)..(span.end - clause.start);
+    let sentence = &text[clause];
+    let changed = changed_bytes(wrong, right);
+    crate::segment::words(sentence).into_iter().any(|w| {
+        let contains = w.start <= rel.start && w.end >= rel.end && w.len() > rel.len();
+        let is_word = sentence[w.clone()].chars().count() > 1;
+        let straddles = |b: usize| w.start < b && b < w.end;
+        if contains || !is_word || !(straddles(rel.start) || straddles(rel.end)) {
+            return contains;
+        }
+        // the part of the straddling word inside the entry, relative to the entry
+        let inside = w.start.max(rel.start) - rel.start..w.end.min(rel.end) - rel.start;
+        let touches_change = changed
+            .iter()
+            .any(|c| c.start < inside.end && inside.start < c.end);
+        let context_word = wrong.get(inside.clone()).is_some_and(|part| {
+            part.chars().count() >= 2 && crate::segment::is_dictionary_word(part)
+        });
+        touches_change || !context_word
+    })
+}
+
+/// The byte ranges of `wrong` whose characters differ from `right` (all of it when the
+/// two differ in length).
+fn changed_bytes(wrong: &str, right: &str) -> Vec<Range<usize>> {
+    if wrong.chars().count() != right.chars().count() {
+        let whole = 0..wrong.len();
+        return vec![whole];
+    }
+    wrong
+        .char_indices()
+        .zip(right.chars())
+        .filter(|((_, a), b)| a != b)
+        .map(|((i, a), _)| i..i + a.len_utf8())
+        .collect()
+}
+
 impl Check for SubstitutionCheck {
     fn reads_structure(&self) -> bool {
         false
@@ -115,10 +167,10 @@ impl Check for SubstitutionCheck {
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         for m in self.matcher.find_iter(&doc.text) {
             let span = m.start()..m.end();
-            if inside_longer_word(&doc.text, &span) {
+            let (wrong, right) = &self.pairs[m.pattern().as_usize()];
+            if misread_in_context(&doc.text, &span, wrong, right) {
                 continue;
             }
-            let (wrong, right) = &self.pairs[m.pattern().as_usize()];
             let applicability = self
                 .fix
                 .as_ref()
@@ -139,5 +191,33 @@ impl Check for SubstitutionCheck {
             };
             out.push(meta.diagnostic(span, wrong, Some(right), Some(fix)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn misread(text: &str, wrong: &str, right: &str) -> bool {
+        let start = text.find(wrong).unwrap();
+        misread_in_context(text, &(start..start + wrong.len()), wrong, right)
+    }
+
+    #[test]
+    fn a_word_reaching_into_the_changed_characters_drops_the_match() {
+        assert!(misread("毕竟赛程紧张", "竟赛", "竞赛"));
+        assert!(misread("加大人才政策支持", "才政", "财政"));
+        assert!(misread("对各案件逐一复核", "各案", "备案"));
+        assert!(!misread("开展劳动竟赛活动", "竟赛", "竞赛"));
+    }
+
+    #[test]
+    fn a_word_sharing_only_the_unchanged_context_is_tolerated() {
+        assert!(!misread(
+            "完善与技术支撑协同工作机智",
+            "工作机智",
+            "工作机制"
+        ));
+        assert!(!misread("建立健全工作机智", "工作机智", "工作机制"));
     }
 }

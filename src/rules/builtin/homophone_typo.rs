@@ -1,0 +1,359 @@
+//! `homophone-typo`: two characters jieba cannot read as a word that become a common 公文
+//! word when one of them is swapped for a character with the same pinyin — the pinyin input
+//! method picked the wrong character (才政 → 财政, 监官 → 监管, 演炼 → 演练).
+//!
+//! The words a typo may be corrected to are data (`params.vocabulary`); pinyin comes from
+//! the `pinyin` crate (each character's main reading, tones ignored, as typed). The index of
+//! suspicious pairs is built once, on first use, without the dictionary; the text is scanned
+//! pair by pair with one table lookup each, and only a hit consults jieba (which is loaded
+//! then, not before) and is segmented (its clause, a few characters each side).
+
+use crate::diagnostic::{Applicability, Edit, Findings, Fix};
+use crate::document::Document;
+use crate::rules::builtin::params;
+use crate::rules::{Check, RuleMeta};
+use crate::segment;
+use pinyin::ToPinyin;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct Params {
+    /// The 公文 words (two characters each, separated by spaces) a typo is corrected to.
+    vocabulary: String,
+    /// Characters that often stand alone as words (jieba dictionary frequency over 5,000):
+    /// the character that stays must not be one of them — 政 in 才政 cannot stand alone,
+    /// 人 in 万人 can, so 万人 is not read as a typo of 无人.
+    free_characters: String,
+    /// Characters that begin a name; a pair right after one, or a swap of one, is skipped.
+    surnames: String,
+    /// Words jieba's dictionary lacks (abbreviations, newer terms: 卫健委, 可研, 即征即退),
+    /// separated by spaces; a pair inside one of them is not a typo.
+    known_words: String,
+    /// How many characters each side of a pair are segmented with it.
+    reach: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            vocabulary: String::new(),
+            free_characters: String::new(),
+            surnames: String::new(),
+            known_words: String::new(),
+            reach: 8,
+        }
+    }
+}
+
+pub fn build(value: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
+    let params: Params = params(value)?;
+    if words(&params.vocabulary).next().is_none() {
+        return Err("params.vocabulary lists no two-character words".into());
+    }
+    Ok(Box::new(HomophoneTypo {
+        params,
+        index: OnceLock::new(),
+    }))
+}
+
+fn words(vocabulary: &str) -> impl Iterator<Item = [char; 2]> + '_ {
+    vocabulary.split_whitespace().filter_map(|w| {
+        let mut it = w.chars();
+        match (it.next(), it.next(), it.next()) {
+            (Some(a), Some(b), None) if is_han(a) && is_han(b) => Some([a, b]),
+            _ => None,
+        }
+    })
+}
+
+struct HomophoneTypo {
+    params: Params,
+    index: OnceLock<PairIndex>,
+}
+
+/// A pair of characters as one integer key.
+fn key(a: char, b: char) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// Multiplicative hashing of the `u64` keys (the std SipHash is several times slower, and
+/// the lookup runs for every pair of Han characters in the text).
+#[derive(Default, Clone, Copy)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Which word a suspicious pair may be a typo of, and which of its two characters is the
+/// wrong one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Candidate {
+    word: [char; 2],
+    wrong_at: usize,
+}
+
+/// The suspicious pairs, grouped by their first character (U+4E00..U+9FFF): the pairs
+/// beginning with the character at offset `k` are `starts[k]..starts[k + 1]` of `seconds`
+/// (the second characters' offsets) and `candidates`. A lookup reads one entry of `starts`
+/// (84 KB) and a few adjacent `seconds` — cache-friendly, unlike a hash table of 70,000
+/// pairs probed for every pair of Han characters in the text.
+struct PairIndex {
+    starts: Vec<u32>,
+    seconds: Vec<u16>,
+    /// `None`: two vocabulary words claim the pair, so it is not reported.
+    candidates: Vec<Option<Candidate>>,
+    surnames: Vec<char>,
+    known_words: Vec<String>,
+}
+
+impl PairIndex {
+    fn build(params: &Params) -> PairIndex {
+        let mut by_pinyin: HashMap<&'static str, Vec<char>> = HashMap::new();
+        for c in '\u{4E00}'..='\u{9FA5}' {
+            if let Some(p) = c.to_pinyin() {
+                by_pinyin.entry(p.plain()).or_default().push(c);
+            }
+        }
+        let free: Vec<char> = params.free_characters.chars().collect();
+        let mut pairs: HashMap<u64, Option<Candidate>, BuildHasherDefault<PairHasher>> =
+            HashMap::default();
+        for word in words(&params.vocabulary) {
+            for wrong_at in 0..2 {
+                if free.contains(&word[1 - wrong_at]) {
+                    continue;
+                }
+                let Some(p) = word[wrong_at].to_pinyin() else {
+                    continue;
+                };
+                for &h in by_pinyin.get(p.plain()).into_iter().flatten() {
+                    if h == word[wrong_at] {
+                        continue;
+                    }
+                    let mut pair = word;
+                    pair[wrong_at] = h;
+                    let candidate = Candidate { word, wrong_at };
+                    pairs
+                        .entry(key(pair[0], pair[1]))
+                        .and_modify(|c| {
+                            if c.is_some_and(|c| c.word != word) {
+                                *c = None;
+                            }
+                        })
+                        .or_insert(Some(candidate));
+                }
+            }
+        }
+        let mut sorted: Vec<(usize, u16, Option<Candidate>)> = pairs
+            .into_iter()
+            .filter_map(|(k, c)| {
+                let first = han_offset((k >> 32) as u32)?;
+                let second = u16::try_from(han_offset(k as u32)?).ok()?;
+                Some((first, second, c))
+            })
+            .collect();
+        sorted.sort_unstable_by_key(|(f, s, _)| (*f, *s));
+        let mut starts = vec![0u32; HAN_SPAN + 1];
+        for (f, _, _) in &sorted {
+            starts[f + 1] += 1;
+        }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        PairIndex {
+            starts,
+            seconds: sorted.iter().map(|(_, s, _)| *s).collect(),
+            candidates: sorted.iter().map(|(_, _, c)| *c).collect(),
+            surnames: params.surnames.chars().filter(|c| is_han(*c)).collect(),
+            known_words: params
+                .known_words
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+const HAN_START: u32 = 0x4E00;
+const HAN_SPAN: usize = 0xA000 - 0x4E00;
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// The position of a code point in U+4E00..U+9FFF.
+fn han_offset(cp: u32) -> Option<usize> {
+    cp.checked_sub(HAN_START)
+        .map(|o| o as usize)
+        .filter(|o| *o < HAN_SPAN)
+}
+
+impl PairIndex {
+    /// The candidate of the pair (first, second), when it is a suspicious pair.
+    fn lookup(&self, first: u32, second: u32) -> Option<Candidate> {
+        let f = han_offset(first)?;
+        let range = self.starts[f] as usize..self.starts[f + 1] as usize;
+        if range.is_empty() {
+            return None;
+        }
+        let s = u16::try_from(han_offset(second)?).ok()?;
+        let at = self.seconds[range.clone()].binary_search(&s).ok()?;
+        self.candidates[range.start + at]
+    }
+
+    /// The suspicious pairs of `text` in order: (byte range, candidate). Walks the bytes:
+    /// every character of U+4E00..U+9FFF is three bytes led by 0xE4..=0xE9.
+    fn hits<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (Range<usize>, Candidate)> + 'a {
+        let b = text.as_bytes();
+        let han_at = move |i: usize| -> Option<u32> {
+            let (b0, b1, b2) = (*b.get(i)?, *b.get(i + 1)?, *b.get(i + 2)?);
+            (0xE4..=0xE9).contains(&b0).then(|| {
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F)
+            })
+        };
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            while i < b.len() {
+                let Some(first) = han_at(i) else {
+                    i += 1;
+                    continue;
+                };
+                let at = i;
+                i += 3;
+                let Some(second) = han_at(i) else {
+                    continue;
+                };
+                if let Some(c) = self.lookup(first, second) {
+                    return Some((at..at + 6, c));
+                }
+            }
+            None
+        })
+    }
+}
+
+impl Check for HomophoneTypo {
+    fn reads_structure(&self) -> bool {
+        false
+    }
+
+    fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
+        let text = doc.text.as_str();
+        let index = self.index.get_or_init(|| PairIndex::build(&self.params));
+        for (span, candidate) in index.hits(text) {
+            if let Some(word) = self.confirm(text, &span, candidate, index) {
+                let fix = Fix {
+                    applicability: Applicability::Unsafe,
+                    message: format!("改为「{word}」").into(),
+                    edits: vec![Edit {
+                        range: span.clone(),
+                        replacement: word.clone().into(),
+                    }],
+                };
+                out.push(meta.diagnostic(span.clone(), &text[span], Some(&word), Some(fix)));
+            }
+        }
+    }
+}
+
+impl HomophoneTypo {
+    /// The corrected word when the pair at `span` reads as a typo in its clause: the pair
+    /// is no dictionary word, jieba reads both characters as single-character words there,
+    /// no name is involved, and with the swap jieba reads the candidate as a word.
+    fn confirm(
+        &self,
+        text: &str,
+        span: &Range<usize>,
+        candidate: Candidate,
+        index: &PairIndex,
+    ) -> Option<String> {
+        if segment::is_dictionary_word(&text[span.clone()]) || joins_a_neighbour(text, span) {
+            return None; // the pair is itself a word, or part of one with a neighbour
+        }
+        let clause = han_clause(text, span, self.params.reach);
+        let rel = (span.start - clause.start)..(span.end - clause.start);
+        let sentence = &text[clause.clone()];
+        if index
+            .known_words
+            .iter()
+            .any(|w| overlaps_occurrence(sentence, w, &rel))
+        {
+            return None;
+        }
+        let tokens = segment::words(sentence);
+        let single = |at: usize| tokens.iter().any(|t| t.start == at && t.len() == 3);
+        let second = rel.start + 3;
+        if !single(rel.start) || !single(second) {
+            return None;
+        }
+        let before = sentence[..rel.start].chars().next_back();
+        let wrong = sentence[rel.clone()].chars().nth(candidate.wrong_at)?;
+        let after_surname =
+            before.is_some_and(|b| index.surnames.contains(&b) && single(rel.start - b.len_utf8()));
+        if after_surname || (candidate.wrong_at == 0 && index.surnames.contains(&wrong)) {
+            return None;
+        }
+        let word: String = candidate.word.iter().collect();
+        let fixed = format!("{}{}{}", &sentence[..rel.start], word, &sentence[rel.end..]);
+        let reads_as_word = segment::words(&fixed)
+            .iter()
+            .any(|t| t.start <= rel.start && t.end >= rel.start + word.len() && t.len() > 3);
+        reads_as_word.then_some(word)
+    }
+}
+
+/// A dictionary word of two or three characters made of one character of the pair and the
+/// one or two next to it (人才 in 人才政策 for the pair 才政): the pair is then part of a
+/// word and not a typo. A few dictionary lookups, before the dearer segmentation.
+fn joins_a_neighbour(text: &str, span: &Range<usize>) -> bool {
+    let before: Vec<(usize, char)> = text[..span.start].char_indices().rev().take(2).collect();
+    let after: Vec<(usize, char)> = text[span.end..].char_indices().take(2).collect();
+    let first_end = span.start + 3;
+    let han_before = before.iter().take_while(|(_, c)| is_han(*c)).count();
+    let han_after = after.iter().take_while(|(_, c)| is_han(*c)).count();
+    (1..=han_before).any(|n| segment::is_dictionary_word(&text[before[n - 1].0..first_end]))
+        || (1..=han_after).any(|n| {
+            let (i, c) = after[n - 1];
+            segment::is_dictionary_word(&text[span.start + 3..span.end + i + c.len_utf8()])
+        })
+}
+
+/// Whether an occurrence of `word` in `text` overlaps `range`.
+fn overlaps_occurrence(text: &str, word: &str, range: &Range<usize>) -> bool {
+    text.match_indices(word)
+        .any(|(at, w)| at < range.end && at + w.len() > range.start)
+}
+
+/// The run of Han characters around `span`, at most `reach` characters each side.
+fn han_clause(text: &str, span: &Range<usize>, reach: usize) -> Range<usize> {
+    let mut start = span.start;
+    for (i, c) in text[..span.start].char_indices().rev().take(reach) {
+        if !is_han(c) {
+            break;
+        }
+        start = i;
+    }
+    let mut end = span.end;
+    for (i, c) in text[span.end..].char_indices().take(reach) {
+        if !is_han(c) {
+            break;
+        }
+        end = span.end + i + c.len_utf8();
+    }
+    start..end
+}
