@@ -10,6 +10,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod annotate;
+mod help;
 
 use crate::config::{self, Config};
 use crate::diagnostic::{Category, Diagnostic, Severity};
@@ -42,7 +43,7 @@ pub const EXIT_ERROR: i32 = 2;
 #[command(
     name = "gwlint",
     version,
-    about = "公文草稿检查工具 — a linter for Chinese official-document drafts",
+    about = "gwlint 公文草稿检查工具：广告残留、占位符、漏掉的 %、标点、错别字、日期和序号等",
     after_help = ANNOTATE_HELP
 )]
 pub struct Cli {
@@ -52,34 +53,34 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check drafts (files, folders walked for .txt/.md/.docx, or `-` for stdin).
+    /// 检查草稿（文件；文件夹里的 .txt、.md、.docx；`-` 表示从标准输入读）
     #[command(after_help = ANNOTATE_HELP)]
     Check(CheckArgs),
-    /// List the rules: id, category, severity, fixable, title.
+    /// 列出全部规则：编号、类别、级别、能否自动修复、标题
     Rules(RulesArgs),
-    /// Print a rule's documentation.
+    /// 显示某条规则的说明，或某个类别的全部规则
     Explain {
-        /// Rule id, e.g. `percent-sign-missing`.
+        /// 规则编号（如 percent-sign-missing）或类别（如 punctuation）
         rule: String,
         #[command(flatten)]
         rules: RuleSourceArgs,
     },
-    /// Show what gwlint sees in a file (e.g. `gwlint debug structure FILE`).
+    /// 显示 gwlint 从文件里识别出的结构（gwlint debug structure 文件）
     #[command(subcommand)]
     Debug(DebugCommand),
-    /// Run the language server on stdin/stdout (for editors).
+    /// 在标准输入输出上运行语言服务器（供编辑器使用）
     Server,
-    /// Serve a local page (127.0.0.1 only) where drafts are pasted or dropped and checked.
+    /// 在本机（仅 127.0.0.1）打开一个网页，粘贴或拖入草稿即可检查
     Serve(crate::serve::ServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum DebugCommand {
-    /// Header elements, contained documents, outline tree and dates with their roles.
+    /// 版头要素、所含文件、大纲层次和各日期的作用
     Structure {
-        /// The file to parse (`-` for stdin).
+        /// 要分析的文件（`-` 表示标准输入）
         path: PathBuf,
-        /// Decode with this encoding instead of detecting it.
+        /// 按这个编码读取，不自动识别
         #[arg(long, value_name = "ENCODING")]
         encoding: Option<String>,
     },
@@ -88,100 +89,134 @@ pub enum DebugCommand {
 /// Output format of `gwlint check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// codespan-style snippets with carets (default).
+    /// 逐条显示问题所在的原文片段并标出位置（默认）
+    #[value(alias = "full")]
     Human,
-    /// One JSON array (the stable contract in README.md).
+    /// 每个问题一行：`文件:行:列: 级别[规则] 说明`
+    Concise,
+    /// 一个 JSON 数组（README 中约定的格式）
     Json,
-    /// One JSON object per line, the same objects as `json`.
+    /// 每行一个 JSON 对象，字段同 json
     Jsonl,
-    /// SARIF 2.1.0 (GitHub code scanning).
+    /// SARIF 2.1.0（GitHub 代码扫描）
     Sarif,
-    /// GitHub Actions workflow commands (`::error file=…`).
+    /// GitHub Actions 工作流命令（`::error file=…`）
     Github,
-    /// JUnit XML.
+    /// JUnit XML
     Junit,
+}
+
+/// `--color`: when the human and concise reports are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// 输出到终端时着色（设置了 NO_COLOR 环境变量时不着色）
+    Auto,
+    /// 总是着色
+    Always,
+    /// 不着色
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour a report written to a terminal (`is_terminal`) or not, with the
+    /// given `NO_COLOR` value.
+    pub fn resolve(self, is_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+        }
+    }
 }
 
 /// Output format of `gwlint rules`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
+    /// 表格
     Human,
+    /// JSON
     Json,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct RuleSourceArgs {
-    /// Extra rule folder (repeatable); its rules are added to the built-in ones.
+    /// 另加一个规则文件夹（可多次使用），其中的规则与内置规则一起生效
     #[arg(long = "rules", value_name = "DIR")]
     pub rule_dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or folders to check; `-` reads stdin.
+    /// 要检查的文件或文件夹；`-` 表示从标准输入读
     #[arg(value_name = "PATH", default_value = ".")]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// 报告格式（--output-format 与之相同）
+    #[arg(long, alias = "output-format", value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Only these rules or categories (comma-separated or repeated); replaces the config's `select`.
+    /// 报告是否着色（auto：输出到终端时着色，设置了 NO_COLOR 时除外）
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// 把报告写进这个文件，不输出到终端
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// 只运行这些规则或类别（逗号分隔或重复使用），取代配置文件的 select
     #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
     pub select: Vec<String>,
-    /// Skip these rules or categories; added to the config's `ignore`.
+    /// 不运行这些规则或类别，加在配置文件的 ignore 之上
     #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
     pub ignore: Vec<String>,
-    /// Lowest severity that makes the exit code 1.
+    /// 达到这个级别的问题才使退出码为 1
     #[arg(long, value_name = "SEVERITY", default_value = "info", value_parser = ["info", "warning", "error"])]
     pub fail_on: String,
-    /// Decode every file with this encoding (utf-8, utf-8-bom, gbk/gb18030, utf-16le, utf-16be).
+    /// 按这个编码读取所有文件（utf-8、utf-8-bom、gbk/gb18030、utf-16le、utf-16be）
     #[arg(long, value_name = "ENCODING")]
     pub encoding: Option<String>,
     #[command(flatten)]
     pub rules: RuleSourceArgs,
-    /// Print no summary line and no notices about skipped files.
+    /// 不显示汇总行和跳过文件的提示
     #[arg(long, short)]
     pub quiet: bool,
-    /// Apply safe fixes, writing files in place (same encoding, line endings and BOM).
-    /// With stdin, the fixed text goes to stdout and the report to stderr.
+    /// 应用安全修复，直接改写文件（编码、换行符和 BOM 不变；读标准输入时修复结果写到标准输出）
     #[arg(long)]
     pub fix: bool,
-    /// With --fix or --diff: also apply unsafe fixes (they may change meaning; proofread).
+    /// 与 --fix 或 --diff 一起用：也应用需人工确认的修复（可能改变意思，请校对）
     #[arg(long)]
     pub unsafe_fixes: bool,
-    /// Print a unified diff of what --fix would change; write nothing. Exit 1 if there is a diff.
+    /// 显示 --fix 会做的修改（统一差异格式），不写文件；有修改时退出码为 1
     #[arg(long)]
     pub diff: bool,
-    /// Use this config file instead of looking for gwlint.yaml / .gwlint.yaml.
+    /// 使用这个配置文件，不再查找 gwlint.yaml / .gwlint.yaml
     #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
-    /// Ignore all config files and .gwlint-ignore.yaml files.
+    /// 不读任何配置文件和 .gwlint-ignore.yaml
     #[arg(long)]
     pub isolated: bool,
-    /// Print the resolved settings for each file and exit.
+    /// 显示每个文件实际生效的设置，然后退出
     #[arg(long)]
     pub show_settings: bool,
-    /// Record the current diagnostics as accepted in .gwlint-ignore.yaml (and drop stale entries).
+    /// 把当前的问题记为“已接受”写进 .gwlint-ignore.yaml（同时删除过期记录）
     #[arg(long, conflicts_with_all = ["fix", "diff"])]
     pub add_ignore: bool,
-    /// Print how many diagnostics each rule raised instead of the diagnostics.
+    /// 只显示每条规则发现了多少处问题
     #[arg(long)]
     pub statistics: bool,
-    /// Exit 0 even when diagnostics are found (errors still exit 2).
+    /// 发现问题时退出码也为 0（出错时仍为 2）
     #[arg(long)]
     pub exit_zero: bool,
-    /// Write NAME.gwlint.docx beside each .docx with every finding as a Word comment (批注);
-    /// the original is not touched.
+    /// 为每个 .docx 写出 名称.gwlint.docx，每个问题一条 Word 批注；原文件不动
     #[arg(long, conflicts_with_all = ["fix", "diff", "add_ignore", "show_settings"])]
     pub annotate: bool,
-    /// With --annotate: write the annotated copies into DIR (folder layout kept).
+    /// 与 --annotate 一起用：批注副本写进这个文件夹（保留子文件夹结构）
     #[arg(long, value_name = "DIR", requires = "annotate")]
     pub annotate_dir: Option<PathBuf>,
-    /// With --annotate: also apply the safe fixes as tracked changes (修订) to accept or reject.
+    /// 与 --annotate 一起用：安全修复同时作为修订，可在 Word/WPS 中接受或拒绝
     #[arg(long, requires = "annotate")]
     pub track_changes: bool,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct RulesArgs {
+    /// 列表格式
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
     #[command(flatten)]
@@ -190,19 +225,51 @@ pub struct RulesArgs {
 
 /// Parse arguments from the process and run. Returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() {
+    let command = help::localized(<Cli as clap::CommandFactory>::command());
+    let matches = match command.clone().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return report_usage_error(&e),
+    };
+    if let Some(("help", sub)) = matches.subcommand() {
+        let path: Vec<String> = sub
+            .get_many::<String>("command")
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default();
+        return match help::help_of(command, &path) {
+            Ok(text) => {
+                print_out(&text);
+                EXIT_CLEAN
+            }
+            Err(message) => {
+                stderr_line!("gwlint：错误：{message}");
+                EXIT_ERROR
+            }
+        };
+    }
+    match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => run_command(cli.command),
+        Err(e) => report_usage_error(&e),
+    }
+}
+
+/// A usage error in Chinese (exit 2); help and version as clap prints them.
+fn report_usage_error(e: &clap::Error) -> i32 {
+    match help::error_message(e) {
+        Some(text) => {
+            eprint!("{text}");
+            EXIT_ERROR
+        }
+        None => {
+            let text = help::chinese_usage(&e.render().to_string());
+            if e.use_stderr() {
+                eprint!("{text}");
                 EXIT_ERROR
             } else {
+                print_out(&text);
                 EXIT_CLEAN
-            };
-            let _ = e.print();
-            return code;
+            }
         }
-    };
-    run_command(cli.command)
+    }
 }
 
 pub fn run_command(command: Command) -> i32 {
@@ -216,16 +283,7 @@ pub fn run_command(command: Command) -> i32 {
             Err(code) => code,
         },
         Command::Explain { rule, rules } => match load_rules(&rules) {
-            Ok(set) => match set.get(&rule) {
-                Some(r) => {
-                    print_out(&explain(&r.meta));
-                    EXIT_CLEAN
-                }
-                None => {
-                    stderr_line!("gwlint: unknown rule `{rule}` (see `gwlint rules`)");
-                    EXIT_ERROR
-                }
-            },
+            Ok(set) => explain_command(&rule, &set),
             Err(code) => code,
         },
         Command::Debug(DebugCommand::Structure { path, encoding }) => {
@@ -236,12 +294,45 @@ pub fn run_command(command: Command) -> i32 {
     }
 }
 
+/// `gwlint explain NAME`: a rule's documentation, or the rules of a category.
+fn explain_command(name: &str, set: &RuleSet) -> i32 {
+    if let Some(r) = set.get(name) {
+        print_out(&explain(&r.meta));
+        return EXIT_CLEAN;
+    }
+    if let Some(category) = Category::from_name(name) {
+        print_out(&explain_category(category, set));
+        return EXIT_CLEAN;
+    }
+    let hint = set
+        .closest_selector(name)
+        .map_or(String::new(), |c| format!("是不是想用「{c}」？"));
+    stderr_line!("gwlint：错误：没有「{name}」这条规则或这个类别。{hint}（见 gwlint rules）");
+    EXIT_ERROR
+}
+
+/// The rules of a category, as `gwlint explain CATEGORY` prints them.
+pub fn explain_category(category: Category, set: &RuleSet) -> String {
+    let metas: Vec<&RuleMeta> = set
+        .rules()
+        .iter()
+        .map(|r| &r.meta)
+        .filter(|m| m.category == category)
+        .collect();
+    let mut s = format!("# {category} 类（{} 条规则）\n\n", metas.len());
+    s.push_str(&rules_table_text(&metas));
+    s.push_str(&format!(
+        "\n用 gwlint explain 规则编号 查看某条规则的说明；--select {category} 或 --ignore {category} 只运行或不运行这一类。\n"
+    ));
+    s
+}
+
 fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
     let forced = match encoding.map(|n| (n, TextEncoding::from_name(n))) {
         None => None,
         Some((_, Some(e))) => Some(e),
         Some((name, None)) => {
-            stderr_line!("gwlint: unknown encoding `{name}`");
+            stderr_line!("gwlint：错误：不认识的编码「{name}」（可用 utf-8、utf-8-bom、gbk、gb18030、utf-16le、utf-16be）");
             return EXIT_ERROR;
         }
     };
@@ -249,7 +340,7 @@ fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
     for p in &problems {
         match p {
             LoadProblem::Error(m) | LoadProblem::Skipped(m) => {
-                stderr_line!("gwlint: {}", render::escape_controls(m))
+                stderr_line!("gwlint：错误：{}", render::escape_controls(m))
             }
         }
     }
@@ -265,7 +356,7 @@ fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
                 crate::document::debug::render(&doc)
             ))),
             Err(LoadProblem::Error(m) | LoadProblem::Skipped(m)) => {
-                stderr_line!("gwlint: {}", render::escape_controls(&m));
+                stderr_line!("gwlint：错误：{}", render::escape_controls(&m));
                 code = EXIT_ERROR;
             }
         }
@@ -352,9 +443,9 @@ fn build_context(config_path: Option<&Path>, args: &CheckArgs) -> Result<Context
     let unknown = cli.unknown_selectors(&rules);
     if !unknown.is_empty() {
         stderr_line!(
-            "gwlint: unknown rule or category: {} (see `gwlint rules`; categories: {})",
-            unknown.join(", "),
-            Category::ALL.map(|c| c.as_str()).join(", ")
+            "gwlint：错误：没有这些规则或类别：{}（见 gwlint rules；类别有 {}）",
+            rules.describe_unknown(&unknown),
+            Category::ALL.map(|c| c.as_str()).join("、")
         );
         return Err(EXIT_ERROR);
     }
@@ -439,7 +530,7 @@ impl Job<'_> {
                 d
             };
             let outcome = fix::fix_until_stable(&doc.text, mode, |text| self.lint(&remake(text)).0)
-                .map_err(|e| LoadProblem::Error(format!("{}: {e}", doc.path)))?;
+                .map_err(|e| LoadProblem::Error(format!("{}：{e}", doc.path)))?;
             if outcome.text != doc.text && writes && load::fix_refusal(self.input).is_some() {
                 refused = load::fix_refusal(self.input);
             } else if outcome.text != doc.text {
@@ -477,10 +568,25 @@ fn check_command(args: &CheckArgs) -> i32 {
         None => None,
         Some((_, Some(e))) => Some(e),
         Some((name, None)) => {
-            stderr_line!("gwlint: unknown encoding `{name}` (utf-8, utf-8-bom, gbk, gb18030, utf-16le, utf-16be)");
+            stderr_line!("gwlint：错误：不认识的编码「{name}」（可用 utf-8、utf-8-bom、gbk、gb18030、utf-16le、utf-16be）");
             return EXIT_ERROR;
         }
     };
+    if args.statistics
+        && !matches!(
+            args.format,
+            Format::Human | Format::Concise | Format::Json | Format::Jsonl
+        )
+    {
+        let name = args
+            .format
+            .to_possible_value()
+            .map_or(String::new(), |v| v.get_name().to_owned());
+        stderr_line!(
+            "gwlint：错误：--statistics 只能与 --format human、concise、json 或 jsonl 一起用，不能与 {name} 一起用"
+        );
+        return EXIT_ERROR;
+    }
     let (inputs, mut problems) = load::collect_inputs(&args.paths);
 
     // The config in effect for each input, each config loaded once.
@@ -604,8 +710,24 @@ fn check_command(args: &CheckArgs) -> i32 {
         return EXIT_CLEAN;
     }
 
+    // Opened before anything is fixed, so that a report that cannot be written stops
+    // gwlint before it changes a file.
+    let output_file = match &args.output_file {
+        None => None,
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                stderr_line!(
+                    "gwlint：错误：{}：无法写入报告：{}",
+                    path.display(),
+                    load::io_message(&e)
+                );
+                return EXIT_ERROR;
+            }
+        },
+    };
     if args.unsafe_fixes && !(args.fix || args.diff) && !args.quiet {
-        stderr_line!("gwlint: notice: --unsafe-fixes only has an effect with --fix or --diff");
+        stderr_line!("gwlint：提示：--unsafe-fixes 要与 --fix 或 --diff 一起用才起作用");
     }
     let fix_mode = (args.fix || args.diff).then_some(if args.unsafe_fixes {
         FixMode::SafeAndUnsafe
@@ -671,7 +793,7 @@ fn check_command(args: &CheckArgs) -> i32 {
         };
         if let Err(why) = written {
             problems.push(LoadProblem::Error(format!(
-                "{}: {why}; nothing was written",
+                "{}：{why}，未写入任何内容",
                 c.doc.path
             )));
             unwritten.push(k);
@@ -685,15 +807,19 @@ fn check_command(args: &CheckArgs) -> i32 {
     }
 
     let mut had_error = false;
+    let errors = problems
+        .iter()
+        .filter(|p| matches!(p, LoadProblem::Error(_)))
+        .count();
     for p in &problems {
         match p {
             LoadProblem::Error(m) => {
                 had_error = true;
-                stderr_line!("gwlint: error: {}", render::escape_controls(m));
+                stderr_line!("gwlint：错误：{}", render::escape_controls(m));
             }
             LoadProblem::Skipped(m) => {
                 if !args.quiet {
-                    stderr_line!("gwlint: notice: {}", render::escape_controls(m));
+                    stderr_line!("gwlint：提示：{}", render::escape_controls(m));
                 }
             }
         }
@@ -741,18 +867,32 @@ fn check_command(args: &CheckArgs) -> i32 {
             diagnostics: &c.diagnostics,
         })
         .collect();
-    // The report goes to stdout (stderr when stdin's fixed text took stdout). Every format
-    // is written as it is rendered, so a file with a million findings is never held as
-    // one report string (see tests/bench/memory.rs).
-    let mut sink: Box<dyn Write> = if stdin_fix {
-        Box::new(std::io::stderr().lock())
-    } else {
-        Box::new(std::io::stdout().lock())
+    // The report goes to --output-file, else stdout (stderr when stdin's fixed text took
+    // stdout). JSON and human reports are written as they are rendered, so a file with a
+    // million findings is never held as one report string (see tests/bench/memory.rs).
+    let (mut sink, is_terminal): (Box<dyn Write>, bool) = match output_file {
+        Some(file) => (Box::new(std::io::BufWriter::new(file)), false),
+        None if stdin_fix => {
+            let err = std::io::stderr();
+            let tty = std::io::IsTerminal::is_terminal(&err);
+            (Box::new(err.lock()), tty)
+        }
+        None => {
+            let out = std::io::stdout();
+            let tty = std::io::IsTerminal::is_terminal(&out);
+            (Box::new(out.lock()), tty)
+        }
+    };
+    let human = render::human::HumanOptions {
+        color: args
+            .color
+            .resolve(is_terminal, std::env::var_os("NO_COLOR").as_deref()),
     };
     // A closed pipe (`gwlint check | head`) is not an error worth reporting.
-    let _ = if args.statistics {
+    let written = if args.statistics {
         let out = match args.format {
-            Format::Json | Format::Jsonl => render::statistics::render_json(&reports),
+            Format::Json => render::statistics::render_json(&reports),
+            Format::Jsonl => render::statistics::render_jsonl(&reports),
             _ => render::statistics::render_table(&reports),
         };
         sink.write_all(out.as_bytes())
@@ -762,7 +902,9 @@ fn check_command(args: &CheckArgs) -> i32 {
             Format::Jsonl => render::jsonl::write(&reports, &mut sink),
             Format::Github => render::github::write(&reports, &mut sink),
             Format::Junit => render::junit::write(&reports, &mut sink),
-            Format::Human => write_human_report(&checked, &reports, args, &mut sink),
+            Format::Human | Format::Concise => {
+                write_human_report(&checked, &reports, args, human, errors, &mut sink)
+            }
             Format::Sarif => {
                 let mut metas: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
                 for ctx in &contexts {
@@ -775,8 +917,16 @@ fn check_command(args: &CheckArgs) -> i32 {
             }
         }
     };
-    let _ = sink.flush();
+    let written = written.and_then(|()| sink.flush());
     drop(sink);
+    if let (Err(e), Some(path)) = (written, &args.output_file) {
+        stderr_line!(
+            "gwlint：错误：{}：无法写入报告：{}",
+            path.display(),
+            load::io_message(&e)
+        );
+        return EXIT_ERROR;
+    }
     if had_error {
         return EXIT_ERROR;
     }
@@ -796,12 +946,20 @@ fn write_human_report(
     checked: &[Checked],
     reports: &[Report<'_>],
     args: &CheckArgs,
+    options: render::human::HumanOptions,
+    errors: usize,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     for r in reports {
-        render::human::render_each(r, |s| w.write_all(s.as_bytes()))?;
+        if args.format == Format::Concise {
+            render::human::render_concise_each(r, options, |s| w.write_all(s.as_bytes()))?;
+        } else {
+            render::human::render_each(r, options, |s| w.write_all(s.as_bytes()))?;
+        }
     }
-    if args.quiet {
+    // Nothing checked because of errors (a missing file): the errors said it all; never
+    // 「未发现问题」.
+    if args.quiet || (checked.is_empty() && errors > 0) {
         return Ok(());
     }
     let mut s = String::new();
@@ -813,21 +971,25 @@ fn write_human_report(
         ));
     }
     let total: usize = checked.iter().map(|c| c.diagnostics.len()).sum();
-    let fixable = checked
-        .iter()
-        .flat_map(|c| &c.diagnostics)
-        .filter(|d| {
-            d.fix
-                .as_ref()
-                .is_some_and(|f| f.applicability == crate::Applicability::Safe)
-        })
-        .count();
+    let fixable = |kind: crate::Applicability| {
+        checked
+            .iter()
+            .flat_map(|c| &c.diagnostics)
+            .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == kind))
+            .count()
+    };
     let files = checked.iter().filter(|c| !c.diagnostics.is_empty()).count();
     s.push_str(&render::human::summary(
         total,
         if total == 0 { checked.len() } else { files },
-        fixable,
+        fixable(crate::Applicability::Safe),
+        fixable(crate::Applicability::Unsafe),
     ));
+    if errors > 0 {
+        s.push_str(&format!(
+            "另有 {errors} 处出错，未能检查（见上方的错误）。\n"
+        ));
+    }
     w.write_all(s.as_bytes())
 }
 
@@ -985,7 +1147,7 @@ fn add_ignores(
     let mut new_files: HashMap<PathBuf, usize> = HashMap::new();
     for c in checked {
         let Input::File(path) = &c.input else {
-            stderr_line!("gwlint: notice: -: stdin has no file name; nothing recorded for it");
+            stderr_line!("gwlint：提示：-：标准输入没有文件名，它的问题不做记录");
             continue;
         };
         let index = match input_ignore[c.index] {
@@ -1016,7 +1178,7 @@ fn add_ignores(
         // what later runs could not read back is not written
         if text.len() as u64 > load::MAX_SETTINGS_FILE_BYTES {
             stderr_line!(
-                "gwlint: error: {}: would be {} MiB, more than the {} MiB gwlint reads; nothing was written (accept fewer findings, e.g. with --select)",
+                "gwlint：错误：{}：忽略文件将有 {} MiB，超过 gwlint 读取的上限 {} MiB，未写入任何内容（请少接受一些问题，例如用 --select）",
                 render::escape_controls(&file.path.display().to_string()),
                 text.len() >> 20,
                 load::MAX_SETTINGS_FILE_BYTES >> 20
@@ -1025,7 +1187,7 @@ fn add_ignores(
         }
         if let Err(e) = load::write_new_atomic(&file.path, text.as_bytes()) {
             stderr_line!(
-                "gwlint: error: {}: cannot write: {}",
+                "gwlint：错误：{}：无法写入：{}",
                 file.path.display(),
                 load::io_message(&e)
             );
@@ -1033,7 +1195,7 @@ fn add_ignores(
         }
         if !quiet {
             stderr_line!(
-                "gwlint: {}: 记录了 {added} 条已接受的问题，移除了 {removed} 条过期记录。",
+                "gwlint：{}：记录了 {added} 条已接受的问题，移除了 {removed} 条过期记录。",
                 file.path.display()
             );
         }
@@ -1055,7 +1217,7 @@ fn report_stale(
         for e in indices {
             let entry = &file.entries[e];
             stderr_line!(
-                "gwlint: warning: {}:{}: stale ignore entry: {} [{}] 「{}」 no longer matches; delete it or run --add-ignore again",
+                "gwlint：警告：{}:{}：过期的忽略记录：{} [{}]「{}」已经对不上任何问题，请删除它，或重新运行 --add-ignore",
                 file.path.display(),
                 file.line_of(e),
                 entry.file,
@@ -1077,7 +1239,7 @@ fn fixed_stdin_bytes(c: &Checked) -> Result<Vec<u8>, String> {
                 .doc
                 .encoding
                 .encode(&c.doc.text)
-                .ok_or_else(|| format!("the text cannot be written in {}", c.doc.encoding))
+                .ok_or_else(|| format!("修复后的文本无法用 {} 编码保存", c.doc.encoding))
         }
     };
     let pairs: Vec<_> = c
@@ -1110,26 +1272,37 @@ fn rules_table(rules: &RuleSet, format: ListFormat) -> String {
             .collect();
         return serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
     }
-    let width = rules
-        .rules()
-        .iter()
-        .map(|r| r.meta.id.len())
-        .max()
-        .unwrap_or(2)
-        .max(2);
-    let mut s = format!(
-        "{:<width$}  {:<16}  {:<8}  {:<7}  TITLE\n",
-        "ID", "CATEGORY", "SEVERITY", "FIXABLE"
-    );
-    for r in rules.rules() {
-        s.push_str(&format!(
-            "{:<width$}  {:<16}  {:<8}  {:<7}  {}\n",
-            r.meta.id,
-            r.meta.category.as_str(),
-            r.meta.severity.as_str(),
-            if r.meta.fixable { "yes" } else { "no" },
-            r.meta.title
-        ));
+    let metas: Vec<&RuleMeta> = rules.rules().iter().map(|r| &r.meta).collect();
+    rules_table_text(&metas)
+}
+
+/// `编号  类别  级别  可修复  标题`, one rule a line, columns aligned by display width
+/// (Chinese characters take two columns).
+fn rules_table_text(metas: &[&RuleMeta]) -> String {
+    let rows: Vec<[String; 5]> =
+        std::iter::once(["编号", "类别", "级别", "可修复", "标题"].map(String::from))
+            .chain(metas.iter().map(|m| {
+                [
+                    m.id.to_string(),
+                    m.category.as_str().to_owned(),
+                    render::human::severity_label(m.severity).to_owned(),
+                    if m.fixable { "是" } else { "否" }.to_owned(),
+                    m.title.to_string(),
+                ]
+            }))
+            .collect();
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let widths: Vec<usize> = (0..4)
+        .map(|c| rows.iter().map(|r| width(&r[c])).max().unwrap_or(0))
+        .collect();
+    let mut s = String::new();
+    for row in &rows {
+        for (c, w) in widths.iter().enumerate() {
+            s.push_str(&row[c]);
+            s.push_str(&" ".repeat(w - width(&row[c]) + 2));
+        }
+        s.push_str(&row[4]);
+        s.push('\n');
     }
     s
 }

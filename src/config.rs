@@ -179,14 +179,14 @@ impl Config {
             path: display.clone(),
             line: 1,
             column: 1,
-            message: format!("cannot read config file: {}", crate::load::io_message(&e)),
+            message: format!("无法读取配置文件：{}", crate::load::io_message(&e)),
             source: String::new(),
         })?;
         let source = String::from_utf8(bytes).map_err(|_| SpecError {
             path: display.clone(),
             line: 1,
             column: 1,
-            message: "config file is not valid UTF-8".into(),
+            message: "配置文件不是有效的 UTF-8 文本".into(),
             source: String::new(),
         })?;
         let dir = absolute(path)
@@ -215,7 +215,7 @@ impl Config {
                 at(
                     "encoding",
                     Some(name),
-                    format!("unknown encoding `{name}` (utf-8, utf-8-bom, gbk, gb18030, utf-16le, utf-16be)"),
+                    format!("不认识的编码「{name}」（可用 utf-8、utf-8-bom、gbk、gb18030、utf-16le、utf-16be）"),
                 )
             })?),
         };
@@ -226,9 +226,7 @@ impl Config {
                 return Err(at(
                     "rules",
                     Some(folder),
-                    format!(
-                        "rule folder `{folder}` does not exist (relative to this file's folder)"
-                    ),
+                    format!("规则文件夹「{folder}」不存在（相对于本配置文件所在的文件夹）"),
                 ));
             }
             rule_dirs.push(p);
@@ -242,7 +240,7 @@ impl Config {
                     at(
                         "per_file_ignores",
                         Some(pattern),
-                        format!("invalid glob `{pattern}`: {}", e.kind()),
+                        format!("无效的通配模式「{pattern}」：{}", e.kind()),
                     )
                 })?;
             per_file_ignores.push(PerFileIgnore {
@@ -284,8 +282,9 @@ impl Config {
                     &self.source,
                     locate(&self.source, key, Some(bad)),
                     format!(
-                        "unknown rule or category `{bad}` in `{key}` (see `gwlint rules`; categories: {})",
-                        Category::ALL.map(|c| c.as_str()).join(", ")
+                        "{key} 里的「{}」不是规则也不是类别（见 gwlint rules；类别有 {}）",
+                        rules.describe_unknown(&[bad.as_str()]),
+                        Category::ALL.map(|c| c.as_str()).join("、")
                     ),
                 ));
             }

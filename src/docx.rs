@@ -44,29 +44,25 @@ impl DocxError {
     /// What is wrong, in one line (without what happens to the file).
     pub fn reason(&self) -> String {
         match self {
-            DocxError::NotZip(e) => format!("not a valid .docx (zip) file: {e}"),
-            DocxError::NoDocument => {
-                "not a Word document (no word/document.xml in the .docx)".into()
-            }
+            DocxError::NotZip(e) => format!("不是有效的 .docx（zip）文件：{e}"),
+            DocxError::NoDocument => "不是 Word 文档（.docx 里没有 word/document.xml）".into(),
             DocxError::TooLarge(limit) => {
-                format!(".docx text part unpacks to more than {} MiB", limit >> 20)
+                format!(".docx 的正文部分解压后超过 {} MiB", limit >> 20)
             }
-            DocxError::BadXml(e) => format!("damaged .docx (word/document.xml: {e})"),
-            DocxError::Encrypted => "password-protected (encrypted) Word file: gwlint cannot \
-                                     open it; save a copy without the password"
+            DocxError::BadXml(e) => format!(".docx 已损坏（word/document.xml：{e}）"),
+            DocxError::Encrypted => "设置了密码（已加密）的 Word 文件，gwlint 打不开；\
+                                     请另存一份不带密码的副本"
                 .into(),
-            DocxError::OldBinaryFormat => {
-                "an old binary Word/WPS file (.doc/.wps format), not a .docx: save it as \
-                 .docx (另存为 Word 文档) and check that"
-                    .into()
-            }
+            DocxError::OldBinaryFormat => "这是旧版 Word/WPS 文件（.doc/.wps 格式），不是 .docx：\
+                 请另存为 Word 文档（.docx）后再检查"
+                .into(),
         }
     }
 }
 
 impl fmt::Display for DocxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, skipped", self.reason())
+        write!(f, "{}，已跳过", self.reason())
     }
 }
 
@@ -112,9 +108,8 @@ pub fn extract_text_limited(bytes: &[u8], limit: u64) -> Result<String, DocxErro
     read_part_limited(&mut archive, "word/document.xml", limit)?
         .ok_or(DocxError::NoDocument)
         .and_then(|xml| {
-            let xml = String::from_utf8(xml).map_err(|_| {
-                DocxError::BadXml("not UTF-8 (only UTF-8 Word XML is supported)".into())
-            })?;
+            let xml = String::from_utf8(xml)
+                .map_err(|_| DocxError::BadXml("不是 UTF-8（只支持 UTF-8 的 Word XML）".into()))?;
             document_xml_text(&xml)
         })
 }

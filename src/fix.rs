@@ -235,7 +235,7 @@ impl std::fmt::Display for NotConverged {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "fixes did not converge after {} passes (still changing: {}); nothing was written",
+            "修复了 {} 轮仍在变化（仍在改动的规则：{}），未写入任何内容",
             self.passes,
             self.rules.join(", ")
         )

@@ -62,7 +62,7 @@ impl Input {
 pub fn fix_refusal(input: &Input) -> Option<String> {
     input.is_docx().then(|| {
         format!(
-            "{}: --fix does not rewrite .docx files; apply the fixes in the word processor",
+            "{}：--fix 不改写 .docx 文件，请在 Word/WPS 里修改（或用 --annotate --track-changes 生成带修订的副本）",
             input.display()
         )
     })
@@ -86,7 +86,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<LoadProblem>) {
         }
         match std::fs::metadata(path) {
             Err(e) => problems.push(LoadProblem::Error(format!(
-                "{}: {}",
+                "{}：{}",
                 path.display(),
                 io_message(&e)
             ))),
@@ -95,7 +95,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<LoadProblem>) {
                 walk_dir(path, &mut inputs, &mut problems);
                 if inputs.len() == before {
                     problems.push(LoadProblem::Skipped(format!(
-                        "{}: no .txt, .md or .docx drafts found in this folder",
+                        "{}：这个文件夹里没有 .txt、.md 或 .docx 草稿",
                         path.display()
                     )));
                 }
@@ -130,11 +130,11 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<LoadProblem>
             // a folder that cannot be read is an error like a file that cannot be read
             Err(e) => problems.push(match e.io_error() {
                 Some(io) => LoadProblem::Error(format!(
-                    "{}: {}",
+                    "{}：{}",
                     error_path(&e).unwrap_or(dir).display(),
                     io_message(&std::io::Error::from(io.kind()))
                 )),
-                None => LoadProblem::Skipped(format!("{}: {}", dir.display(), e)),
+                None => LoadProblem::Skipped(format!("{}：{}", dir.display(), e)),
             }),
         }
     }
@@ -159,8 +159,14 @@ pub fn io_message(e: &std::io::Error) -> String {
         return inner.to_string();
     }
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "找不到这个文件或文件夹".into(),
+        std::io::ErrorKind::PermissionDenied => "没有权限".into(),
+        std::io::ErrorKind::IsADirectory => "是一个文件夹".into(),
+        std::io::ErrorKind::NotADirectory => "路径中间有一段不是文件夹".into(),
+        std::io::ErrorKind::ReadOnlyFilesystem => "所在的磁盘是只读的".into(),
+        std::io::ErrorKind::StorageFull => "磁盘已满".into(),
+        // (`ErrorKind::FilesystemLoop` cannot be named on stable Rust yet)
+        kind if format!("{kind:?}") == "FilesystemLoop" => "符号链接绕成了环".into(),
         _ => e.to_string(),
     }
 }
@@ -179,17 +185,17 @@ fn read_bytes_with_snapshot(input: &Input) -> Result<(Vec<u8>, Option<FileSnapsh
             std::io::stdin()
                 .take(MAX_FILE_BYTES + 1)
                 .read_to_end(&mut buf)
-                .map_err(|e| LoadProblem::Error(format!("{name}: {}", io_message(&e))))?;
+                .map_err(|e| LoadProblem::Error(format!("{name}：{}", io_message(&e))))?;
             if buf.len() as u64 > MAX_FILE_BYTES {
                 return Err(LoadProblem::Skipped(format!(
-                    "{name}: larger than {} MiB, skipped",
+                    "{name}：超过 {} MiB，已跳过",
                     MAX_FILE_BYTES >> 20
                 )));
             }
             Ok((buf, None))
         }
         Input::File(path) => {
-            let io = |e: std::io::Error| LoadProblem::Error(format!("{name}: {}", io_message(&e)));
+            let io = |e: std::io::Error| LoadProblem::Error(format!("{name}：{}", io_message(&e)));
             // metadata first: opening a FIFO for reading blocks until a writer appears
             let meta = std::fs::metadata(path).map_err(io)?;
             regular_file(&name, &meta)?;
@@ -199,7 +205,7 @@ fn read_bytes_with_snapshot(input: &Input) -> Result<(Vec<u8>, Option<FileSnapsh
             regular_file(&name, &meta)?;
             if meta.len() > MAX_FILE_BYTES {
                 return Err(LoadProblem::Skipped(format!(
-                    "{name}: larger than {} MiB, skipped",
+                    "{name}：超过 {} MiB，已跳过",
                     MAX_FILE_BYTES >> 20
                 )));
             }
@@ -210,7 +216,7 @@ fn read_bytes_with_snapshot(input: &Input) -> Result<(Vec<u8>, Option<FileSnapsh
                 .map_err(io)?;
             if buf.len() as u64 > MAX_FILE_BYTES {
                 return Err(LoadProblem::Skipped(format!(
-                    "{name}: larger than {} MiB, skipped",
+                    "{name}：超过 {} MiB，已跳过",
                     MAX_FILE_BYTES >> 20
                 )));
             }
@@ -229,17 +235,15 @@ pub fn read_settings_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let check = |meta: &std::fs::Metadata| -> std::io::Result<()> {
         let kind = meta.file_type();
         if kind.is_dir() {
-            return Err(std::io::Error::other("is a directory"));
+            return Err(std::io::Error::other("是一个文件夹"));
         }
         if !kind.is_file() {
-            let what = special_file_kind(&kind).unwrap_or("a special file");
-            return Err(std::io::Error::other(format!(
-                "not a regular file ({what})"
-            )));
+            let what = special_file_kind(&kind).unwrap_or("特殊文件");
+            return Err(std::io::Error::other(format!("不是普通文件（{what}）")));
         }
         if meta.len() > MAX_SETTINGS_FILE_BYTES {
             return Err(std::io::Error::other(format!(
-                "larger than {} MiB",
+                "超过 {} MiB",
                 MAX_SETTINGS_FILE_BYTES >> 20
             )));
         }
@@ -254,7 +258,7 @@ pub fn read_settings_file(path: &Path) -> std::io::Result<Vec<u8>> {
         .read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_SETTINGS_FILE_BYTES {
         return Err(std::io::Error::other(format!(
-            "larger than {} MiB",
+            "超过 {} MiB",
             MAX_SETTINGS_FILE_BYTES >> 20
         )));
     }
@@ -269,11 +273,11 @@ fn regular_file(name: &str, meta: &std::fs::Metadata) -> Result<(), LoadProblem>
         return Ok(());
     }
     if kind.is_dir() {
-        return Err(LoadProblem::Error(format!("{name}: is a directory")));
+        return Err(LoadProblem::Error(format!("{name}：是一个文件夹")));
     }
-    let what = special_file_kind(&kind).unwrap_or("a special file");
+    let what = special_file_kind(&kind).unwrap_or("特殊文件");
     Err(LoadProblem::Error(format!(
-        "{name}: not a regular file ({what}); pipe text in with `gwlint check -`"
+        "{name}：不是普通文件（{what}），请用 `gwlint check -` 从管道送入文本"
     )))
 }
 
@@ -281,13 +285,13 @@ fn regular_file(name: &str, meta: &std::fs::Metadata) -> Result<(), LoadProblem>
 fn special_file_kind(kind: &std::fs::FileType) -> Option<&'static str> {
     use std::os::unix::fs::FileTypeExt;
     if kind.is_fifo() {
-        Some("a named pipe")
+        Some("命名管道")
     } else if kind.is_socket() {
-        Some("a socket")
+        Some("套接字")
     } else if kind.is_char_device() {
-        Some("a character device")
+        Some("字符设备")
     } else if kind.is_block_device() {
-        Some("a block device")
+        Some("块设备")
     } else {
         None
     }
@@ -334,7 +338,7 @@ pub fn load_input(input: &Input, decoding: Decoding) -> Result<Loaded, LoadProbl
     let name = input.display();
     if input.is_old_word() {
         return Err(LoadProblem::Skipped(format!(
-            "{name}: {}, skipped",
+            "{name}：{}，已跳过",
             crate::docx::DocxError::OldBinaryFormat.reason()
         )));
     }
@@ -375,13 +379,13 @@ fn decode_with(
 ) -> Result<(crate::source::Decoded, Option<String>), LoadProblem> {
     if bytes.is_empty() {
         return Err(LoadProblem::Skipped(format!(
-            "{name}: empty file, nothing to check"
+            "{name}：空文件，没有可检查的内容"
         )));
     }
     let mut notice = None;
     let decoded = if is_docx {
         let text = crate::docx::extract_text(&bytes)
-            .map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?;
+            .map_err(|e| LoadProblem::Skipped(format!("{name}：{e}")))?;
         drop(bytes);
         crate::source::Decoded {
             text,
@@ -393,18 +397,18 @@ fn decode_with(
             (None, Some(e)) if is_utf8_family(e) => Some(e),
             (None, Some(e)) if is_non_ascii_utf8(&bytes) => {
                 notice = Some(format!(
-                    "{name}: valid UTF-8, read as UTF-8 although the config says `encoding: {e}` \
-                     (use --encoding {e} to force it)"
+                    "{name}：内容是有效的 UTF-8，已按 UTF-8 读取，虽然配置写的是 `encoding: {e}`\
+                     （要强制按 {e} 读取，请用 --encoding {e}）"
                 ));
                 None
             }
             (None, fallback) => fallback,
         };
-        decode_owned(bytes, forced).map_err(|e| LoadProblem::Skipped(format!("{name}: {e}")))?
+        decode_owned(bytes, forced).map_err(|e| LoadProblem::Skipped(format!("{name}：{e}")))?
     };
     if decoded.text.trim().is_empty() {
         return Err(LoadProblem::Skipped(format!(
-            "{name}: only whitespace, nothing to check"
+            "{name}：只有空白字符，没有可检查的内容"
         )));
     }
     Ok((decoded, notice))
@@ -467,10 +471,10 @@ impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WriteError::Changed => {
-                f.write_str("the file changed on disk while gwlint was fixing it; run gwlint again")
+                f.write_str("gwlint 修复期间文件在磁盘上被改动过，请重新运行 gwlint")
             }
             WriteError::Lossy(e) => write!(f, "{e}"),
-            WriteError::Io(e) => write!(f, "cannot write the fixed file: {}", io_message(e)),
+            WriteError::Io(e) => write!(f, "无法写入修复后的文件：{}", io_message(e)),
         }
     }
 }
@@ -500,7 +504,7 @@ pub fn write_fixed(
     let mut file = std::fs::File::open(&target)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file").into());
+        return Err(std::io::Error::other("不是普通文件").into());
     }
     if FileSnapshot::of(&meta) != *snapshot {
         return Err(WriteError::Changed);
@@ -521,11 +525,9 @@ pub fn write_fixed(
         })?;
     drop(bytes);
     if meta.permissions().readonly() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::PermissionDenied,
-            "the file is read-only",
-        )
-        .into());
+        return Err(
+            std::io::Error::new(std::io::ErrorKind::PermissionDenied, "文件是只读的").into(),
+        );
     }
     if link_count(&meta) > 1 {
         return write_in_place(&target, &new, snapshot);
@@ -618,14 +620,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if !meta.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            "not a regular file",
+            "不是普通文件",
         ));
     }
     let permissions = meta.permissions();
     if permissions.readonly() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
-            "the file is read-only",
+            "文件是只读的",
         ));
     }
     let tmp = synced_temp_file(dir, bytes)?;

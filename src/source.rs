@@ -156,24 +156,22 @@ pub enum DecodeError {
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DecodeError::Binary => {
-                f.write_str("binary file (contains NUL or control bytes), skipped")
-            }
+            DecodeError::Binary => f.write_str("二进制文件（含 NUL 或控制字符），已跳过"),
             DecodeError::Undecodable => {
-                f.write_str("not valid UTF-8, UTF-16 (with BOM) or GB18030 text, skipped")
+                f.write_str("不是 UTF-8、UTF-16（带 BOM）或 GB18030 编码的文本，已跳过")
             }
-            DecodeError::NotInEncoding(e) => write!(f, "bytes are not valid {e}, skipped"),
+            DecodeError::NotInEncoding(e) => write!(f, "内容不是有效的 {e} 编码，已跳过"),
             DecodeError::Utf16WithoutBom(e) => write!(
                 f,
-                "looks like UTF-16 without a byte-order mark, skipped (use --encoding {e})"
+                "像是不带字节顺序标记（BOM）的 UTF-16，已跳过（请加 --encoding {e}）"
             ),
             DecodeError::BrokenUtf8 { offset } => write!(
                 f,
-                "invalid UTF-8 at byte {offset} of otherwise UTF-8 text, skipped (re-save as UTF-8)"
+                "UTF-8 文本在第 {offset} 字节处损坏，已跳过（请重新另存为 UTF-8）"
             ),
-            DecodeError::Garbled => f.write_str(
-                "text is garbled (many U+FFFD replacement characters from an earlier bad conversion), skipped",
-            ),
+            DecodeError::Garbled => {
+                f.write_str("文本是乱码（大量 U+FFFD 替换字符，之前的编码转换出了错），已跳过")
+            }
         }
     }
 }
@@ -446,11 +444,9 @@ pub enum SpliceError {
 impl fmt::Display for SpliceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            SpliceError::NotTheOriginal => "the file no longer holds the text that was checked",
-            SpliceError::Unencodable => {
-                "the fixed text has characters the file's encoding cannot hold"
-            }
-            SpliceError::NotLossless => "the fixed text would not read back exactly",
+            SpliceError::NotTheOriginal => "文件里已不是检查时的文本",
+            SpliceError::Unencodable => "修复后的文本含有文件编码无法表示的字符",
+            SpliceError::NotLossless => "修复后的文本写入后无法原样读回",
         })
     }
 }

@@ -93,14 +93,10 @@ impl IgnoreFile {
             message,
             source: String::new(),
         };
-        let bytes = crate::load::read_settings_file(path).map_err(|e| {
-            err(format!(
-                "cannot read ignore file: {}",
-                crate::load::io_message(&e)
-            ))
-        })?;
+        let bytes = crate::load::read_settings_file(path)
+            .map_err(|e| err(format!("无法读取忽略文件：{}", crate::load::io_message(&e))))?;
         let source =
-            String::from_utf8(bytes).map_err(|_| err("ignore file is not valid UTF-8".into()))?;
+            String::from_utf8(bytes).map_err(|_| err("忽略文件不是有效的 UTF-8 文本".into()))?;
         let mut file = IgnoreFile::new(path);
         file.entries = IgnoreFile::parse(&display, &source)?;
         file.source = source;

@@ -738,23 +738,23 @@ fn cli_bad_input_is_one_line_exit_2_and_no_file() {
     std::fs::write(d.join("旧.doc"), &old).unwrap();
     std::fs::write(d.join("旧.wps"), &old).unwrap();
     for (file, says) in [
-        ("坏.docx", "not a valid .docx (zip) file"),
-        ("乱.docx", "damaged .docx (word/document.xml"),
+        ("坏.docx", "不是有效的 .docx（zip）文件"),
+        ("乱.docx", ".docx 已损坏（word/document.xml"),
         ("断.docx", "the XML ends before all its elements are closed"),
-        ("密.docx", "password-protected (encrypted) Word file"),
-        ("旧.doc", "save it as .docx"),
-        ("旧.wps", "save it as .docx"),
+        ("密.docx", "设置了密码（已加密）的 Word 文件"),
+        ("旧.doc", "请另存为 Word 文档（.docx）"),
+        ("旧.wps", "请另存为 Word 文档（.docx）"),
     ] {
         let out = gwlint(d, &["check", "--annotate", file]);
         let lines = stderr_lines(&out);
         assert_eq!(out.status.code(), Some(2), "{file}: {lines:?}");
         assert_eq!(lines.len(), 1, "{file}: {lines:?}");
         assert!(
-            lines[0].starts_with(&format!("gwlint: error: {file}: ")),
+            lines[0].starts_with(&format!("gwlint：错误：{file}：")),
             "{lines:?}"
         );
         assert!(lines[0].contains(says), "{file}: {lines:?}");
-        assert!(lines[0].ends_with("nothing written"), "{lines:?}");
+        assert!(lines[0].ends_with("未写入任何内容"), "{lines:?}");
     }
     let left: Vec<_> = std::fs::read_dir(d)
         .unwrap()
@@ -764,7 +764,7 @@ fn cli_bad_input_is_one_line_exit_2_and_no_file() {
     assert!(left.is_empty(), "{left:?}");
     // without --annotate, an encrypted file is still named for what it is
     let out = gwlint(d, &["check", "密.docx"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("password-protected"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("设置了密码"));
 }
 
 #[test]

@@ -80,7 +80,7 @@ fn exit_codes_follow_findings() {
     );
     assert_eq!(missing.status.code(), Some(2));
     assert!(
-        stderr(&missing).contains("no such file"),
+        stderr(&missing).contains("找不到这个文件或文件夹"),
         "{}",
         stderr(&missing)
     );
@@ -182,7 +182,11 @@ fn gbk_bom_crlf_and_utf16_files_are_read() {
         &["check", "--encoding", "utf-8", gbk_path.to_str().unwrap()],
         None,
     );
-    assert!(stderr(&o).contains("not valid utf-8"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("不是有效的 utf-8 编码"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(
         gwlint(
             &["check", "--encoding", "klingon", gbk_path.to_str().unwrap()],
@@ -208,9 +212,9 @@ fn binary_empty_and_undecodable_files_are_skipped_with_a_notice() {
     let o = gwlint(&["check", dir.path().to_str().unwrap()], None);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(err.contains("a.txt: binary file"), "{err}");
-    assert!(err.contains("b.txt: empty file"), "{err}");
-    assert!(err.contains("c.txt: not valid UTF-8"), "{err}");
+    assert!(err.contains("a.txt：二进制文件"), "{err}");
+    assert!(err.contains("b.txt：空文件"), "{err}");
+    assert!(err.contains("c.txt：不是 UTF-8"), "{err}");
     assert_eq!(err.lines().count(), 3, "one line per skipped file: {err}");
 }
 
@@ -290,7 +294,7 @@ fn rules_and_explain() {
     let o = gwlint(&["rules"], None);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    assert!(out.starts_with("ID"));
+    assert!(out.starts_with("编号"));
     assert!(out.contains("percent-sign-missing") && out.contains("ad-solicitation"));
     let o = gwlint(&["explain", "percent-sign-missing"], None);
     assert_eq!(o.status.code(), Some(0));

@@ -111,10 +111,7 @@ fn folders_are_walked_for_docx_and_damaged_files_are_skipped() {
         .collect();
     assert!(!paths.is_empty() && paths.iter().all(|p| p.ends_with("a.DOCX")));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("b.docx: not a valid .docx (zip) file"),
-        "{err}"
-    );
+    assert!(err.contains("b.docx：不是有效的 .docx（zip）文件"), "{err}");
     assert!(!err.contains("panicked"));
 }
 
@@ -122,10 +119,7 @@ fn folders_are_walked_for_docx_and_damaged_files_are_skipped() {
 fn docx_is_never_a_fix_target() {
     use gwlint::load::{fix_refusal, Input};
     let refusal = fix_refusal(&Input::File("草稿.docx".into())).unwrap();
-    assert!(
-        refusal.contains("--fix does not rewrite .docx"),
-        "{refusal}"
-    );
+    assert!(refusal.contains("--fix 不改写 .docx"), "{refusal}");
     assert_eq!(fix_refusal(&Input::File("草稿.txt".into())), None);
     assert_eq!(fix_refusal(&Input::Stdin), None);
 }
@@ -139,7 +133,7 @@ fn fix_refuses_docx_and_leaves_it_untouched() {
     let out = gwlint(&["check", "--fix", "--format", "json", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--fix does not rewrite .docx files"), "{err}");
+    assert!(err.contains("--fix 不改写 .docx 文件"), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
     // the findings are those of the unfixed text
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

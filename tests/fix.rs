@@ -368,7 +368,11 @@ fn read_only_files_are_not_rewritten() {
     std::fs::set_permissions(&path, p).unwrap();
     let o = gwlint(&["check", "--fix", path.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("read-only"), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("文件是只读的"),
+        "{}",
+        text(&o.stderr)
+    );
     // the report shows the file as it is, not as it would have been
     assert!(
         text(&o.stdout).contains("half-width-punctuation"),
@@ -409,7 +413,7 @@ fn fixes_that_never_settle_are_an_error_and_nothing_is_written() {
     );
     assert_eq!(o.status.code(), Some(2));
     let err = text(&o.stderr);
-    assert!(err.contains("did not converge after 10 passes"), "{err}");
+    assert!(err.contains("修复了 10 轮仍在变化"), "{err}");
     assert!(err.contains("flip") || err.contains("flop"), "{err}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "甲方负责。\n");
 }

@@ -96,7 +96,7 @@ fn cases() -> Vec<Case> {
             name: "missing file",
             setup: |d| Ok(check(&[&d.join("不存在.txt")])),
             code: 2,
-            stderr: Stderr::Line("不存在.txt: no such file or directory"),
+            stderr: Stderr::Line("不存在.txt：找不到这个文件或文件夹"),
         },
         Case {
             name: "folder with no drafts",
@@ -105,7 +105,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&d]))
             },
             code: 0,
-            stderr: Stderr::Line("no .txt, .md or .docx drafts found in this folder"),
+            stderr: Stderr::Line("这个文件夹里没有 .txt、.md 或 .docx 草稿"),
         },
         Case {
             name: "unreadable file",
@@ -119,7 +119,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&p]))
             },
             code: 2,
-            stderr: Stderr::Line("secret.txt: permission denied"),
+            stderr: Stderr::Line("secret.txt：没有权限"),
         },
         Case {
             name: "unreadable subfolder in a walked folder",
@@ -135,7 +135,7 @@ fn cases() -> Vec<Case> {
                 Ok(run)
             },
             code: 2,
-            stderr: Stderr::Line("secret: permission denied"),
+            stderr: Stderr::Line("secret：没有权限"),
         },
         Case {
             name: "path through a file",
@@ -144,7 +144,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&p.join("b.txt")]))
             },
             code: 2,
-            stderr: Stderr::Line("a.txt/b.txt: Not a directory"),
+            stderr: Stderr::Line("a.txt/b.txt：路径中间有一段不是文件夹"),
         },
         Case {
             name: "symlink loop given directly",
@@ -153,7 +153,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&d.join("loop.txt")]))
             },
             code: 2,
-            stderr: Stderr::Line("loop.txt: Too many levels of symbolic links"),
+            stderr: Stderr::Line("loop.txt：符号链接绕成了环"),
         },
         Case {
             name: "symlink loop and dangling link in a walked folder",
@@ -196,20 +196,20 @@ fn cases() -> Vec<Case> {
             setup: |_| Ok(check(&[&"/dev/null"])),
             code: 2,
             stderr: Stderr::Line(
-                "/dev/null: not a regular file (a character device); pipe text in with `gwlint check -`",
+                "/dev/null：不是普通文件（字符设备），请用 `gwlint check -` 从管道送入文本",
             ),
         },
         Case {
             name: "named pipe (FIFO) given directly",
             setup: |d| Ok(check(&[&fifo(d, "管道.txt")?])),
             code: 2,
-            stderr: Stderr::Line("管道.txt: not a regular file (a named pipe); pipe text in with `gwlint check -`"),
+            stderr: Stderr::Line("管道.txt：不是普通文件（命名管道），请用 `gwlint check -` 从管道送入文本"),
         },
         Case {
             name: "named pipe (FIFO) with --fix",
             setup: |d| Ok(check(&[&"--fix", &fifo(d, "p.txt")?])),
             code: 2,
-            stderr: Stderr::Line("p.txt: not a regular file (a named pipe)"),
+            stderr: Stderr::Line("p.txt：不是普通文件（命名管道）"),
         },
         Case {
             name: "named pipe (FIFO) and a socket in a walked folder",
@@ -233,20 +233,20 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&p]))
             },
             code: 2,
-            stderr: Stderr::Line("sock.txt: not a regular file (a socket)"),
+            stderr: Stderr::Line("sock.txt：不是普通文件（套接字）"),
         },
         // ---- contents ----------------------------------------------------------------
         Case {
             name: "0-byte file",
             setup: |d| Ok(check(&[&file(d, "empty.txt", b"")])),
             code: 0,
-            stderr: Stderr::Line("empty.txt: empty file, nothing to check"),
+            stderr: Stderr::Line("empty.txt：空文件，没有可检查的内容"),
         },
         Case {
             name: "whitespace only",
             setup: |d| Ok(check(&[&file(d, "blank.txt", " \n\u{3000}\r\n\t")])),
             code: 0,
-            stderr: Stderr::Line("blank.txt: only whitespace, nothing to check"),
+            stderr: Stderr::Line("blank.txt：只有空白字符，没有可检查的内容"),
         },
         Case {
             name: "binary file",
@@ -256,7 +256,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&file(d, "scan.txt", png)]))
             },
             code: 0,
-            stderr: Stderr::Line("scan.txt: binary file"),
+            stderr: Stderr::Line("scan.txt：二进制文件"),
         },
         Case {
             name: "NUL byte after the first 64 KiB",
@@ -266,7 +266,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&file(d, "late-nul.txt", t)]))
             },
             code: 0,
-            stderr: Stderr::Line("late-nul.txt: binary file"),
+            stderr: Stderr::Line("late-nul.txt：二进制文件"),
         },
         Case {
             name: "neither UTF-8 nor GB18030",
@@ -275,7 +275,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&file(d, "garbage.txt", bytes)]))
             },
             code: 0,
-            stderr: Stderr::Line("not valid UTF-8, UTF-16 (with BOM) or GB18030 text, skipped"),
+            stderr: Stderr::Line("不是 UTF-8、UTF-16（带 BOM）或 GB18030 编码的文本，已跳过"),
         },
         Case {
             name: "UTF-16 without BOM",
@@ -285,7 +285,7 @@ fn cases() -> Vec<Case> {
             },
             code: 0,
             stderr: Stderr::Line(
-                "utf16.txt: looks like UTF-16 without a byte-order mark, skipped (use --encoding utf-16le)",
+                "utf16.txt：像是不带字节顺序标记（BOM）的 UTF-16，已跳过（请加 --encoding utf-16le）",
             ),
         },
         Case {
@@ -306,7 +306,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&file(d, "odd.txt", t)]))
             },
             code: 0,
-            stderr: Stderr::Line("odd.txt: bytes are not valid utf-16le, skipped"),
+            stderr: Stderr::Line("odd.txt：内容不是有效的 utf-16le 编码，已跳过"),
         },
         Case {
             name: "UTF-8 with one bad byte",
@@ -316,7 +316,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&file(d, "broken.txt", t)]))
             },
             code: 0,
-            stderr: Stderr::Line("broken.txt: invalid UTF-8 at byte 9 of otherwise UTF-8 text"),
+            stderr: Stderr::Line("broken.txt：UTF-8 文本在第 9 字节处损坏"),
         },
         Case {
             name: "GBK forced as UTF-8",
@@ -325,7 +325,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--encoding", &"utf-8", &file(d, "gbk.txt", gbk)]))
             },
             code: 0,
-            stderr: Stderr::Line("gbk.txt: bytes are not valid utf-8, skipped"),
+            stderr: Stderr::Line("gbk.txt：内容不是有效的 utf-8 编码，已跳过"),
         },
         Case {
             name: "old Mac CR-only line ends",
@@ -392,7 +392,7 @@ fn cases() -> Vec<Case> {
                 Ok(r)
             },
             code: 0,
-            stderr: Stderr::Line("-: binary file"),
+            stderr: Stderr::Line("-：二进制文件"),
         },
         Case {
             name: "text on stdin (a pipe, still read)",
@@ -408,14 +408,14 @@ fn cases() -> Vec<Case> {
             name: "empty stdin",
             setup: |_| Ok(check(&[&"-"])),
             code: 0,
-            stderr: Stderr::Line("-: empty file, nothing to check"),
+            stderr: Stderr::Line("-：空文件，没有可检查的内容"),
         },
         // ---- .docx -------------------------------------------------------------------
         Case {
             name: ".docx that is not a zip",
             setup: |d| Ok(check(&[&file(d, "fake.docx", CLEAN)])),
             code: 0,
-            stderr: Stderr::Line("fake.docx: not a valid .docx (zip) file"),
+            stderr: Stderr::Line("fake.docx：不是有效的 .docx（zip）文件"),
         },
         Case {
             name: ".docx without word/document.xml",
@@ -424,7 +424,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&file(d, "nodoc.docx", z)]))
             },
             code: 0,
-            stderr: Stderr::Line("nodoc.docx: not a Word document (no word/document.xml"),
+            stderr: Stderr::Line("nodoc.docx：不是 Word 文档（.docx 里没有 word/document.xml）"),
         },
         Case {
             name: ".docx with malformed XML",
@@ -433,7 +433,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&file(d, "bad.docx", z)]))
             },
             code: 0,
-            stderr: Stderr::Line("bad.docx: damaged .docx (word/document.xml:"),
+            stderr: Stderr::Line("bad.docx：.docx 已损坏（word/document.xml："),
         },
         Case {
             name: ".docx with 100,000 nested paragraphs and an unknown entity",
@@ -477,7 +477,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--add-ignore", &"--select", &"half-width-punctuation", &file(d, &name, text)]))
             },
             code: 2,
-            stderr: Stderr::Line("MiB, more than the 16 MiB gwlint reads; nothing was written"),
+            stderr: Stderr::Line("MiB，超过 gwlint 读取的上限 16 MiB，未写入任何内容"),
         },
         Case {
             name: "regex over the size limit",
@@ -486,7 +486,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("regex is too large (compiled size over"),
+            stderr: Stderr::Line("正则表达式太大（编译后超过"),
         },
         Case {
             name: "YAML alias bomb (billion laughs)",
@@ -510,7 +510,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("deep.yaml:9:265: brackets nested deeper than 256 levels"),
+            stderr: Stderr::Line("deep.yaml:9:265: 括号嵌套超过 256 层"),
         },
         Case {
             name: "rule file that is not YAML",
@@ -529,13 +529,13 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("gbk.yaml:1:1: rule file is not valid UTF-8"),
+            stderr: Stderr::Line("gbk.yaml:1:1: 规则文件不是有效的 UTF-8 文本"),
         },
         Case {
             name: "rule folder that does not exist",
             setup: |d| Ok(check(&[&"--rules", &d.join("没有"), &file(d, "a.txt", CLEAN)])),
             code: 2,
-            stderr: Stderr::Line("cannot read rule folder"),
+            stderr: Stderr::Line("无法读取规则文件夹"),
         },
         Case {
             name: "rule id clashing with a built-in rule",
@@ -544,7 +544,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--rules", &r, &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("duplicate rule id `common-typo`"),
+            stderr: Stderr::Line("规则编号「common-typo」重复"),
         },
         Case {
             name: "pattern that matches the empty string everywhere",
@@ -577,14 +577,14 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--config", &d.join("conf.yaml"), &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("conf.yaml:1:1: cannot read config file: is a directory"),
+            stderr: Stderr::Line("conf.yaml:1:1: 无法读取配置文件：是一个文件夹"),
         },
         Case {
             name: "config file that is a named pipe (FIFO)",
             setup: |d| Ok(check(&[&"--config", &fifo(d, "conf.yaml")?, &file(d, "a.txt", CLEAN)])),
             code: 2,
             stderr: Stderr::Line(
-                "conf.yaml:1:1: cannot read config file: not a regular file (a named pipe)",
+                "conf.yaml:1:1: 无法读取配置文件：不是普通文件（命名管道）",
             ),
         },
         Case {
@@ -638,7 +638,7 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("gwlint.yaml:1:265: brackets nested deeper than 256 levels"),
+            stderr: Stderr::Line("gwlint.yaml:1:265: 括号嵌套超过 256 层"),
         },
         Case {
             name: ".docx with --fix",
@@ -648,14 +648,14 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--fix", &file(d, "通知.docx", z)]))
             },
             code: 2,
-            stderr: Stderr::Line("通知.docx: --fix does not rewrite .docx files"),
+            stderr: Stderr::Line("通知.docx：--fix 不改写 .docx 文件"),
         },
         // ---- options -----------------------------------------------------------------
         Case {
             name: "conflicting options: --format given twice",
             setup: |d| Ok(check(&[&"--format", &"json", &"--format", &"human", &file(d, "a.txt", CLEAN)])),
             code: 2,
-            stderr: Stderr::Line("the argument '--format <FORMAT>' cannot be used multiple times"),
+            stderr: Stderr::Line("--format <FORMAT> 只能用一次"),
         },
         Case {
             name: "conflicting options: --config with --isolated",
@@ -664,31 +664,31 @@ fn cases() -> Vec<Case> {
                 Ok(check(&[&"--config", &c, &"--isolated", &file(d, "a.txt", CLEAN)]))
             },
             code: 2,
-            stderr: Stderr::Line("the argument '--config <FILE>' cannot be used with '--isolated'"),
+            stderr: Stderr::Line("--config <FILE> 不能与 --isolated 一起使用"),
         },
         Case {
             name: "conflicting options: --fix with --add-ignore",
             setup: |d| Ok(check(&[&"--fix", &"--add-ignore", &file(d, "a.txt", CLEAN)])),
             code: 2,
-            stderr: Stderr::Line("the argument '--fix' cannot be used with '--add-ignore'"),
+            stderr: Stderr::Line("--fix 不能与 --add-ignore 一起使用"),
         },
         Case {
             name: "unknown rule in --select",
             setup: |d| Ok(check(&[&"--select", &"no-such-rule", &file(d, "a.txt", CLEAN)])),
             code: 2,
-            stderr: Stderr::Line("unknown rule or category: no-such-rule"),
+            stderr: Stderr::Line("没有这些规则或类别：no-such-rule"),
         },
         Case {
             name: "unknown encoding",
             setup: |d| Ok(check(&[&"--encoding", &"latin-9", &file(d, "a.txt", CLEAN)])),
             code: 2,
-            stderr: Stderr::Line("unknown encoding `latin-9`"),
+            stderr: Stderr::Line("不认识的编码「latin-9」"),
         },
         Case {
             name: "invalid --fail-on",
             setup: |d| Ok(check(&[&"--fail-on", &"fatal", &file(d, "a.txt", CLEAN)])),
             code: 2,
-            stderr: Stderr::Line("invalid value 'fatal' for '--fail-on <SEVERITY>'"),
+            stderr: Stderr::Line("--fail-on <SEVERITY> 不接受「fatal」，可选：info、warning、error"),
         },
     ]
 }

@@ -188,7 +188,7 @@ fn ignore_file_with_many_entries_some_stale() {
                 .unwrap();
             assert_eq!(out.status.code(), Some(1));
             let stale = String::from_utf8_lossy(&out.stderr)
-                .matches("stale ignore entry")
+                .matches("过期的忽略记录")
                 .count();
             assert!(stale >= 4_000 / 2, "{stale}");
         },

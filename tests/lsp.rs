@@ -342,7 +342,7 @@ fn quick_fix_comes_from_data_and_fix_all_applies_every_safe_fix() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|a| a["kind"] == "quickfix")
+        .filter(|a| a["kind"] == "quickfix" && a.get("edit").is_some())
         .collect();
     assert_eq!(quick.len(), 1);
     assert_eq!(quick[0]["isPreferred"], true);
@@ -360,11 +360,13 @@ fn quick_fix_comes_from_data_and_fix_all_applies_every_safe_fix() {
                "context": {"diagnostics": [doctored], "only": ["quickfix"]}}),
     );
     let actions = r.result.unwrap();
-    assert_eq!(actions.as_array().unwrap().len(), 1);
+    // the fix, and accepting the finding
+    assert_eq!(actions.as_array().unwrap().len(), 2);
     assert_eq!(
         actions[0]["edit"]["changes"][uri][0]["newText"],
         "〔二〇一八〕"
     );
+    assert_eq!(actions[1]["command"]["command"], "gwlint.acceptFinding");
 
     // A client that drops `data` still gets the published fix.
     let mut bare = find(&diags, "half-width-punctuation").clone();
@@ -476,10 +478,7 @@ fn settings_select_ignore_and_severities_apply_and_change() {
         json!({"settings": {"select": "not-a-list"}}),
     );
     let msg = c.wait_for("window/showMessage");
-    assert!(msg["message"]
-        .as_str()
-        .unwrap()
-        .contains("invalid settings"));
+    assert!(msg["message"].as_str().unwrap().contains("设置有误"));
     c.notify(
         "workspace/didChangeConfiguration",
         json!({"settings": {"select": ["no-such-rule"]}}),
@@ -966,4 +965,56 @@ fn a_burst_of_changes_is_linted_once() {
         find(diags, "half-width-punctuation")["range"],
         range(0, 7, 0, 8)
     );
+}
+
+/// The accept action: its command writes the finding to `.gwlint-ignore.yaml` beside the
+/// draft (the entry `--add-ignore` writes), the finding is no longer published, and
+/// `gwlint check` stays quiet about it too.
+#[test]
+fn accepting_a_finding_writes_the_ignore_file_and_republishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accept.txt");
+    std::fs::write(&path, DRAFT).unwrap();
+    let uri = format!("file://{}", path.display());
+    let mut c = Client::start(json!({}), &["utf-16"]);
+    let diags = c.open(&uri, DRAFT);
+    let placeholder = find(&diags, "template-placeholder").clone();
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": placeholder["range"],
+               "context": {"diagnostics": [placeholder]}}),
+    );
+    let actions = r.result.unwrap();
+    let accept = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["command"]["command"] == "gwlint.acceptFinding")
+        .unwrap()
+        .clone();
+    assert!(
+        accept["title"].as_str().unwrap().contains("接受"),
+        "{accept}"
+    );
+    let r = c.request("workspace/executeCommand", accept["command"].clone());
+    assert!(r.error.is_none(), "{:?}", r.error);
+    let after = c.diagnostics(&uri);
+    assert!(
+        after.iter().all(|d| d["code"] != "template-placeholder"),
+        "{after:?}"
+    );
+    assert_eq!(after.len(), diags.len() - 1);
+    let ignore = std::fs::read_to_string(dir.path().join(".gwlint-ignore.yaml")).unwrap();
+    assert!(ignore.contains("file: accept.txt") && ignore.contains("rule: template-placeholder"));
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_gwlint"))
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let findings: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(findings.as_array().unwrap().len(), diags.len() - 1);
+    // the same command again: the finding is gone, so it is refused, nothing written
+    let again = c.request("workspace/executeCommand", accept["command"].clone());
+    assert!(again.error.is_some());
+    assert_eq!(c.shutdown(), 0);
 }

@@ -143,7 +143,7 @@ fn cases() -> Vec<Case> {
             },
             verify: |d, out| {
                 expect_bytes(&d.join("u16.txt"), &utf16le("关于本年度工作要点关于本单位"))?;
-                stderr_has(out, "looks like UTF-16 without a byte-order mark")
+                stderr_has(out, "像是不带字节顺序标记（BOM）的 UTF-16")
             },
         },
         Case {

@@ -1,7 +1,8 @@
 //! End to end with a real client: headless Neovim loads the `editors/nvim` config (the
 //! 0.11+ `lsp/gwlint.lua` or, on older Neovim such as Debian 12's 0.7, `legacy.lua`),
 //! opens a draft with a Chinese file name, and `tests/nvim/e2e.lua` checks the
-//! diagnostics through `vim.diagnostic.get()` and applies a quick fix.
+//! diagnostics through `vim.diagnostic.get()`, applies a quick fix and accepts a finding
+//! (the code action that writes `.gwlint-ignore.yaml`, which `gwlint check` then honours).
 //!
 //! Without `nvim` the test skips with a message, unless `CI` is set: then it fails.
 
@@ -24,7 +25,7 @@ fn nvim_available() -> bool {
 }
 
 #[test]
-fn neovim_shows_diagnostics_and_applies_a_quick_fix() {
+fn neovim_shows_diagnostics_applies_a_quick_fix_and_accepts_a_finding() {
     if !nvim_available() {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -81,6 +82,24 @@ fn neovim_shows_diagnostics_and_applies_a_quick_fix() {
     );
     // The draft on disk is untouched: the fix went to the buffer only.
     assert_eq!(std::fs::read_to_string(&draft).unwrap(), DRAFT);
+    // The accepted finding is in .gwlint-ignore.yaml, and the command line honours it.
+    let ignore = std::fs::read_to_string(tmp.path().join(".gwlint-ignore.yaml")).unwrap();
+    assert!(ignore.contains("template-placeholder"), "{ignore}");
+    let check = Command::new(env!("CARGO_BIN_EXE_gwlint"))
+        .args(["check", "--format", "json"])
+        .arg(&draft)
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let rules: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(!rules.contains(&"template-placeholder"), "{rules:?}");
+    assert!(rules.contains(&"doc-number-bracket"), "{rules:?}");
 }
 
 /// The 0.7–0.10 snippet in editors/nvim/README.md is the file the test above runs.

@@ -17,6 +17,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "common/docx_package.rs"]
+mod docx_package;
+
 fn pre_commit() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let candidates = [
@@ -30,6 +33,22 @@ fn pre_commit() -> Option<PathBuf> {
             .output()
             .is_ok_and(|o| o.status.success())
     })
+}
+
+/// pre-commit, or `None` after saying the test is skipped (a failure when `CI` is set).
+fn pre_commit_or_skip() -> Option<PathBuf> {
+    let found = pre_commit();
+    if found.is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("pre-commit not found but CI is set: .ci/run installs it into target/precommit-venv");
+        }
+        // written to stderr directly, so the skip shows even though the test passes
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED tests/precommit.rs: pre-commit not found (run .ci/run, or set GWLINT_PRE_COMMIT)"
+        );
+    }
+    found
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -134,15 +153,7 @@ const AD: &str = "关于开展安全生产检查的通知\n【更多范文资料
 
 #[test]
 fn pre_commit_hook_accepts_clean_drafts_and_rejects_ad_residue() {
-    let Some(pre_commit) = pre_commit() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("pre-commit not found but CI is set: .ci/run installs it into target/precommit-venv");
-        }
-        // written to stderr directly, so the skip shows even though the test passes
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED tests/precommit.rs: pre-commit not found (run .ci/run, or set GWLINT_PRE_COMMIT)"
-        );
+    let Some(pre_commit) = pre_commit_or_skip() else {
         return;
     };
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("precommit");
@@ -197,7 +208,9 @@ fn pre_commit_hook_accepts_clean_drafts_and_rejects_ad_residue() {
     assert!(log.contains("gwlint") && log.contains("Passed"), "{log}");
 
     std::fs::write(dir.join("广告.txt"), AD).unwrap();
-    ok(git(dir).args(["add", "广告.txt"]));
+    let word = ad_docx();
+    std::fs::write(dir.join("广告.docx"), &word).unwrap();
+    ok(git(dir).args(["add", "广告.txt", "广告.docx"]));
     let o = commit("a draft with ad residue");
     let log = format!(
         "{}\n{}",
@@ -206,10 +219,85 @@ fn pre_commit_hook_accepts_clean_drafts_and_rejects_ad_residue() {
     );
     assert!(!o.status.success(), "the ad residue was committed:\n{log}");
     assert!(log.contains("Failed"), "{log}");
-    assert!(log.contains("error[ad-solicitation]"), "{log}");
+    assert!(log.contains("错误[ad-solicitation]"), "{log}");
     assert!(log.contains("广告.txt:2:1"), "{log}");
-    // report-only: the draft is untouched and the commit did not happen
+    assert!(
+        log.contains("广告.docx:2:1"),
+        "the hook skipped the .docx:\n{log}"
+    );
+    // report-only: the drafts are untouched and the commit did not happen
     assert_eq!(std::fs::read_to_string(dir.join("广告.txt")).unwrap(), AD);
+    assert_eq!(std::fs::read(dir.join("广告.docx")).unwrap(), word);
     let count = ok(git(dir).args(["rev-list", "--count", "HEAD"]));
     assert_eq!(count, "1");
+}
+
+/// [`AD`] as a Word document, one paragraph per line.
+fn ad_docx() -> Vec<u8> {
+    let body: String = AD.lines().map(docx_package::plain).collect();
+    docx_package::docx(&body, &docx_package::Extras::default())
+}
+
+/// The hook's file filter takes Word documents as well as text and Markdown.
+#[test]
+fn hook_definition_covers_docx() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hooks: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap(),
+    )
+    .unwrap();
+    let files = hooks[0]["files"].as_str().unwrap();
+    let re = regex::Regex::new(files).unwrap();
+    for name in ["通知.docx", "草稿.txt", "说明.md", "大写.DOCX"] {
+        assert!(re.is_match(name), "{files} does not take {name}");
+    }
+    for name in ["图.png", "旧.doc", "a.docx.bak"] {
+        assert!(!re.is_match(name), "{files} takes {name}");
+    }
+}
+
+/// The `.pre-commit-config.yaml` of README.md's pre-commit section, as written, with the
+/// gwlint under test on `PATH`: a draft with ad residue (text and Word) is refused.
+#[test]
+fn readme_pre_commit_snippet_works_as_written() {
+    let Some(pre_commit) = pre_commit_or_skip() else {
+        return;
+    };
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("### With pre-commit").unwrap()..];
+    let block = section.split("```yaml\n").nth(1).unwrap();
+    let config = &block[..block.find("```").unwrap()];
+    assert!(config.contains("repo: local"), "{config}");
+
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
+    ok(git(dir).args(["init", "-q", "-b", "main"]));
+    std::fs::write(dir.join(".pre-commit-config.yaml"), config).unwrap();
+    std::fs::write(dir.join("广告.txt"), AD).unwrap();
+    std::fs::write(dir.join("广告.docx"), ad_docx()).unwrap();
+    ok(git(dir).args(["add", "-A"]));
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_gwlint")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("precommit");
+    let o = run(Command::new(&pre_commit)
+        .current_dir(dir)
+        .args(["run", "--all-files"])
+        .env("PATH", path)
+        .env("PRE_COMMIT_HOME", work.join("home-local"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null"));
+    let log = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!o.status.success(), "the ad residue passed:\n{log}");
+    assert!(
+        log.contains("广告.txt:2:1") && log.contains("广告.docx:2:1"),
+        "{log}"
+    );
 }

@@ -68,7 +68,7 @@ fn accepted_findings_stay_accepted_until_they_change() {
     );
     assert!(!now.contains(&"common-typo".to_string()), "{now:?}");
     let o = gwlint_in(root, &["check", "稿件/通知.txt"]);
-    assert!(!err(&o).contains("stale"), "{}", err(&o));
+    assert!(!err(&o).contains("过期"), "{}", err(&o));
 
     // the accepted text itself is edited: the entry is stale and the finding returns
     std::fs::write(&draft, "开展技能竟赛活动。\n").unwrap();
@@ -77,12 +77,12 @@ fn accepted_findings_stay_accepted_until_they_change() {
     let e = err(&o);
     assert!(
         e.contains(".gwlint-ignore.yaml:")
-            && e.contains("stale ignore entry: 稿件/通知.txt [common-typo]"),
+            && e.contains("过期的忽略记录：稿件/通知.txt [common-typo]"),
         "{e}"
     );
     // an entry for a rule that did not run is not stale
     let o = gwlint_in(root, &["check", "--select", "punctuation", "稿件/通知.txt"]);
-    assert!(!err(&o).contains("stale"), "{}", err(&o));
+    assert!(!err(&o).contains("过期"), "{}", err(&o));
     // --add-ignore again replaces the stale entry with the current finding
     let o = gwlint_in(root, &["check", "--add-ignore", "稿件/通知.txt"]);
     assert!(err(&o).contains("1 条"), "{}", err(&o));
@@ -168,7 +168,7 @@ fn add_ignore_keeps_entries_of_rules_that_did_not_run_and_of_other_files() {
     std::fs::remove_file(root.join("b.txt")).unwrap();
     let o = gwlint_in(root, &["check", "a.txt"]);
     assert_eq!(
-        err(&o).matches("stale ignore entry: b.txt").count(),
+        err(&o).matches("过期的忽略记录：b.txt").count(),
         2,
         "{}",
         err(&o)

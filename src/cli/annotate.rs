@@ -17,8 +17,8 @@ pub(super) fn escalate(input: &Input, problem: LoadProblem) -> LoadProblem {
     match problem {
         LoadProblem::Skipped(m) if input.is_docx() || input.is_old_word() => {
             LoadProblem::Error(format!(
-                "{}; nothing written",
-                m.strip_suffix(", skipped").unwrap_or(&m)
+                "{}，未写入任何内容",
+                m.strip_suffix("，已跳过").unwrap_or(&m)
             ))
         }
         p => p,
@@ -68,14 +68,14 @@ pub(super) fn write_annotated(
     for c in checked {
         let Input::File(path) = &c.input else {
             problems.push(LoadProblem::Skipped(
-                "-: stdin is not annotated (only .docx files are)".into(),
+                "-：标准输入不能加批注（只有 .docx 文件可以）".into(),
             ));
             continue;
         };
         if !c.input.is_docx() {
             if !args.quiet {
                 problems.push(LoadProblem::Skipped(format!(
-                    "{}: not a .docx, reported but not annotated",
+                    "{}：不是 .docx 文件，只报告问题，不加批注",
                     c.doc.path
                 )));
             }
@@ -83,10 +83,10 @@ pub(super) fn write_annotated(
         }
         let target = annotated_path(path, &args.paths, args.annotate_dir.as_deref());
         match annotate_one(c, path, &target, &options) {
-            Ok(summary) if !args.quiet => eprintln!("gwlint: {summary}"),
+            Ok(summary) if !args.quiet => stderr_line!("gwlint：{summary}"),
             Ok(_) => {}
             Err(m) => problems.push(LoadProblem::Error(format!(
-                "{}: {m}; nothing written",
+                "{}：{m}，未写入任何内容",
                 c.doc.path
             ))),
         }
@@ -105,26 +105,16 @@ fn annotate_one(
     // The findings are offsets into the text that was checked: the file must still hold it.
     match crate::docx::extract_text(&bytes) {
         Ok(text) if text == c.doc.text => {}
-        Ok(_) => return Err("the file changed while it was being checked".into()),
+        Ok(_) => return Err("检查期间文件被改动了".into()),
         Err(e) => return Err(e.reason()),
     }
     let annotated = annotate_docx(&bytes, &c.diagnostics, options).map_err(|e| e.to_string())?;
     if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            format!(
-                "cannot create {}: {}",
-                parent.display(),
-                load::io_message(&e)
-            )
-        })?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("无法创建 {}：{}", parent.display(), load::io_message(&e)))?;
     }
-    load::write_new_atomic_like(target, &annotated.bytes, path).map_err(|e| {
-        format!(
-            "cannot write {}: {}",
-            target.display(),
-            load::io_message(&e)
-        )
-    })?;
+    load::write_new_atomic_like(target, &annotated.bytes, path)
+        .map_err(|e| format!("无法写入 {}：{}", target.display(), load::io_message(&e)))?;
     let mut summary = format!("已写入 {}：{} 条批注", target.display(), annotated.comments);
     if options.track_changes {
         summary.push_str(&format!("，{} 处修订", annotated.tracked_fixes));

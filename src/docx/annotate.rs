@@ -78,8 +78,8 @@ impl fmt::Display for AnnotateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AnnotateError::Read(e) => f.write_str(&e.reason()),
-            AnnotateError::BadPart(e) => write!(f, "damaged .docx ({e})"),
-            AnnotateError::Write(e) => write!(f, "cannot build the annotated .docx: {e}"),
+            AnnotateError::BadPart(e) => write!(f, ".docx 已损坏（{e}）"),
+            AnnotateError::Write(e) => write!(f, "无法生成带批注的 .docx：{e}"),
         }
     }
 }

@@ -191,7 +191,7 @@ impl Server {
 
     /// Make sure the stored diagnostics describe the current text (a request can arrive
     /// in the same burst as the change it refers to).
-    fn fresh(&mut self, key: &str) -> Option<&OpenDoc> {
+    pub(super) fn fresh(&mut self, key: &str) -> Option<&OpenDoc> {
         if self.docs.get(key).is_some_and(|d| d.dirty) {
             self.lint_and_publish(key);
         }
@@ -222,7 +222,11 @@ impl Server {
                     .as_ref()
                     .and_then(|v| FixData::deserialize(v).ok())
                     .or_else(|| stored_fix(doc, d, encoding, &hints));
-                let Some(fix) = fix else { continue };
+                let accept = super::accept::action(&key, doc, d, encoding);
+                let Some(fix) = fix else {
+                    actions.extend(accept.map(CodeActionOrCommand::CodeAction));
+                    continue;
+                };
                 let rule = match &d.code {
                     Some(NumberOrString::String(s)) => s.clone(),
                     _ => String::new(),
@@ -235,6 +239,7 @@ impl Server {
                     is_preferred: Some(fix.applicability == Applicability::Safe),
                     ..CodeAction::default()
                 }));
+                actions.extend(accept.map(CodeActionOrCommand::CodeAction));
             }
         }
         if wants(FIX_ALL_KIND) {

@@ -12,6 +12,7 @@
 //! the document's `gwlint.yaml` and `.gwlint-ignore.yaml` as command-line flags do
 //! (`project.rs`).
 
+mod accept;
 pub mod convert;
 mod handlers;
 mod project;
@@ -126,7 +127,7 @@ impl ClientOptions {
         }
         ClientOptions::deserialize(value)
             .map(Some)
-            .map_err(|e| format!("gwlint: ignoring invalid settings: {e}"))
+            .map_err(|e| format!("gwlint：设置有误，已忽略：{e}"))
     }
 
     /// The engine settings, the rules shown as hints, and problems to report.
@@ -156,7 +157,7 @@ impl ClientOptions {
                         settings.severity.insert(id.clone(), s);
                     }
                     None => problems.push(format!(
-                        "gwlint: unknown severity `{other}` for `{id}` (error, warning, info, hint, off)"
+                        "gwlint：「{id}」的级别「{other}」无效（可用 error、warning、info、hint、off）"
                     )),
                 },
             }
@@ -287,6 +288,10 @@ impl Server {
                     },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![accept::ACCEPT_COMMAND.into()],
+                    ..ExecuteCommandOptions::default()
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -376,6 +381,7 @@ impl Server {
             )),
             "textDocument/codeAction" => params(req.params).map(|p| to_value(self.code_action(p))),
             "textDocument/hover" => params(req.params).map(|p| to_value(self.hover(p))),
+            "workspace/executeCommand" => params(req.params).and_then(|p| self.execute_command(p)),
             other => Err((
                 ErrorCode::MethodNotFound,
                 format!("gwlint does not handle `{other}`"),
@@ -465,9 +471,10 @@ impl Server {
             settings.unknown_selectors(self.project.rule_set(&options.extra_rule_folders));
         self.show_problems();
         if !unknown.is_empty() {
+            let rules = self.project.rule_set(&options.extra_rule_folders);
             let text = format!(
-                "gwlint: unknown rule or category in the settings: {}",
-                unknown.join(", ")
+                "gwlint：设置里有不存在的规则或类别：{}",
+                rules.describe_unknown(&unknown)
             );
             self.show(lsp_types::MessageType::WARNING, text);
         }

@@ -205,5 +205,5 @@ impl Project {
 }
 
 pub fn spec_error_text(e: &SpecError) -> String {
-    format!("gwlint: {}:{}:{}: {}", e.path, e.line, e.column, e.message)
+    format!("gwlint：{}:{}:{}：{}", e.path, e.line, e.column, e.message)
 }

@@ -54,6 +54,21 @@ pub fn render_table(reports: &[Report<'_>]) -> String {
     s
 }
 
+/// The same objects as [`render_json`], one per line.
+pub fn render_jsonl(reports: &[Report<'_>]) -> String {
+    count(reports)
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "rule": r.rule, "category": r.category.as_str(),
+                "count": r.count, "fixable": r.fixable,
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect()
+}
+
 /// `[{"rule","category","count","fixable"}]`.
 pub fn render_json(reports: &[Report<'_>]) -> String {
     let rows: Vec<serde_json::Value> = count(reports)

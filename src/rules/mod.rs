@@ -130,7 +130,7 @@ impl RuleSet {
             path: path.display().to_string(),
             line: 1,
             column: 1,
-            message: format!("cannot read rule folder: {e}"),
+            message: format!("无法读取规则文件夹：{e}"),
             source: String::new(),
         };
         let mut paths = Vec::new();
@@ -164,7 +164,7 @@ impl RuleSet {
                 path: path.display().to_string(),
                 line: 1,
                 column: 1,
-                message: "rule file is not valid UTF-8".into(),
+                message: "规则文件不是有效的 UTF-8 文本".into(),
                 source: String::new(),
             })?;
             let relative = path
@@ -210,7 +210,7 @@ impl RuleSet {
                     src.text,
                     pos,
                     format!(
-                        "duplicate rule id `{}` (already defined in {})",
+                        "规则编号「{}」重复（{} 里已经有了）",
                         rule.meta.id, existing.meta.origin
                     ),
                 ));
@@ -239,6 +239,47 @@ impl RuleSet {
 
     pub fn len(&self) -> usize {
         self.rules.len()
+    }
+
+    /// The rule id or category closest to a name that is neither ("did you mean"): the
+    /// nearest by edit distance, within a third of the name's length (at least 1, at most
+    /// 3); else one that contains the name or is contained in it (one starting with the
+    /// name first, then the closest in length).
+    pub fn closest_selector(&self, name: &str) -> Option<&str> {
+        let candidates = self
+            .rules
+            .iter()
+            .map(|r| r.meta.id.as_str())
+            .chain(Category::ALL.iter().map(|c| c.as_str()));
+        let limit = (name.chars().count() / 3).clamp(1, 3);
+        let mut best: Option<(usize, &str)> = None;
+        let mut containing: Option<((bool, usize), &str)> = None;
+        for c in candidates {
+            let d = edit_distance(name, c);
+            if d <= limit && best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, c));
+            }
+            if name.len() >= 3 && (c.contains(name) || name.contains(c)) {
+                let rank = (!c.starts_with(name), c.len().abs_diff(name.len()));
+                if containing.is_none_or(|(r, _)| rank < r) {
+                    containing = Some((rank, c));
+                }
+            }
+        }
+        best.map(|(_, c)| c).or(containing.map(|(_, c)| c))
+    }
+
+    /// Names that are neither a rule nor a category, each with its closest match when
+    /// there is one: 「typoo（是不是想用「typo」？）、foo」.
+    pub fn describe_unknown(&self, names: &[&str]) -> String {
+        names
+            .iter()
+            .map(|n| match self.closest_selector(n) {
+                Some(c) => format!("{n}（是不是想用「{c}」？）"),
+                None => (*n).to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("、")
     }
 
     pub fn is_empty(&self) -> bool {
@@ -393,7 +434,7 @@ fn run_rule(rule: &Rule, doc: &Document, settings: &Settings, out: &mut Findings
     if ran.is_err() {
         out.truncate(start);
         stderr_line!(
-            "gwlint: internal error: rule `{}` panicked on {}; its findings are skipped",
+            "gwlint：内部错误：规则 `{}` 在 {} 上崩溃，它的结果已略去",
             rule.meta.id,
             doc.path
         );
@@ -444,7 +485,7 @@ fn data_file<'a>(
         at(
             key,
             Some(name),
-            format!("{key} `{name}` not found beside the rule"),
+            format!("规则旁边找不到 {key} 指定的文件「{name}」"),
         )
     })
 }
@@ -473,14 +514,17 @@ fn compile_rule(
         return Err(at(
             "id",
             Some(&file.id),
-            format!("rule id `{}` must equal the file name `{stem}`", file.id),
+            format!("规则编号「{}」必须与文件名「{stem}」相同", file.id),
         ));
     }
     if !is_kebab_id(&file.id) {
         return Err(at(
             "id",
             Some(&file.id),
-            format!("rule id `{}` must be ASCII kebab-case", file.id),
+            format!(
+                "规则编号「{}」只能用小写英文字母、数字和连字符（如 my-rule）",
+                file.id
+            ),
         ));
     }
     // `all` and the category names are selectors of their own (`--select typo`); only a
@@ -501,10 +545,9 @@ fn compile_rule(
             key,
             None,
             format!(
-                "key `{key}` does not belong to a rule of kind {:?}",
-                file.kind
-            )
-            .to_lowercase(),
+                "「{key}」不是 {} 类规则的字段",
+                format!("{:?}", file.kind).to_lowercase()
+            ),
         ));
     }
     for ex in &file.examples {
@@ -512,15 +555,11 @@ fn compile_rule(
             return Err(at(
                 "examples",
                 None,
-                "each example needs exactly one of `bad` or `good`".into(),
+                "每个示例要有 bad 或 good 之一（不能都有，也不能都没有）".into(),
             ));
         }
         if ex.good.is_some() && ex.fixed.is_some() {
-            return Err(at(
-                "fixed",
-                None,
-                "`fixed` belongs to a `bad` example".into(),
-            ));
+            return Err(at("fixed", None, "fixed 只能写在 bad 示例里".into()));
         }
     }
     if let Some(fix) = file.fix.as_ref().filter(|_| file.kind == Kind::Pattern) {
@@ -589,7 +628,7 @@ fn compile_rule(
                     "skip_lines",
                     Some(id),
                     format!(
-                        "unknown line label `{id}` (known: {})",
+                        "不认识的行标签「{id}」（可用：{}）",
                         LineKind::ALL
                             .iter()
                             .map(|k| k.id())
@@ -666,4 +705,20 @@ impl Settings {
             .filter(|s| *s != "all" && Category::from_name(s).is_none() && rules.get(s).is_none())
             .collect()
     }
+}
+
+/// Levenshtein distance in characters (names are short: quadratic is fine).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }

@@ -310,7 +310,7 @@ pub fn from_yaml_guarded<T: serde::de::DeserializeOwned>(
             display,
             source,
             pos,
-            format!("brackets nested deeper than {MAX_FLOW_DEPTH} levels"),
+            format!("括号嵌套超过 {MAX_FLOW_DEPTH} 层"),
         ));
     }
     serde_yaml::from_str(source).map_err(|e| SpecError::from_yaml(display, source, &e))

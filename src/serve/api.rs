@@ -114,9 +114,9 @@ fn resolve(rules: &RuleSet, name: &str, page: &PageSettings) -> Result<Settings,
     let unknown = settings.unknown_selectors(rules);
     if !unknown.is_empty() {
         return Err(ApiError::bad_request(format!(
-            "未知的规则或类别：{}（unknown rule or category; categories: {}）",
-            unknown.join(", "),
-            Category::ALL.map(|c| c.as_str()).join(", ")
+            "没有这些规则或类别：{}（类别有 {}）",
+            rules.describe_unknown(&unknown),
+            Category::ALL.map(|c| c.as_str()).join("、")
         )));
     }
     Ok(settings)
@@ -215,7 +215,7 @@ pub fn decode(bytes: Vec<u8>, is_docx: bool) -> Result<Value, ApiError> {
         let (LoadProblem::Error(m) | LoadProblem::Skipped(m)) = p;
         ApiError {
             status: 422,
-            message: format!("无法读取这个文件：{}", m.trim_end_matches(", skipped")),
+            message: format!("无法读取这个文件：{}", m.trim_end_matches("，已跳过")),
         }
     })?;
     Ok(json!({
@@ -373,7 +373,7 @@ mod tests {
         assert_eq!(v["crlf"], true);
         assert_eq!(v["encoding"], "gb18030");
         let e = decode(vec![0, 1, 2, 3, 0], false).unwrap_err();
-        assert!(e.message.contains("binary"), "{}", e.message);
+        assert!(e.message.contains("二进制文件"), "{}", e.message);
         let e = decode(b"not a zip".to_vec(), true).unwrap_err();
         assert!(e.message.contains(".docx"), "{}", e.message);
     }

@@ -25,10 +25,10 @@ pub const DEFAULT_PORT: u16 = 8707;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Port on 127.0.0.1 (0 picks a free one). The server never listens on other addresses.
+    /// 127.0.0.1 上的端口（0 表示任选一个空闲端口）；只在本机地址上监听
     #[arg(long, default_value_t = DEFAULT_PORT, value_name = "N")]
     pub port: u16,
-    /// Open the page in the default browser.
+    /// 用默认浏览器打开页面
     #[arg(long)]
     pub open: bool,
     #[command(flatten)]
@@ -49,7 +49,7 @@ pub fn run(args: &ServeArgs) -> i32 {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("gwlint: cannot start the server: {e}");
+            stderr_line!("gwlint：错误：无法启动服务：{e}");
             return EXIT_ERROR;
         }
     };
@@ -58,8 +58,8 @@ pub fn run(args: &ServeArgs) -> i32 {
         let listener = match tokio::net::TcpListener::bind(address).await {
             Ok(l) => l,
             Err(e) => {
-                eprintln!(
-                    "gwlint: cannot listen on {address}: {e} (choose another port with --port N; 0 picks a free one)"
+                stderr_line!(
+                    "gwlint：错误：无法在 {address} 上监听：{e}（请用 --port N 换一个端口；0 表示任选一个空闲端口）"
                 );
                 return EXIT_ERROR;
             }
@@ -88,7 +88,7 @@ pub fn run(args: &ServeArgs) -> i32 {
         match axum::serve(listener, http::router(state)).await {
             Ok(()) => crate::cli::EXIT_CLEAN,
             Err(e) => {
-                eprintln!("gwlint: the server stopped: {e}");
+                stderr_line!("gwlint：错误：服务意外停止：{e}");
                 EXIT_ERROR
             }
         }
@@ -115,6 +115,6 @@ fn open_browser(url: &str) {
     match spawned {
         // reaped on a thread of its own so that it does not linger as a zombie
         Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
-        Err(e) => eprintln!("gwlint: could not open a browser ({e}); open {url} yourself"),
+        Err(e) => stderr_line!("gwlint：提示：无法打开浏览器（{e}），请自己打开 {url}"),
     }
 }

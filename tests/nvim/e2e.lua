@@ -78,44 +78,70 @@ local ok, err = pcall(function()
   end
   say('diagnostics: ' .. vim.inspect(list))
 
-  -- Apply the quick fix through the normal code-action path, choosing it in the menu.
-  vim.api.nvim_win_set_cursor(0, { 2, 10 })
-  local chosen
-  vim.ui.select = function(items, _, on_choice)
-    for _, item in ipairs(items) do
-      local action = item.action or item[2]
-      if action and action.kind == 'quickfix' and action.title:find('〔2024〕', 1, true) then
-        chosen = action.title
-        return on_choice(item)
+  -- Runs the code action at {line, col} whose title contains every word, choosing it in
+  -- the menu as a user would; returns its title.
+  local function run_action(cursor, words)
+    vim.api.nvim_win_set_cursor(0, cursor)
+    local chosen
+    vim.ui.select = function(items, _, on_choice)
+      for _, item in ipairs(items) do
+        local action = item.action or item[2]
+        local title = action and action.kind == 'quickfix' and action.title or ''
+        local all = true
+        for _, w in ipairs(words) do
+          all = all and title:find(w, 1, true) ~= nil
+        end
+        if all then
+          chosen = title
+          return on_choice(item)
+        end
+      end
+      on_choice(nil)
+    end
+    vim.lsp.buf.code_action()
+    return function() return chosen end
+  end
+  -- The rule's diagnostic is gone and `count` diagnostics are left.
+  local function gone(rule, count)
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if (d.code or d.user_data.lsp.code) == rule then
+        return false
       end
     end
-    on_choice(nil)
+    return #vim.diagnostic.get(buf) == count
   end
-  vim.lsp.buf.code_action()
+
+  -- Apply the quick fix through the normal code-action path.
+  local chosen_fix = run_action({ 2, 10 }, { '〔2024〕' })
   local want = '区政发〔2024〕3号'
   if not vim.wait(10000, function()
     return vim.api.nvim_buf_get_lines(buf, 1, 2, false)[1] == want
   end, 50) then
     fail('after the quick fix line 2 is ' .. vim.inspect(vim.api.nvim_buf_get_lines(buf, 0, -1, false))
-      .. ' (chosen: ' .. tostring(chosen) .. ')')
+      .. ' (chosen: ' .. tostring(chosen_fix()) .. ')')
   end
-  say('quick fix applied: ' .. chosen)
+  say('quick fix applied: ' .. chosen_fix())
 
   -- The server re-lints the changed buffer: the bracket diagnostic goes away.
-  if not vim.wait(10000, function()
-    for _, d in ipairs(vim.diagnostic.get(buf)) do
-      if (d.code or d.user_data.lsp.code) == 'doc-number-bracket' then
-        return false
-      end
-    end
-    return #vim.diagnostic.get(buf) == #expected - 1
-  end, 50) then
+  if not vim.wait(10000, function() return gone('doc-number-bracket', #expected - 1) end, 50) then
     fail('after the fix: ' .. vim.inspect(got()))
   end
   local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   if lines[1] ~= '关于印发《2024年度工作要点》的通知' or lines[3] ~= '各科室:' then
     fail('other lines changed: ' .. vim.inspect(lines))
   end
+
+  -- Accept a finding: the action on the placeholder (line 5, 党的XX大) records it in
+  -- .gwlint-ignore.yaml beside the draft, as `gwlint check --add-ignore` would.
+  local accepted = run_action({ 5, 19 }, { '接受这个问题', 'template-placeholder' })
+  local ignore_file = vim.fn.fnamemodify(draft, ':h') .. '/.gwlint-ignore.yaml'
+  if not vim.wait(10000, function()
+    return vim.fn.filereadable(ignore_file) == 1 and gone('template-placeholder', #expected - 2)
+  end, 50) then
+    fail('after accepting (chosen: ' .. tostring(accepted()) .. '): ignore file '
+      .. vim.fn.filereadable(ignore_file) .. ', diagnostics ' .. vim.inspect(got()))
+  end
+  say('accepted: ' .. accepted())
   say('OK')
 end)
 if not ok then

@@ -270,7 +270,10 @@ impl CountClaim {
                 !self.closing_sections.iter().any(|w| t.contains(w.as_str()))
             })
             .count() as u32;
-        let n_items = second.map(|l| hs.iter().filter(|h| h.level() == l).count() as u32);
+        let items: Vec<&Heading> = second
+            .map(|l| hs.iter().filter(|h| h.level() == l).collect())
+            .unwrap_or_default();
+        let n_items = second.map(|_| items.len() as u32);
         let first_top = tops.first().map_or(g.lines.end, |h| h.line());
         let from = g.title.as_ref().map_or(g.lines.start, |_| g.title_end + 1);
         for l in (from..first_top).filter_map(line) {
@@ -285,14 +288,20 @@ impl CountClaim {
                 let sections_ok = s.is_none_or(|v| v == n_sections || v == n_work);
                 let items_ok = i.is_none_or(|v| n_items.is_none_or(|ni| v == ni));
                 if !(sections_ok && items_ok) {
-                    let actual = match (i.is_some(), n_items) {
+                    let mut actual = match (i.is_some(), n_items) {
                         (true, Some(ni)) => format!("正文为{n_sections}个部分、{ni}项"),
                         _ => format!("正文为{n_sections}个部分"),
                     };
+                    match (sections_ok, s, i) {
+                        (false, Some(v), _) => actual.push_str(&extent(doc, v, &tops, "个部分")),
+                        (true, _, Some(v)) => actual.push_str(&extent(doc, v, &items, "项")),
+                        _ => {}
+                    }
                     report(l.base + whole.start()..l.base + whole.end(), actual);
                 }
             }
-            self.item_claims(&l, &claimed, n_sections, n_items, report);
+            let listed = if second.is_some() { &items } else { &tops };
+            self.item_claims(doc, &l, &claimed, n_sections, listed, report);
             self.keyword_claims(doc, &l, &tops, report);
         }
     }
@@ -300,12 +309,14 @@ impl CountClaim {
     /// 「以下16项」 alone: either level may be meant.
     fn item_claims(
         &self,
+        doc: &Document,
         l: &Line<'_>,
         claimed: &[Range<usize>],
         n_sections: u32,
-        n_items: Option<u32>,
+        listed: &[&Heading],
         report: &mut dyn FnMut(Range<usize>, String),
     ) {
+        let n_listed = listed.len() as u32;
         let Some(re) = &self.items else { return };
         for c in re.captures_iter(l.text) {
             let Some(whole) = c.get(0) else { continue };
@@ -319,10 +330,10 @@ impl CountClaim {
             let Some(v) = number(c.name("i")) else {
                 continue;
             };
-            if v == n_sections || Some(v) == n_items {
+            if v == n_sections || v == n_listed {
                 continue;
             }
-            let actual = format!("正文为{}项", n_items.unwrap_or(n_sections));
+            let actual = format!("正文为{n_listed}项{}", extent(doc, v, listed, "项"));
             report(l.base + whole.start()..l.base + whole.end(), actual);
         }
     }
@@ -357,6 +368,36 @@ impl CountClaim {
             let actual = format!("正文中含「{}」的部分有{count}个", noun.as_str());
             report(l.base + whole.start()..l.base + whole.end(), actual);
         }
+    }
+}
+
+/// Where the listed headings part from the number claimed: 「，到「（十一）…」为止，比所说的少1项」
+/// when some are missing, 「，比所说的多1项，从「（十一）…」起超出」 when there are more.
+fn extent(doc: &Document, claimed: u32, listed: &[&Heading], unit: &str) -> String {
+    let actual = listed.len() as u32;
+    let quote = |h: &Heading| {
+        let text = doc.text.get(h.line_span()).unwrap_or("");
+        match text.char_indices().nth(16) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text.to_owned(),
+        }
+    };
+    if claimed > actual {
+        let end = listed
+            .last()
+            .map_or(String::new(), |h| format!("，到「{}」为止", quote(h)));
+        format!(
+            "{end}，比所说的少{}{unit}（是漏了内容，还是数目写错了？）",
+            claimed - actual
+        )
+    } else {
+        let surplus = listed
+            .get(claimed as usize)
+            .map_or(String::new(), |h| format!("，从「{}」起超出", quote(h)));
+        format!(
+            "，比所说的多{}{unit}{surplus}（是多列了，还是数目写错了？）",
+            actual - claimed
+        )
     }
 }
 

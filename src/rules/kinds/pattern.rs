@@ -54,7 +54,7 @@ pub fn build_regex(key: &'static str, source: &str, lines: bool) -> Result<Regex
         .map_err(|e| {
             let msg = match e {
                 regex::Error::CompiledTooBig(limit) => {
-                    format!("regex is too large (compiled size over {limit} bytes)")
+                    format!("正则表达式太大（编译后超过 {limit} 字节）")
                 }
                 other => format!(
                     "invalid regex: {}",
