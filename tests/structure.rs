@@ -173,6 +173,28 @@ fn compilations_are_split_into_contained_documents() {
 }
 
 #[test]
+fn a_notice_issuing_two_documents_without_book_title_marks_gets_both_as_segments() {
+    let text = "湖滨县人民政府办公室关于印发湖滨县河道保洁考核办法\n\
+                和村级河长巡查管理规定的通知\n湖政办发〔2021〕9号\n各乡镇人民政府，县直各单位：\n\
+                现将两个文件印发给你们，请认真贯彻执行。\n湖滨县人民政府办公室\n2021年4月2日\n\
+                湖滨县河道保洁考核办法\n一、考核对象\n二、考核内容\n三、考核结果运用\n\
+                村级河长巡查管理规定\n一、巡查频次\n二、巡查内容\n";
+    let doc = Document::from_text("t.txt", text);
+    let st = doc.structure();
+    let kinds: Vec<_> = st.segments.iter().map(|g| g.doc_type.as_deref()).collect();
+    assert_eq!(
+        kinds,
+        [Some("通知"), Some("办法"), Some("规定")],
+        "{kinds:?}"
+    );
+    // the second issued document restarts at 一、: no numbering finding
+    assert_eq!(ids(text, "numbering"), Vec::<String>::new());
+    // a line that is not named in the notice's title stays body text
+    let other = text.replace("村级河长巡查管理规定\n", "防汛值班管理规定\n");
+    assert!(!ids(&other, "numbering").is_empty());
+}
+
+#[test]
 fn hostile_input_does_not_panic() {
     let mut s = String::new();
     for i in 0..2000 {
