@@ -301,6 +301,46 @@ pub fn is_addressee(line: &str) -> bool {
         && !line.contains(['。', ';', '；'])
         && !line.starts_with("附件")
         && !is_attachment_note(line)
+        && !introduces_what_follows(line)
+}
+
+/// The body's first sentence, not a list of recipients: 「现就有关事项通告如下：」
+/// 「为进一步规范管理，特制定以下规定：」.
+fn introduces_what_follows(line: &str) -> bool {
+    const OPENERS: [&str; 9] = [
+        "根据",
+        "按照",
+        "依据",
+        "依照",
+        "为了",
+        "现将",
+        "现就",
+        "经研究",
+        "经审议",
+    ];
+    const PURPOSE: [&str; 12] = [
+        "进一步",
+        "加强",
+        "切实",
+        "深入",
+        "贯彻",
+        "做好",
+        "推进",
+        "规范",
+        "保障",
+        "促进",
+        "全面",
+        "落实",
+    ];
+    let body = line.trim_end_matches([':', '：']);
+    OPENERS.iter().any(|o| line.starts_with(o))
+        || line
+            .strip_prefix('为')
+            .is_some_and(|r| PURPOSE.iter().any(|p| r.starts_with(p)))
+        || body.ends_with("如下")
+        || ["以下", "下列", "特制定", "特作出", "特此"]
+            .iter()
+            .any(|w| body.contains(w))
 }
 
 /// 附件说明: 「附件：…」 (also 「附件1.…」 right after the body).
