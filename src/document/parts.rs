@@ -281,6 +281,9 @@ pub fn is_copy_to_line(line: &str) -> bool {
     [
         "抄送:",
         "抄报:",
+        "报:",
+        "送:",
+        "报送:",
         "分送:",
         "发送:",
         "主送:",
@@ -484,6 +487,27 @@ pub fn issued_title(title: &str) -> Option<&str> {
     let close = inner.find('》')?;
     let t = &inner[..close];
     (t.chars().count() >= 4).then_some(t)
+}
+
+/// Kinds dated under their title, not at their end: 纪要 and 简报 (issuer and date under
+/// the title), 公报 (issuer and date on lines of their own), 决议 and 决定 (a 题注
+/// 「（2024年1月12日…会议通过）」).
+pub fn is_dated_in_head(doc_type: &str) -> bool {
+    matches!(doc_type, "纪要" | "简报" | "公报" | "决议" | "决定")
+}
+
+/// A 题注: 「（2024年1月12日梅岭区第六届人民代表大会第三次会议通过）」, a bracketed line that
+/// ends with what was done to the document on that date.
+pub fn is_headnote(line: &str) -> bool {
+    let inner = line
+        .strip_prefix(['(', '（'])
+        .and_then(|l| l.strip_suffix([')', '）']));
+    inner.is_some_and(|t| {
+        ["通过", "批准", "发布", "公布", "修正", "修订"]
+            .iter()
+            .any(|w| t.ends_with(w))
+            && t.chars().count() <= 80
+    })
 }
 
 /// A notice that issues documents it names without 《》: 「关于印发…两个规定的通知」.
