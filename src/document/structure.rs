@@ -489,6 +489,8 @@ impl<'a> Parser<'a> {
                 Some(last)
             } else if let Some(last) = self.listed_block(i, &listed) {
                 Some(last)
+            } else if let Some(last) = self.headnoted_block(i) {
+                Some(last)
             } else {
                 self.title_block(i, at_start)
             };
@@ -589,6 +591,26 @@ impl<'a> Parser<'a> {
             }
             joined.push_str(c);
             if listed.contains(&joined) {
+                return Some(last);
+            }
+        }
+        None
+    }
+
+    /// A title of 1–2 lines with a type (「…全体会议公报」) right above a 题注
+    /// 「（2024年3月9日…通过）」.
+    fn headnoted_block(&self, i: usize) -> Option<usize> {
+        let mut joined = String::new();
+        for last in i..(i + 2).min(self.lines.len()) {
+            let c = self.compact(last);
+            if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
+                break;
+            }
+            joined.push_str(c);
+            let next = self.next_content(last + 1, self.lines.len());
+            if parts::title_doc_type(&joined).is_some()
+                && next.is_some_and(|n| parts::is_headnote(self.compact(n)))
+            {
                 return Some(last);
             }
         }
