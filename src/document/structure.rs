@@ -455,6 +455,17 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let c = self.compact(i);
+            if kind == LineKind::MdHeading && at_start && self.titles.is_empty() {
+                // 「# 2025年党建工作要点」: a Markdown draft's first heading is its title
+                let text = c.trim_start_matches('#');
+                if parts::is_title_at_start(text) {
+                    self.kinds[i] = LineKind::Title;
+                    self.titles.push((i, i));
+                }
+                at_start = false;
+                i += 1;
+                continue;
+            }
             if kind == LineKind::Prose && i > 0 && parts::is_attachment_label(c) {
                 self.kinds[i] = LineKind::AttachmentLabel;
                 self.titles.push((i, i)); // placeholder: an attachment starts here
