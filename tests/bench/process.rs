@@ -9,7 +9,7 @@
 //! The drafts are the fixture documents (and `../shared/corpus/dev` when present) repeated,
 //! defects included. Each figure is the best of `GWLINT_BENCH_RUNS` runs (default 3; the
 //! machine may be shared); CPU is the child's user + system time. `GWLINT_BENCH_MAX_MB`
-//! (default 100) bounds the series. Not a test: it prints figures and asserts nothing.
+//! (default 100) bounds the series; `GWLINT_BENCH_BIN` measures another gwlint binary. Not a test: it prints figures and asserts nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use regex::RegexSet;
@@ -33,7 +33,7 @@ struct Run {
 #[allow(clippy::zombie_processes)] // reaped by `wait4`, which also reports its resources
 fn run_once(args: &[&str], threads: usize) -> Run {
     let start = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_gwlint"))
+    let child = Command::new(binary())
         .args(args)
         .env("RAYON_NUM_THREADS", threads.to_string())
         .stdout(Stdio::null())
@@ -59,7 +59,7 @@ fn run_once(args: &[&str], threads: usize) -> Run {
 #[cfg(not(unix))]
 fn run_once(args: &[&str], threads: usize) -> Run {
     let start = Instant::now();
-    Command::new(env!("CARGO_BIN_EXE_gwlint"))
+    Command::new(binary())
         .args(args)
         .env("RAYON_NUM_THREADS", threads.to_string())
         .stdout(Stdio::null())
@@ -72,6 +72,11 @@ fn run_once(args: &[&str], threads: usize) -> Run {
         cpu: wall,
         peak_mib: f64::NAN,
     }
+}
+
+/// The binary measured: this build's, or `GWLINT_BENCH_BIN` (an earlier build, to compare).
+fn binary() -> String {
+    std::env::var("GWLINT_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_gwlint").to_owned())
 }
 
 fn runs() -> usize {
