@@ -734,10 +734,14 @@ fn check_command(args: &CheckArgs) -> i32 {
     } else {
         FixMode::SafeOnly
     });
-    let results: Vec<Result<Checked, LoadProblem>> = jobs
-        .par_iter()
-        .map(|job| job.run(fix_mode, args.fix && !args.diff))
-        .collect();
+    // Several files: one file per core, each running its rules in turn. One file: on this
+    // thread, so that its rules spread over the cores ([`crate::rules::RuleSet::check`]).
+    let run = |job: &Job<'_>| job.run(fix_mode, args.fix && !args.diff);
+    let results: Vec<Result<Checked, LoadProblem>> = if jobs.len() > 1 {
+        jobs.par_iter().map(run).collect()
+    } else {
+        jobs.iter().map(run).collect()
+    };
     let mut checked = Vec::new();
     for (r, job) in results.into_iter().zip(&jobs) {
         match r {

@@ -296,7 +296,11 @@ impl RuleSet {
             .filter(|r| settings.is_enabled(&r.meta))
             .collect();
         let mut out = Findings::new();
-        if PARALLEL_RULES.contains(&doc.text.len()) && rayon::current_num_threads() > 1 {
+        // On a pool thread the caller already spreads its own work over the cores (the CLI
+        // checks several files at once): nesting the rules inside that cost CPU and gained
+        // nothing, so they run one after another there.
+        let spread = rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none();
+        if PARALLEL_RULES.contains(&doc.text.len()) && spread {
             // An editor waits on one document: spread its rules over the cores.
             let parts: Vec<Findings> = enabled
                 .par_iter()
@@ -321,7 +325,7 @@ impl RuleSet {
             if doc.text.len() > *PARALLEL_RULES.end() {
                 doc.release_structure();
             }
-            if doc.text.len() > *PARALLEL_RULES.end() && rayon::current_num_threads() > 1 {
+            if doc.text.len() > *PARALLEL_RULES.end() && spread {
                 // a large document: its text rules (most of the time) spread over the cores
                 let parts: Vec<Findings> = text_only
                     .par_iter()
