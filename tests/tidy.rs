@@ -83,3 +83,85 @@ fn every_source_file_starts_with_a_module_doc() {
         "files without a //! header: {missing:?}"
     );
 }
+
+/// The `.rs` files under `src/<dir>`, with their text.
+fn rust_files(dir: &str) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    let mut stack = vec![root.join(dir)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let name = path.strip_prefix(&root).unwrap().display().to_string();
+                files.push((name, text));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The numbered code lines of a file, without comment lines and without its
+/// `#[cfg(test)] mod tests` (tests may use files and print).
+fn code_outside_tests(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let end = text.find("#[cfg(test)]\nmod tests").unwrap_or(text.len());
+    text[..end]
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+        .filter(|(_, l)| !l.trim_start().starts_with("//"))
+}
+
+#[test]
+fn the_engine_does_no_io_and_imports_no_shell() {
+    // file, terminal, process and environment access; the shells' modules
+    let forbidden = [
+        "std::fs",
+        "fs::",
+        "std::io::stdout",
+        "std::io::stderr",
+        "stdin()",
+        "stdout()",
+        "stderr()",
+        "println!",
+        "print!(",
+        "eprintln!",
+        "eprint!(",
+        "stderr_line!",
+        "stderr_text!",
+        "std::process",
+        "std::env",
+        "std::net",
+        "crate::app",
+        "crate::cli",
+        "crate::config",
+        "crate::docx",
+        "crate::load",
+        "crate::lsp",
+        "crate::serve",
+        "crate::workspace",
+    ];
+    let mut problems = Vec::new();
+    let files = rust_files("engine");
+    assert!(
+        files.len() > 20,
+        "src/engine has only {} files",
+        files.len()
+    );
+    for (name, text) in files {
+        for (n, line) in code_outside_tests(&text) {
+            for f in forbidden.iter().filter(|f| line.contains(*f)) {
+                problems.push(format!("src/{name}:{n}: `{f}` in {line:?}"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "the engine must not do I/O or import the shells (src/app):\n{}",
+        problems.join("\n")
+    );
+}

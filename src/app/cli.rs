@@ -15,10 +15,10 @@ mod help;
 use crate::config::{self, Config};
 use crate::diagnostic::{Category, Diagnostic, Severity};
 use crate::document::{Document, Profile};
+use crate::explain::{explain, explain_category, rules_table_text};
 use crate::fix::{self, FixMode};
 use crate::load::{self, Input, LoadProblem};
 use crate::render::{self, Report};
-use crate::rules::spec::SpecError;
 use crate::rules::{RuleMeta, RuleSet, Settings};
 use crate::source::TextEncoding;
 use crate::suppress::{self, IgnoreFile};
@@ -35,9 +35,9 @@ const ANNOTATE_HELP: &str = "Word/WPS 中审阅（批注与修订）:
   gwlint check --annotate --annotate-dir 审阅稿/ 文件夹/
 检查后在 Word/WPS 中逐条查看批注、接受或拒绝修订。";
 
-pub const EXIT_CLEAN: i32 = 0;
-pub const EXIT_DIAGNOSTICS: i32 = 1;
-pub const EXIT_ERROR: i32 = 2;
+use crate::app::workspace::{load_rule_dirs, report_spec_error};
+pub use crate::app::workspace::{load_rules, RuleSourceArgs};
+pub use crate::app::{EXIT_CLEAN, EXIT_DIAGNOSTICS, EXIT_ERROR};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -136,13 +136,6 @@ pub enum ListFormat {
     Human,
     /// JSON
     Json,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct RuleSourceArgs {
-    /// 另加一个规则文件夹（可多次使用），其中的规则与内置规则一起生效
-    #[arg(long = "rules", value_name = "DIR")]
-    pub rule_dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -311,22 +304,6 @@ fn explain_command(name: &str, set: &RuleSet) -> i32 {
     EXIT_ERROR
 }
 
-/// The rules of a category, as `gwlint explain CATEGORY` prints them.
-pub fn explain_category(category: Category, set: &RuleSet) -> String {
-    let metas: Vec<&RuleMeta> = set
-        .rules()
-        .iter()
-        .map(|r| &r.meta)
-        .filter(|m| m.category == category)
-        .collect();
-    let mut s = format!("# {category} 类（{} 条规则）\n\n", metas.len());
-    s.push_str(&rules_table_text(&metas));
-    s.push_str(&format!(
-        "\n用 gwlint explain 规则编号 查看某条规则的说明；--select {category} 或 --ignore {category} 只运行或不运行这一类。\n"
-    ));
-    s
-}
-
 fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
     let forced = match encoding.map(|n| (n, TextEncoding::from_name(n))) {
         None => None,
@@ -365,24 +342,6 @@ fn debug_structure(path: &std::path::Path, encoding: Option<&str>) -> i32 {
 }
 
 /// Built-in rules plus `--rules` folders; errors are printed, the exit code returned.
-pub fn load_rules(args: &RuleSourceArgs) -> Result<RuleSet, i32> {
-    load_rule_dirs(args.rule_dirs.iter().map(PathBuf::as_path))
-}
-
-fn report_spec_error(e: &SpecError) -> i32 {
-    stderr_text!("{}", render::human::render_spec_error(e));
-    EXIT_ERROR
-}
-
-/// Built-in rules plus the given folders; errors are printed, the exit code returned.
-fn load_rule_dirs<'a>(dirs: impl IntoIterator<Item = &'a Path>) -> Result<RuleSet, i32> {
-    let mut set = RuleSet::builtin().map_err(|e| report_spec_error(&e))?;
-    for dir in dirs {
-        set.load_dir(dir).map_err(|e| report_spec_error(&e))?;
-    }
-    Ok(set)
-}
-
 fn print_out(s: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`gwlint rules | head`) is not an error worth reporting.
@@ -506,7 +465,7 @@ struct Job<'a> {
 impl Job<'_> {
     /// Lint with suppressions applied: what the user sees and what --fix fixes.
     fn lint(&self, doc: &Document) -> (Vec<Diagnostic>, BTreeSet<usize>) {
-        suppress::check_with_suppressions(
+        crate::app::workspace::lint(
             doc,
             &self.ctx.rules,
             &self.settings,
@@ -1274,50 +1233,4 @@ fn rules_table(rules: &RuleSet, format: ListFormat) -> String {
     }
     let metas: Vec<&RuleMeta> = rules.rules().iter().map(|r| &r.meta).collect();
     rules_table_text(&metas)
-}
-
-/// `编号  类别  级别  可修复  标题`, one rule a line, columns aligned by display width
-/// (Chinese characters take two columns).
-fn rules_table_text(metas: &[&RuleMeta]) -> String {
-    let rows: Vec<[String; 5]> =
-        std::iter::once(["编号", "类别", "级别", "可修复", "标题"].map(String::from))
-            .chain(metas.iter().map(|m| {
-                [
-                    m.id.to_string(),
-                    m.category.as_str().to_owned(),
-                    render::human::severity_label(m.severity).to_owned(),
-                    if m.fixable { "是" } else { "否" }.to_owned(),
-                    m.title.to_string(),
-                ]
-            }))
-            .collect();
-    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
-    let widths: Vec<usize> = (0..4)
-        .map(|c| rows.iter().map(|r| width(&r[c])).max().unwrap_or(0))
-        .collect();
-    let mut s = String::new();
-    for row in &rows {
-        for (c, w) in widths.iter().enumerate() {
-            s.push_str(&row[c]);
-            s.push_str(&" ".repeat(w - width(&row[c]) + 2));
-        }
-        s.push_str(&row[4]);
-        s.push('\n');
-    }
-    s
-}
-
-/// The documentation of a rule, as `gwlint explain` prints it (also the hover text).
-pub fn explain(meta: &crate::rules::RuleMeta) -> String {
-    let mut s = format!(
-        "# {} — {}\n\n类别: {}  默认级别: {}  可自动修复: {}\n\n{}\n",
-        meta.id,
-        meta.title,
-        meta.category,
-        meta.severity,
-        if meta.fixable { "是" } else { "否" },
-        meta.docs.trim_end()
-    );
-    s.push('\n');
-    s
 }

@@ -15,7 +15,6 @@ use crate::document::Document;
 use spec::{Example, Kind, RuleFile, SpecError};
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::Path;
 
 /// What people see of a rule: `gwlint rules`, `gwlint explain`, hover.
 #[derive(Debug, Clone)]
@@ -98,12 +97,12 @@ pub struct RuleSet {
 static BUILTIN_RULES: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 /// A file of a rule folder, as text: rule YAML or a data file it refers to.
-struct RuleSource<'a> {
+pub(crate) struct RuleSource<'a> {
     /// Path shown in errors.
-    display: String,
+    pub(crate) display: String,
     /// Path relative to the folder root, with `/` separators.
-    relative: String,
-    text: &'a str,
+    pub(crate) relative: String,
+    pub(crate) text: &'a str,
 }
 
 impl RuleSet {
@@ -124,67 +123,6 @@ impl RuleSet {
         Ok(set)
     }
 
-    /// Add the rules of a folder on disk (`--rules DIR`, config `rules:`).
-    pub fn load_dir(&mut self, dir: &Path) -> Result<(), SpecError> {
-        let io_err = |path: &Path, e: std::io::Error| SpecError {
-            path: path.display().to_string(),
-            line: 1,
-            column: 1,
-            message: format!("无法读取规则文件夹：{e}"),
-            source: String::new(),
-        };
-        let mut paths = Vec::new();
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            let entries = std::fs::read_dir(&d).map_err(|e| io_err(&d, e))?;
-            for entry in entries {
-                let entry = entry.map_err(|e| io_err(&d, e))?;
-                let path = entry.path();
-                let ft = entry.file_type().map_err(|e| io_err(&path, e))?;
-                if ft.is_dir() {
-                    stack.push(path);
-                } else if ft.is_file()
-                    // a link to a rule file counts; links to folders are not followed
-                    // (no loops), nor are links to pipes or devices
-                    || (ft.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()))
-                {
-                    paths.push(path);
-                }
-            }
-        }
-        paths.sort();
-        let mut texts = Vec::new();
-        for path in paths {
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if !matches!(ext, "yaml" | "yml" | "tsv") {
-                continue;
-            }
-            let bytes = crate::load::read_settings_file(&path).map_err(|e| io_err(&path, e))?;
-            let text = String::from_utf8(bytes).map_err(|_| SpecError {
-                path: path.display().to_string(),
-                line: 1,
-                column: 1,
-                message: "规则文件不是有效的 UTF-8 文本".into(),
-                source: String::new(),
-            })?;
-            let relative = path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            texts.push((path.display().to_string(), relative, text));
-        }
-        let sources: Vec<RuleSource<'_>> = texts
-            .iter()
-            .map(|(display, relative, text)| RuleSource {
-                display: display.clone(),
-                relative: relative.clone(),
-                text,
-            })
-            .collect();
-        self.add_sources(&sources)
-    }
-
     /// Parse and add one rule from YAML text (used by tests and the folder loaders).
     pub fn add_yaml(&mut self, display: &str, text: &str) -> Result<(), SpecError> {
         let src = RuleSource {
@@ -195,7 +133,7 @@ impl RuleSet {
         self.add_sources(std::slice::from_ref(&src))
     }
 
-    fn add_sources(&mut self, sources: &[RuleSource<'_>]) -> Result<(), SpecError> {
+    pub(crate) fn add_sources(&mut self, sources: &[RuleSource<'_>]) -> Result<(), SpecError> {
         let data: BTreeMap<&str, &RuleSource<'_>> =
             sources.iter().map(|s| (s.relative.as_str(), s)).collect();
         for src in sources {
@@ -287,8 +225,19 @@ impl RuleSet {
     }
 
     /// Run the enabled rules over a document. Diagnostics are sorted by position, then rule.
-    /// A rule that panics is reported on stderr and skipped; the others still run.
+    /// A rule that panics is skipped and the others still run; see
+    /// [`RuleSet::check_noting_crashes`] to learn which rules did.
     pub fn check(&self, doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
+        self.check_noting_crashes(doc, settings).0
+    }
+
+    /// [`RuleSet::check`], plus the ids of the rules that panicked (their findings are
+    /// dropped). The shells tell the user ([`crash_notice`]); the engine prints nothing.
+    pub fn check_noting_crashes(
+        &self,
+        doc: &Document,
+        settings: &Settings,
+    ) -> (Vec<Diagnostic>, Vec<RuleId>) {
         use rayon::prelude::*;
         let enabled: Vec<&Rule> = self
             .rules
@@ -296,18 +245,20 @@ impl RuleSet {
             .filter(|r| settings.is_enabled(&r.meta))
             .collect();
         let mut out = Findings::new();
+        let mut crashed = Vec::new();
         if PARALLEL_RULES.contains(&doc.text.len()) && rayon::current_num_threads() > 1 {
             // An editor waits on one document: spread its rules over the cores.
-            let parts: Vec<Findings> = enabled
+            let parts: Vec<(Findings, Option<RuleId>)> = enabled
                 .par_iter()
                 .map(|rule| {
                     let mut part = Findings::new();
-                    run_rule(rule, doc, settings, &mut part);
-                    part
+                    let crash = run_rule(rule, doc, settings, &mut part);
+                    (part, crash)
                 })
                 .collect();
-            for part in parts {
+            for (part, crash) in parts {
                 out.append(part);
+                crashed.extend(crash);
             }
         } else {
             // structure readers first; a huge document's structure (a third of the memory
@@ -316,13 +267,13 @@ impl RuleSet {
                 .into_iter()
                 .partition(|r| r.check.reads_structure() || !r.meta.skip_lines.is_empty());
             for rule in structural {
-                run_rule(rule, doc, settings, &mut out);
+                crashed.extend(run_rule(rule, doc, settings, &mut out));
             }
             if doc.text.len() > *PARALLEL_RULES.end() {
                 doc.release_structure();
             }
             for rule in text_only {
-                run_rule(rule, doc, settings, &mut out);
+                crashed.extend(run_rule(rule, doc, settings, &mut out));
             }
         }
         let mut out = out.into_vec();
@@ -343,8 +294,13 @@ impl RuleSet {
         if !doc.masked.is_empty() {
             out.retain(|d| !touches_masked(doc, d));
         }
-        out
+        (out, crashed)
     }
+}
+
+/// What the shells print when rule `rule` panicked on the document at `path`.
+pub fn crash_notice(rule: &str, path: &str) -> String {
+    format!("gwlint：内部错误：规则 `{rule}` 在 {path} 上崩溃，它的结果已略去")
 }
 
 /// How many following diagnostics a finding is compared with for nesting.
@@ -422,9 +378,14 @@ fn touches_masked(doc: &Document, d: &Diagnostic) -> bool {
 /// hand-off; larger ones run rules one after another so findings are not buffered twice.
 const PARALLEL_RULES: std::ops::RangeInclusive<usize> = 16 * 1024..=4 * 1024 * 1024;
 
-/// Run one rule, appending its findings to `out` with the configured severity. A panic is
-/// reported on stderr and drops only that rule's findings.
-fn run_rule(rule: &Rule, doc: &Document, settings: &Settings, out: &mut Findings) {
+/// Run one rule, appending its findings to `out` with the configured severity. A panic
+/// drops only that rule's findings and returns its id.
+fn run_rule(
+    rule: &Rule,
+    doc: &Document,
+    settings: &Settings,
+    out: &mut Findings,
+) -> Option<RuleId> {
     // Rules push straight into `out` (no per-rule Vec to copy over on the sequential path:
     // with a million findings that copy was a third of the peak memory).
     let start = out.len();
@@ -433,12 +394,7 @@ fn run_rule(rule: &Rule, doc: &Document, settings: &Settings, out: &mut Findings
     }));
     if ran.is_err() {
         out.truncate(start);
-        stderr_line!(
-            "gwlint：内部错误：规则 `{}` 在 {} 上崩溃，它的结果已略去",
-            rule.meta.id,
-            doc.path
-        );
-        return;
+        return Some(rule.meta.id.clone());
     }
     if !rule.meta.skip_lines.is_empty() {
         let st = doc.structure();
@@ -451,6 +407,7 @@ fn run_rule(rule: &Rule, doc: &Document, settings: &Settings, out: &mut Findings
     for d in out.since(start) {
         d.severity = severity;
     }
+    None
 }
 
 fn collect_embedded(
