@@ -16,23 +16,33 @@ use std::process::Command;
 
 /// (category, minimum recall, minimum precision) on corpus/dev.
 const FLOORS: &[(&str, f64, f64)] = &[
-    ("date-consistency", 0.60, 0.95),
-    ("numbering", 0.95, 0.55),
-    ("percent-missing", 0.95, 0.65),
+    // issue #11's targets: recall ≥ 0.90 and precision ≥ 0.95 for the structural categories
+    ("date-consistency", 0.90, 0.95),
+    // numbering precision: the one "false" alarm is a level written 「1、」 throughout in
+    // the one draft whose gold is sampled (GB/T 9704 7.3.3 wants 「1.」; the proofreader
+    // lists the same pattern on corpus/real as a miss)
+    ("numbering", 0.90, 0.90),
+    ("required-section", 0.90, 0.95),
+    ("count-claim", 0.90, 0.95),
+    ("toc-mismatch", 0.90, 0.95),
+    ("duplicate", 0.90, 0.95),
+    // issue #12's targets: recall ≥ 0.85 and precision ≥ 0.95
+    ("typo", 0.85, 0.95),
+    ("punctuation", 0.85, 0.95),
+    ("era", 0.85, 0.95),
+    ("doc-kind", 0.85, 0.95),
+    ("attachment", 0.85, 0.95),
+    // the rest: where they stand now, so that a regression fails
+    ("percent-missing", 0.95, 0.95),
     ("ad-text", 0.95, 0.95),
     ("placeholder", 0.55, 0.95),
-    ("required-section", 0.50, 0.20),
-    ("count-claim", 0.55, 0.75),
-    ("punctuation", 0.85, 0.95),
-    ("typo", 0.85, 0.95),
-    ("spacing", 0.95, 0.45),
-    ("duplicate", 0.50, 0.95),
-    ("era", 0.85, 0.95),
+    ("spacing", 0.95, 0.95),
 ];
-/// At most this many near-misses (negatives.jsonl) may be flagged.
-const MAX_NEAR_MISSES: usize = 8;
-/// At most this many of the proofreader's known false alarms on corpus/real may still be reported.
-const MAX_KNOWN_FALSE_ALARMS: usize = 308;
+/// At most this many near-misses (negatives.jsonl) may be flagged (issues #11 and #12).
+const MAX_NEAR_MISSES: usize = 2;
+/// At most this many of the proofreader's known false alarms on corpus/real may still be
+/// reported (issue #11: at most 15 of the 308).
+const MAX_KNOWN_FALSE_ALARMS: usize = 15;
 
 /// Categories matched at document level: same file and category within this many lines.
 fn doc_level_window(category: &str) -> Option<usize> {

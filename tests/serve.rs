@@ -162,6 +162,62 @@ fn an_uploaded_docx_gets_the_findings_of_gwlint_check_on_the_file() {
 }
 
 #[test]
+fn an_uploaded_docx_comes_back_with_a_word_comment_per_finding() {
+    let server = Server::start();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/docx");
+    let name = "draft-libreoffice.docx";
+    let bytes = std::fs::read(dir.join(name)).unwrap();
+    let expected = cli_json(&dir, name, &["--isolated"]);
+    let findings = expected.as_array().unwrap().len();
+    let post = |query: &str, body: &[u8]| {
+        server.request(
+            "POST",
+            &format!("/api/annotate{query}"),
+            &[("Content-Type", "application/octet-stream")],
+            body,
+        )
+    };
+
+    let reply = post("", &bytes);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(reply
+        .header("content-type")
+        .unwrap()
+        .contains("wordprocessingml.document"));
+    assert_eq!(
+        reply.header("x-gwlint-comments"),
+        Some(&*findings.to_string())
+    );
+    // the annotated copy holds the original text and one comment per finding
+    let text = gwlint::docx::extract_text(&reply.body).unwrap();
+    assert_eq!(text, gwlint::docx::extract_text(&bytes).unwrap());
+    let xml = String::from_utf8_lossy(&reply.body).to_string();
+    assert!(xml.contains("word/comments"), "no comments part");
+
+    // the page's settings apply: only the typo rule → fewer comments
+    let typos = expected
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "common-typo")
+        .count();
+    assert!(typos > 0 && typos < findings);
+    let settings = "%7B%22select%22%3A%5B%22common-typo%22%5D%7D"; // {"select":["common-typo"]}
+    let reply = post(&format!("?settings={settings}&track_changes=1"), &bytes);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("x-gwlint-comments"), Some(&*typos.to_string()));
+    assert!(reply.header("x-gwlint-tracked-changes").is_some());
+
+    // refusals a person can act on
+    let reply = post("?color=red", &bytes);
+    assert_eq!(reply.status, 400);
+    assert!(reply.json()["error"].as_str().unwrap().contains("color"));
+    let reply = post("", b"PK\x03\x04 broken");
+    assert_eq!(reply.status, 422);
+    assert!(reply.json()["error"].as_str().unwrap().contains(".docx"));
+}
+
+#[test]
 fn fix_all_is_what_gwlint_check_fix_writes() {
     let server = Server::start();
     let dir = tempfile::tempdir().unwrap();

@@ -103,6 +103,7 @@ fn the_page_checks_fixes_and_uploads_in_headless_chromium() {
         String::from_utf8(out.stdout).unwrap()
     };
     let docx_json = work.path().join("docx.json");
+    let annotated = work.path().join("annotated.docx");
     let docx_arg = docx.to_str().unwrap();
     std::fs::write(
         &docx_json,
@@ -126,6 +127,7 @@ fn the_page_checks_fixes_and_uploads_in_headless_chromium() {
         )
         .env("GWLINT_DOCX", &docx)
         .env("GWLINT_DOCX_JSON", &docx_json)
+        .env("GWLINT_ANNOTATED", &annotated)
         .env("GWLINT_BIG", &big)
         .env("GWLINT_SCREENSHOT", &screenshot)
         // Chromium's profile and crash reports stay in the temporary folder.
@@ -171,9 +173,44 @@ fn the_page_checks_fixes_and_uploads_in_headless_chromium() {
     assert!(shot["colors"].as_u64().unwrap() > 50, "{shot}");
     assert!(result["big_bytes"].as_u64().unwrap() >= 100_000);
     assert!(result["big_findings"].as_u64().unwrap() > 100);
+    // The annotated copy the page saved: one Word comment per finding the list showed, and
+    // the text of the original.
+    let docx_findings = result["docx_findings"].as_u64().unwrap() as usize;
+    assert!(docx_findings > 0);
+    let saved = std::fs::read(&annotated).unwrap();
+    assert_eq!(
+        comments_in(&saved),
+        docx_findings,
+        "{}",
+        result["annotated_status"]
+    );
+    assert_eq!(
+        gwlint::docx::extract_text(&saved).unwrap(),
+        gwlint::docx::extract_text(&std::fs::read(&docx).unwrap()).unwrap()
+    );
+    assert!(result["annotated_status"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("{docx_findings} 条批注")));
     if std::env::var_os("GWLINT_UPDATE_SCREENSHOT").is_some() {
         std::fs::copy(&screenshot, repo().join("tests/web/screenshot.png")).unwrap();
     }
     // The browser wrote nothing into the server's folders either.
     assert_eq!(server.files_written(), Vec::<PathBuf>::new());
+}
+
+/// The `w:comment` elements in the package's comments part(s).
+fn comments_in(docx: &[u8]) -> usize {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .collect();
+    let mut count = 0;
+    for name in names.iter().filter(|n| n.starts_with("word/comments")) {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut xml).unwrap();
+        count += xml.matches("<w:comment ").count();
+    }
+    count
 }

@@ -7,6 +7,7 @@
 //   GWLINT_DRAFT           a draft with known defects (pasted)
 //   GWLINT_EXPLAIN         what `gwlint explain template-placeholder` prints
 //   GWLINT_DOCX            a .docx to upload; GWLINT_DOCX_JSON: `gwlint check --format json` on it
+//   GWLINT_ANNOTATED       where the annotated copy the page downloads is saved
 //   GWLINT_BIG             a ~100 KB draft (responsiveness)
 //   GWLINT_SCREENSHOT      where to save the screenshot
 // Prints one line `RESULT {json}` with the measurements, then `OK`; any failed check
@@ -137,8 +138,16 @@ try {
   assert.deepEqual([...listed].sort(), [...wanted].sort());
   assert.ok(wanted.some((w) => w.startsWith("common-typo@")), "the .docx has a typo finding");
   assert.ok((await page.textContent("#status")).includes(env("GWLINT_DOCX").split("/").pop()));
-  assert.ok(await page.isHidden("#annotated"), "no annotated copy until the server offers one");
   result.docx_findings = listed.length;
+
+  // ---- the .docx with a Word comment per finding ------------------------------------
+  assert.ok(await page.isVisible("#annotated"), "a .docx upload offers the annotated copy");
+  const stem = env("GWLINT_DOCX").split("/").pop().replace(/\.docx$/, "");
+  const [annotated] = await Promise.all([page.waitForEvent("download"), page.click("#annotated")]);
+  assert.equal(annotated.suggestedFilename(), `${stem}.gwlint.docx`);
+  await annotated.saveAs(env("GWLINT_ANNOTATED"));
+  await page.waitForFunction(() => document.querySelector("#status").textContent.includes("条批注"));
+  result.annotated_status = await page.textContent("#status");
 
   // ---- screenshot (the README's picture): the .docx, a finding chosen, its explanation open
   await page.click('#findings li[data-rule="common-typo"]');

@@ -5,7 +5,7 @@
 //! gwlint comments are replaced).
 
 use super::{CheckArgs, Checked};
-use crate::docx::annotate::{annotate_docx, AnnotateOptions};
+use crate::docx::annotate::{annotate_docx, revision_date_now, AnnotateOptions};
 use crate::load::{self, Input, LoadProblem};
 use std::path::{Path, PathBuf};
 
@@ -63,7 +63,7 @@ pub(super) fn write_annotated(
 ) {
     let options = AnnotateOptions {
         track_changes: args.track_changes,
-        date: now_iso8601(),
+        date: revision_date_now(),
     };
     for c in checked {
         let Input::File(path) = &c.input else {
@@ -134,52 +134,9 @@ fn annotate_one(
     Ok(summary)
 }
 
-/// Now in UTC as `YYYY-MM-DDThh:mm:ssZ` (Word's revision dates); `SOURCE_DATE_EPOCH`
-/// (seconds) fixes it for reproducible output.
-fn now_iso8601() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs())
-        });
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_are_civil() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
-        assert_eq!(civil_from_days(20_089), (2025, 1, 1));
-    }
 
     #[test]
     fn annotated_paths() {

@@ -8,6 +8,8 @@
 //!   `--fix` does it), and the findings of the result;
 //! - [`decode`]: an uploaded `.txt` / `.md` / `.docx` turned into text
 //!   ([`crate::load::decode_draft`], as `gwlint check` reads files);
+//! - [`annotate`]: an uploaded `.docx` with a Word comment per finding
+//!   ([`crate::docx::annotate::annotate_docx`], as `gwlint check --annotate` writes it);
 //! - [`rules_info`]: every rule with the text `gwlint explain` prints.
 //!
 //! The page's settings act like `gwlint check --isolated --select … --ignore …` with a
@@ -225,6 +227,79 @@ pub fn decode(bytes: Vec<u8>, is_docx: bool) -> Result<Value, ApiError> {
     }))
 }
 
+/// The query of `POST /api/annotate`: the page's settings (JSON) and whether the safe
+/// fixes are also written as tracked changes.
+#[derive(Debug, Clone, Default)]
+pub struct AnnotateRequest {
+    pub settings: PageSettings,
+    pub track_changes: bool,
+}
+
+impl AnnotateRequest {
+    /// Read `settings=<JSON, percent-encoded>&track_changes=1` (both optional).
+    pub fn from_query(query: Option<&str>) -> Result<AnnotateRequest, ApiError> {
+        let mut req = AnnotateRequest::default();
+        for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = percent_encoding::percent_decode_str(value)
+                .decode_utf8()
+                .map_err(|_| ApiError::bad_request("请求参数不是 UTF-8（invalid query）"))?;
+            match key {
+                "settings" => req.settings = parse(value.as_bytes())?,
+                "track_changes" => req.track_changes = matches!(&*value, "1" | "true"),
+                _ => {
+                    return Err(ApiError::bad_request(format!(
+                        "未知的请求参数：{key}（expected settings, track_changes）"
+                    )))
+                }
+            }
+        }
+        Ok(req)
+    }
+}
+
+/// The annotated `.docx` and how many comments and tracked changes went into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnotateAnswer {
+    pub bytes: Vec<u8>,
+    pub comments: usize,
+    pub tracked_fixes: usize,
+}
+
+/// The uploaded `.docx` with one Word comment per finding (and, with `track_changes`,
+/// each safe fix as a tracked change), as `gwlint check --annotate` writes it: the
+/// findings are those of the `.docx` as uploaded, not of the text edited on the page.
+pub fn annotate(
+    rules: &RuleSet,
+    docx: Vec<u8>,
+    req: &AnnotateRequest,
+    date: String,
+) -> Result<AnnotateAnswer, ApiError> {
+    let settings = resolve(rules, "上传的 .docx", &req.settings)?;
+    let text = crate::docx::extract_text(&docx).map_err(|e| ApiError {
+        status: 422,
+        message: format!("无法读取这个文件：{}", e.reason()),
+    })?;
+    let doc = document("上传的 .docx", text, req.settings.profile);
+    let diagnostics = lint(&doc, rules, &settings);
+    let options = crate::docx::annotate::AnnotateOptions {
+        track_changes: req.track_changes,
+        date,
+    };
+    let annotated =
+        crate::docx::annotate::annotate_docx(&docx, &diagnostics, &options).map_err(|e| {
+            ApiError {
+                status: 422,
+                message: format!("无法生成带批注的文件：{e}"),
+            }
+        })?;
+    Ok(AnnotateAnswer {
+        bytes: annotated.bytes,
+        comments: annotated.comments,
+        tracked_fixes: annotated.tracked_fixes,
+    })
+}
+
 /// Every rule (id, category, severity, title, fixable, and the `gwlint explain` text),
 /// the categories, the profiles and the server's limits, for the page to start with.
 pub fn rules_info(rules: &RuleSet, max_body_bytes: usize) -> Value {
@@ -247,9 +322,8 @@ pub fn rules_info(rules: &RuleSet, max_body_bytes: usize) -> Value {
         "categories": Category::ALL.map(|c| c.as_str()),
         "profiles": Profile::ALL.map(|p| p.as_str()),
         "max_body_bytes": max_body_bytes,
-        // Word comments on the uploaded .docx: true once the annotation library (issue
-        // #16) is wired in as a route; the page shows its download button only then.
-        "annotate": false,
+        // the server writes Word comments on an uploaded .docx (`POST /api/annotate`)
+        "annotate": true,
     })
 }
 

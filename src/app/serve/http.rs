@@ -48,9 +48,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/check", post(check))
         .route("/api/fix", post(fix))
         .route("/api/decode", post(decode))
-        // Issue #16 (Word comments): an `/api/annotate` route taking the uploaded .docx
-        // bytes and the page's settings, answering with the annotated .docx, goes here;
-        // then `api::rules_info` reports `"annotate": true` and the page shows its button.
+        .route("/api/annotate", post(annotate))
         .fallback(|| async {
             refusal(&Refusal {
                 status: 404,
@@ -201,3 +199,46 @@ async fn decode(uri: Uri, body: Result<Bytes, BytesRejection>) -> Response {
     };
     answer(move || api::decode(body.to_vec(), is_docx)).await
 }
+
+/// `POST /api/annotate?settings=…&track_changes=1`: the uploaded `.docx` bytes in, the
+/// annotated `.docx` out (counts in `X-Gwlint-Comments` and `X-Gwlint-Tracked-Changes`).
+async fn annotate(
+    State(state): State<Arc<AppState>>,
+    uri: Uri,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body_bytes(body) {
+        Ok(b) => b,
+        Err(r) => return refusal(&r),
+    };
+    let req = match api::AnnotateRequest::from_query(uri.query()) {
+        Ok(r) => r,
+        Err(e) => return error_response(&e),
+    };
+    let date = crate::docx::annotate::revision_date_now();
+    let work = move || api::annotate(&state.rules, body.to_vec(), &req, date);
+    match tokio::task::spawn_blocking(work).await {
+        Ok(Ok(answer)) => (
+            [
+                (header::CONTENT_TYPE, DOCX_TYPE.to_string()),
+                (
+                    header::HeaderName::from_static("x-gwlint-comments"),
+                    answer.comments.to_string(),
+                ),
+                (
+                    header::HeaderName::from_static("x-gwlint-tracked-changes"),
+                    answer.tracked_fixes.to_string(),
+                ),
+            ],
+            Body::from(answer.bytes),
+        )
+            .into_response(),
+        Ok(Err(e)) => error_response(&e),
+        Err(_) => refusal(&Refusal {
+            status: 500,
+            message: "服务器内部错误，请重试（internal error）".into(),
+        }),
+    }
+}
+
+const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";

@@ -335,18 +335,54 @@ function downloadName() {
   return `${stem}（修改后）${ext}`;
 }
 
-function download() {
-  let text = $("editor").value;
-  if (page.crlf) text = text.replace(/\r?\n/g, "\r\n");
-  const url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
-  a.download = downloadName();
+  a.download = name;
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
-  summarize(`已保存为 ${a.download}（UTF-8）`);
+}
+
+function download() {
+  let text = $("editor").value;
+  if (page.crlf) text = text.replace(/\r?\n/g, "\r\n");
+  const name = downloadName();
+  save(new Blob([text], { type: "text/plain;charset=utf-8" }), name);
+  summarize(`已保存为 ${name}（UTF-8）`);
+}
+
+// The uploaded .docx with a Word comment per finding (as `gwlint check --annotate`
+// writes it). The findings are those of the file as uploaded: edits made on the page
+// are not carried into the Word file.
+async function downloadAnnotated() {
+  if (!page.docx) return;
+  const track = $("track-changes").checked;
+  const query = `settings=${encodeURIComponent(JSON.stringify(settings()))}` +
+    (track ? "&track_changes=1" : "");
+  setStatus(`正在生成带批注的 ${page.docx.name}…`);
+  try {
+    const res = await fetch(`/api/annotate?${query}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/octet-stream" },
+      body: page.docx.bytes,
+    });
+    if (!res.ok) {
+      let body = null;
+      try { body = await res.json(); } catch { body = null; }
+      throw new Error(body && body.error ? body.error : `服务器返回 ${res.status}`);
+    }
+    const stem = page.docx.name.replace(/\.docx$/i, "");
+    const name = `${stem}.gwlint.docx`;
+    save(await res.blob(), name);
+    const comments = res.headers.get("x-gwlint-comments");
+    const tracked = track ? `，${res.headers.get("x-gwlint-tracked-changes")} 处修订` : "";
+    summarize(`已保存 ${name}：${comments} 条批注${tracked}（按上传的原文件检查，页面上的改动不在其中）`);
+  } catch (e) {
+    fail(e);
+  }
 }
 
 async function openFile(file) {
@@ -369,6 +405,7 @@ async function openFile(file) {
     page.docx = kind === "docx" ? { name: file.name, bytes } : null;
     page.keep = null;
     $("annotated").hidden = !(page.docx && page.annotate);
+    $("track-changes-label").hidden = $("annotated").hidden;
     const editor = $("editor");
     editor.value = res.text.replace(/\r\n?/g, "\n");
     editor.scrollTop = 0;
@@ -413,6 +450,7 @@ function wire() {
   });
   $("fix-all").addEventListener("click", () => applyFix(null));
   $("download").addEventListener("click", download);
+  $("annotated").addEventListener("click", downloadAnnotated);
   $("file").addEventListener("change", (e) => {
     const file = e.target.files[0];
     e.target.value = "";

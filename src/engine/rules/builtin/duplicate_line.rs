@@ -3,10 +3,17 @@
 //! document, or a title broken into short fragments on the lines next to the full title
 //! (cover residue: 「2023 / 工会工作 / 要点」 beside 「2023年工会工作要点」).
 //!
+//! A paragraph repeated under another outline marker (「（三）X」 … 「（四）X」) is compared
+//! without its marker; a sentence pasted twice inside one paragraph (「经核查，A。A。」) is
+//! found too.
+//!
 //! Lines are compared on the normalised view (spaces removed, full-width folded). Short
-//! lines such as table cells (「一季度」) are never duplicates; the lengths are `params`.
+//! lines such as table cells (「一季度」) are never duplicates; nor are the repeated fields of
+//! a flattened form (a line starting with a label such as 「来源：」 that heads at least
+//! `record_label_min_lines` lines). The lengths are `params`.
 
 use crate::diagnostic::Findings;
+use crate::document::layout::LineKind;
 use crate::document::Document;
 use crate::rules::{Check, RuleMeta};
 use serde::Deserialize;
@@ -23,6 +30,21 @@ struct Params {
     fragment_max_chars: usize,
     /// …that together make at least this share of the neighbouring title.
     fragment_min_share: f64,
+    /// A sentence repeated within one paragraph counts from this many characters.
+    #[serde(default = "sentence_min_chars")]
+    sentence_min_chars: usize,
+    /// A field label (「指标来源：」) on at least this many lines marks a flattened form or
+    /// table whose repeated fields are not duplicates.
+    #[serde(default = "record_label_min_lines")]
+    record_label_min_lines: usize,
+}
+
+fn sentence_min_chars() -> usize {
+    8
+}
+
+fn record_label_min_lines() -> usize {
+    3
 }
 
 impl Default for Params {
@@ -32,6 +54,8 @@ impl Default for Params {
             anywhere_min_chars: 20,
             fragment_max_chars: 8,
             fragment_min_share: 0.7,
+            sentence_min_chars: sentence_min_chars(),
+            record_label_min_lines: record_label_min_lines(),
         }
     }
 }
@@ -72,6 +96,16 @@ impl Check for DuplicateLine {
         // lines are visited in order, so one map per contained document suffices; keyed by
         // a fast hash of the line (verified on a hit), not by the string
         let mut seen: HashMap<u64, usize, BuildNoHash> = HashMap::default();
+        let marker_chars = heading_marker_chars(doc);
+        // the line without its outline marker, for the comparison of long lines
+        let body = |i: usize| {
+            let c = compact(i);
+            match marker_chars.get(&i) {
+                Some(&n) => c.char_indices().nth(n).map_or("", |(b, _)| &c[b..]),
+                None => c,
+            }
+        };
+        let labels = RecordLabels::count(nonblank.iter().map(|&i| compact(i)));
         let mut segment = 0;
         for (k, &i) in nonblank.iter().enumerate() {
             while segment + 1 < st.segments.len() && st.segments[segment + 1].lines.start <= i {
@@ -87,10 +121,13 @@ impl Check for DuplicateLine {
             if !adjacent && !long {
                 continue;
             }
-            let hash = long.then(|| fx_hash(c.as_bytes()));
+            let key = body(i);
+            let hash =
+                (long && key.len() >= self.p.anywhere_min_chars).then(|| fx_hash(key.as_bytes()));
             let earlier = hash
                 .and_then(|h| seen.get(&h).copied())
-                .filter(|&e| compact(e) == c);
+                .filter(|&e| body(e) == key)
+                .filter(|_| !labels.is_record_field(c, self.p.record_label_min_lines));
             if !adjacent && earlier.is_none() {
                 if let Some(h) = hash {
                     seen.entry(h).or_insert(i);
@@ -114,6 +151,7 @@ impl Check for DuplicateLine {
                 seen.entry(h).or_insert(i);
             }
         }
+        self.repeated_sentences(doc, &nonblank, meta, out);
         // cover fragments next to the full title
         let short = |i: usize| {
             let c = compact(i);
@@ -163,6 +201,99 @@ impl Check for DuplicateLine {
             }
         }
     }
+}
+
+impl DuplicateLine {
+    /// A sentence that occurs twice in one paragraph (line): the same sentence again, or a
+    /// sentence that repeats the end of the one before it (「经核查，A。A。」).
+    fn repeated_sentences(
+        &self,
+        doc: &Document,
+        nonblank: &[usize],
+        meta: &RuleMeta,
+        out: &mut Findings,
+    ) {
+        let st = doc.structure();
+        for &i in nonblank {
+            if !matches!(st.kind(i), LineKind::Prose | LineKind::Heading) {
+                continue;
+            }
+            let range = st.lines[i].range();
+            let line = &doc.text[range.clone()];
+            let mut earlier: std::collections::HashSet<&str> = Default::default();
+            let mut previous: Option<&str> = None;
+            let mut start = 0;
+            for (at, c) in line.char_indices() {
+                if !matches!(c, '。' | '！' | '？') {
+                    continue;
+                }
+                let end = at + c.len_utf8();
+                let sentence = line[start..end].trim_start();
+                let from = end - sentence.len();
+                start = end;
+                let chars = sentence.chars().filter(|c| c.is_alphanumeric()).count();
+                let before = previous.replace(sentence);
+                if chars < self.p.sentence_min_chars {
+                    continue;
+                }
+                let repeated = !earlier.insert(sentence)
+                    || before.is_some_and(|prev| {
+                        prev.len() > sentence.len() && prev.ends_with(sentence)
+                    });
+                if repeated {
+                    let span = range.start + from..range.start + end;
+                    let sugg = "同一段中重复出现";
+                    out.push(meta.diagnostic(span.clone(), &doc.text[span], Some(sugg), None));
+                }
+            }
+        }
+    }
+}
+
+/// For each heading line, the number of non-space characters of its marker as written.
+fn heading_marker_chars(doc: &Document) -> HashMap<usize, usize> {
+    doc.structure()
+        .headings
+        .iter()
+        .map(|h| {
+            let marker = &doc.text[h.marker_span()];
+            (
+                h.line(),
+                marker.chars().filter(|c| !c.is_whitespace()).count(),
+            )
+        })
+        .collect()
+}
+
+/// How many lines start with each field label (「来源：」, at most six characters before a
+/// colon): the fields of a flattened form repeat by design.
+struct RecordLabels<'a>(HashMap<&'a str, usize>);
+
+impl<'a> RecordLabels<'a> {
+    fn count(lines: impl Iterator<Item = &'a str>) -> RecordLabels<'a> {
+        let mut map = HashMap::new();
+        for line in lines {
+            if let Some(label) = field_label(line) {
+                *map.entry(label).or_insert(0) += 1;
+            }
+        }
+        RecordLabels(map)
+    }
+
+    fn is_record_field(&self, line: &str, min_lines: usize) -> bool {
+        field_label(line).is_some_and(|l| self.0.get(l).is_some_and(|&n| n >= min_lines))
+    }
+}
+
+/// 「指标来源：…」 → 「指标来源」: a label of 2–6 letters before a colon at the start.
+fn field_label(line: &str) -> Option<&str> {
+    let (at, _) = line
+        .char_indices()
+        .take(7)
+        .find(|&(_, c)| matches!(c, '：' | ':'))?;
+    let label = &line[..at];
+    let n = label.chars().count();
+    ((2..=6).contains(&n) && label.chars().all(char::is_alphanumeric)).then_some(label)
 }
 
 /// FxHash-style hash of bytes, 8 at a time (collisions are checked by the caller).

@@ -67,6 +67,13 @@ fn follower(rest: &str) -> &str {
     &rest[..end]
 }
 
+/// `12.9：56.9：30.2` — a ratio written with colons (比例), not a percentage.
+fn is_ratio_notation(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    matches!(chars.next(), Some(':' | '：' | '∶'))
+        && chars.next().is_some_and(|c| c.is_ascii_digit())
+}
+
 impl PercentMissing {
     fn is_count_or_ratio(&self, rest: &str) -> bool {
         if self
@@ -74,6 +81,9 @@ impl PercentMissing {
             .iter()
             .any(|w| rest.starts_with(w.as_str()))
         {
+            return true;
+        }
+        if is_ratio_notation(rest) {
             return true;
         }
         let next = follower(rest);
