@@ -834,10 +834,19 @@ fn restore_permissions(dir: &Path) {
     }
 }
 
-#[test]
-fn hostile_inputs_get_a_clear_answer() {
-    let cases = cases();
-    assert!(cases.len() >= 25, "the table should have at least 25 cases");
+/// The cases that take most of the time, each run by a test of its own so that no test
+/// runs long and the harness spreads them over its threads.
+const BIG_CASES: [&str; 4] = [
+    "10 MB line without a newline",
+    "20 MB file",
+    "10,000 rules",
+    ".docx with 100,000 nested paragraphs and an unknown entity",
+];
+
+/// Run the cases of the table that `pick` chooses, in parallel; fail with every problem.
+fn run_cases(pick: impl Fn(&Case) -> bool) {
+    let cases: Vec<Case> = cases().into_iter().filter(|c| pick(c)).collect();
+    assert!(!cases.is_empty(), "no such case in the table");
     let outcomes: Vec<Outcome> = std::thread::scope(|s| {
         let handles: Vec<_> = cases.iter().map(|c| s.spawn(|| run_case(c))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
@@ -852,6 +861,36 @@ fn hostile_inputs_get_a_clear_answer() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn hostile_inputs_get_a_clear_answer() {
+    let cases = cases();
+    assert!(cases.len() >= 25, "the table should have at least 25 cases");
+    for big in BIG_CASES {
+        assert!(cases.iter().any(|c| c.name == big), "no case `{big}`");
+    }
+    run_cases(|c| !BIG_CASES.contains(&c.name));
+}
+
+#[test]
+fn a_10_mb_line_gets_a_clear_answer() {
+    run_cases(|c| c.name == BIG_CASES[0]);
+}
+
+#[test]
+fn a_20_mb_file_gets_a_clear_answer() {
+    run_cases(|c| c.name == BIG_CASES[1]);
+}
+
+#[test]
+fn ten_thousand_rules_get_a_clear_answer() {
+    run_cases(|c| c.name == BIG_CASES[2]);
+}
+
+#[test]
+fn a_deeply_nested_docx_gets_a_clear_answer() {
+    run_cases(|c| c.name == BIG_CASES[3]);
 }
 
 /// stdout and stderr are pipes whose reading ends are already closed (`gwlint check … |
