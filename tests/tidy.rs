@@ -88,7 +88,11 @@ fn every_source_file_starts_with_a_module_doc() {
 fn rust_files(dir: &str) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    let mut stack = vec![root.join(dir)];
+    let mut stack = vec![if dir.is_empty() {
+        root.clone()
+    } else {
+        root.join(dir)
+    }];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -163,5 +167,42 @@ fn the_engine_does_no_io_and_imports_no_shell() {
         problems.is_empty(),
         "the engine must not do I/O or import the shells (src/app):\n{}",
         problems.join("\n")
+    );
+}
+
+/// How long a function may be, in lines, outside tests: about two screens.
+const MAX_FUNCTION_LINES: usize = 120;
+
+#[test]
+fn no_function_is_longer_than_two_screens() {
+    let mut long = Vec::new();
+    for (name, text) in rust_files("") {
+        let lines: Vec<&str> = text.lines().collect();
+        let end = lines
+            .windows(2)
+            .position(|w| w[0] == "#[cfg(test)]" && w[1].starts_with("mod tests"))
+            .unwrap_or(lines.len());
+        for (i, line) in lines[..end].iter().enumerate() {
+            let code = line.trim_start();
+            let indent = &line[..line.len() - code.len()];
+            let is_fn = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn "]
+                .iter()
+                .any(|p| code.starts_with(p));
+            if !is_fn || code.ends_with(';') {
+                continue;
+            }
+            // the function ends at the first `}` with the same indentation
+            let close = format!("{indent}}}");
+            if let Some(len) = lines[i + 1..end].iter().position(|l| *l == close) {
+                if len + 2 > MAX_FUNCTION_LINES {
+                    long.push(format!("src/{name}:{}: {} lines", i + 1, len + 2));
+                }
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines (split them):\n{}",
+        long.join("\n")
     );
 }

@@ -447,19 +447,13 @@ fn data_file<'a>(
     })
 }
 
-fn compile_rule(
+/// The checks of a rule file that need no compiling: its id (the file name, kebab-case,
+/// not a selector's name), the fields its kind accepts, its examples and fix.
+fn validate_rule_file(
+    file: &RuleFile,
     src: &RuleSource<'_>,
-    data: &BTreeMap<&str, &RuleSource<'_>>,
-) -> Result<Rule, SpecError> {
-    let at = |key: &str, needle: Option<&str>, message: String| {
-        SpecError::at(
-            &src.display,
-            src.text,
-            spec::locate(src.text, key, needle),
-            message,
-        )
-    };
-    let file: RuleFile = spec::from_yaml_guarded(&src.display, src.text)?;
+    at: &dyn Fn(&str, Option<&str>, String) -> SpecError,
+) -> Result<(), SpecError> {
     let stem = src
         .relative
         .rsplit('/')
@@ -528,16 +522,26 @@ fn compile_rule(
             ));
         }
     }
+    Ok(())
+}
+
+/// The check of a rule: compiled from its kind's fields and data files.
+fn build_check(
+    file: &RuleFile,
+    src: &RuleSource<'_>,
+    data: &BTreeMap<&str, &RuleSource<'_>>,
+    at: &dyn Fn(&str, Option<&str>, String) -> SpecError,
+) -> Result<Box<dyn Check>, SpecError> {
     let check: Box<dyn Check> = match file.kind {
         Kind::Pattern => Box::new(
-            kinds::pattern::PatternCheck::compile(&file)
+            kinds::pattern::PatternCheck::compile(file)
                 .map_err(|(key, needle, msg)| at(key, needle.as_deref(), msg))?,
         ),
         Kind::Substitution => {
             let mut pairs: Vec<(String, String)> =
                 file.swap.clone().unwrap_or_default().into_iter().collect();
             if let Some(name) = &file.swap_file {
-                let data_src = data_file(src, data, name, "swap_file", &at)?;
+                let data_src = data_file(src, data, name, "swap_file", at)?;
                 pairs.extend(kinds::substitution::parse_swap_file(data_src.text).map_err(
                     |(line, msg)| SpecError::at(&data_src.display, data_src.text, (line, 1), msg),
                 )?);
@@ -566,7 +570,7 @@ fn compile_rule(
                     "a dated rule needs `terms_file` and `wrong_when`".into(),
                 ));
             };
-            let data_src = data_file(src, data, name, "terms_file", &at)?;
+            let data_src = data_file(src, data, name, "terms_file", at)?;
             let terms = kinds::dated::parse_terms_file(data_src.text).map_err(|(line, msg)| {
                 SpecError::at(&data_src.display, data_src.text, (line, 1), msg)
             })?;
@@ -576,6 +580,14 @@ fn compile_rule(
             )
         }
     };
+    Ok(check)
+}
+
+/// The line labels a rule's findings are dropped on (`skip_lines`).
+fn skip_lines(
+    file: &RuleFile,
+    at: &dyn Fn(&str, Option<&str>, String) -> SpecError,
+) -> Result<Vec<LineKind>, SpecError> {
     let mut skip_lines = Vec::new();
     for id in file.skip_lines.iter().flatten() {
         match LineKind::from_id(id) {
@@ -596,6 +608,25 @@ fn compile_rule(
             }
         }
     }
+    Ok(skip_lines)
+}
+
+fn compile_rule(
+    src: &RuleSource<'_>,
+    data: &BTreeMap<&str, &RuleSource<'_>>,
+) -> Result<Rule, SpecError> {
+    let at = |key: &str, needle: Option<&str>, message: String| {
+        SpecError::at(
+            &src.display,
+            src.text,
+            spec::locate(src.text, key, needle),
+            message,
+        )
+    };
+    let file: RuleFile = spec::from_yaml_guarded(&src.display, src.text)?;
+    validate_rule_file(&file, src, &at)?;
+    let check = build_check(&file, src, data, &at)?;
+    let skip_lines = skip_lines(&file, &at)?;
     let fixable = file.fix.is_some()
         || file.kind == Kind::Substitution
         || (file.kind == Kind::Builtin && builtin::is_fixable(&file.id));
