@@ -18,6 +18,136 @@ fn debug_structure_of_fixture_documents() {
     });
 }
 
+/// One document per layout and per kind (`tests/fixtures/layouts.md` lists them), read
+/// with the file's own name so that `.md` drafts get the Markdown labels.
+fn layout_fixtures() -> Vec<(String, Document)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layouts");
+    let mut docs: Vec<(String, Document)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt" || x == "md"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let doc = Document::from_text(name.clone(), text);
+            (name, doc)
+        })
+        .collect();
+    docs.sort_by(|a, b| a.0.cmp(&b.0));
+    docs
+}
+
+#[test]
+fn debug_structure_of_layout_fixtures() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    insta::glob!(base, "layouts/*.{txt,md}", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let doc = Document::from_text(name, text);
+        assert_eq!(
+            doc.is_markdown(),
+            path.extension().is_some_and(|x| x == "md")
+        );
+        insta::assert_snapshot!(debug::render(&doc));
+    });
+}
+
+/// The 文种 of issue #11: the 15 of the 党政机关公文处理工作条例 and the usual non-statutory ones.
+const KINDS: &[&str] = &[
+    "决议", "决定", "命令", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复",
+    "议案", "函", "纪要", "方案", "计划", "要点", "总结", "规划", "办法", "细则", "汇编", "简报",
+];
+
+#[test]
+fn layout_fixtures_cover_every_line_label_and_every_kind() {
+    use gwlint::document::layout::LineKind;
+    use std::collections::BTreeSet;
+    let docs = layout_fixtures();
+    assert!(docs.len() >= 10, "{} fixtures", docs.len());
+    let mut labels = BTreeSet::new();
+    let mut kinds = BTreeSet::new();
+    for (_, doc) in &docs {
+        let st = doc.structure();
+        labels.extend(st.kinds.iter().map(|k| k.id()));
+        kinds.extend(st.segments.iter().filter_map(|g| g.doc_type.clone()));
+    }
+    let missing_labels: Vec<&str> = LineKind::ALL
+        .iter()
+        .filter(|k| **k != LineKind::Blank && !labels.contains(k.id()))
+        .map(|k| k.id())
+        .collect();
+    assert!(
+        missing_labels.is_empty(),
+        "no layout fixture has a line labelled {missing_labels:?}"
+    );
+    let missing_kinds: Vec<&str> = KINDS
+        .iter()
+        .copied()
+        .filter(|k| !kinds.contains(*k))
+        .collect();
+    assert!(
+        missing_kinds.is_empty(),
+        "no layout fixture has a segment of kind {missing_kinds:?} (found {kinds:?})"
+    );
+}
+
+/// `tests/fixtures/layouts.md` describes every layout fixture and lists, one `# known:` line
+/// each, the lines the model still labels wrongly. Each listed line must still carry the
+/// wrong label (once fixed, the line is deleted and the snapshot updated), so the list
+/// cannot go stale.
+#[test]
+fn layout_fixtures_are_described_and_known_mislabels_are_current() {
+    use gwlint::document::layout::LineKind;
+    let list = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/layouts.md"),
+    )
+    .unwrap();
+    let docs = layout_fixtures();
+    for (name, _) in &docs {
+        assert!(
+            list.contains(&format!("| `{name}` |")),
+            "{name} is not described in layouts.md"
+        );
+    }
+    let mut known = 0;
+    for line in list.lines().filter_map(|l| l.strip_prefix("# known: ")) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [file, lines, "expected", expected, "got", got, ..] = fields[..] else {
+            panic!("malformed known line: {line}");
+        };
+        let expected = LineKind::from_id(expected.trim_end_matches(','));
+        let got = LineKind::from_id(got).unwrap_or_else(|| panic!("unknown label in {line}"));
+        assert!(
+            expected.is_some_and(|e| e != got),
+            "expected label missing or same as got: {line}"
+        );
+        let (_, doc) = docs
+            .iter()
+            .find(|(n, _)| n == file)
+            .unwrap_or_else(|| panic!("no fixture {file}"));
+        let number = |s: &str| {
+            s.trim_start_matches('L')
+                .parse::<usize>()
+                .unwrap_or_else(|e| panic!("{s:?}: {e}"))
+        };
+        let (first, last) = match lines.split_once('-') {
+            Some((a, b)) => (number(a), number(b)),
+            None => (number(lines), number(lines)),
+        };
+        let st = doc.structure();
+        for n in first..=last {
+            assert_eq!(
+                st.kind(n - 1),
+                got,
+                "{file} L{n} is no longer {}: fixed? delete the known line and review the snapshot",
+                got.id()
+            );
+        }
+        known += 1;
+    }
+    assert!(known > 0, "no known lines parsed");
+}
+
 fn ids(text: &str, select: &str) -> Vec<String> {
     let rules = RuleSet::builtin().unwrap();
     let settings = Settings {
@@ -170,6 +300,28 @@ fn compilations_are_split_into_contained_documents() {
     assert_eq!(ids(text, "duplicate"), Vec::<String>::new());
     assert_eq!(ids(text, "toc-mismatch"), Vec::<String>::new());
     assert_eq!(ids(text, "required-section"), Vec::<String>::new());
+}
+
+#[test]
+fn a_notice_issuing_two_documents_without_book_title_marks_gets_both_as_segments() {
+    let text = "湖滨县人民政府办公室关于印发湖滨县河道保洁考核办法\n\
+                和村级河长巡查管理规定的通知\n湖政办发〔2021〕9号\n各乡镇人民政府，县直各单位：\n\
+                现将两个文件印发给你们，请认真贯彻执行。\n湖滨县人民政府办公室\n2021年4月2日\n\
+                湖滨县河道保洁考核办法\n一、考核对象\n二、考核内容\n三、考核结果运用\n\
+                村级河长巡查管理规定\n一、巡查频次\n二、巡查内容\n";
+    let doc = Document::from_text("t.txt", text);
+    let st = doc.structure();
+    let kinds: Vec<_> = st.segments.iter().map(|g| g.doc_type.as_deref()).collect();
+    assert_eq!(
+        kinds,
+        [Some("通知"), Some("办法"), Some("规定")],
+        "{kinds:?}"
+    );
+    // the second issued document restarts at 一、: no numbering finding
+    assert_eq!(ids(text, "numbering"), Vec::<String>::new());
+    // a line that is not named in the notice's title stays body text
+    let other = text.replace("村级河长巡查管理规定\n", "防汛值班管理规定\n");
+    assert!(!ids(&other, "numbering").is_empty());
 }
 
 #[test]

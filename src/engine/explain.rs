@@ -16,6 +16,13 @@ pub fn explain(meta: &RuleMeta) -> String {
         if meta.fixable { "是" } else { "否" },
         meta.docs.trim_end()
     );
+    if !meta.skip_lines.is_empty() {
+        let ids: Vec<&str> = meta.skip_lines.iter().map(|k| k.id()).collect();
+        s.push_str(&format!(
+            "\n不检查这些行（skip_lines，见 gwlint debug structure）：{}\n",
+            ids.join(", ")
+        ));
+    }
     s.push('\n');
     s
 }

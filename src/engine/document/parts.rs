@@ -446,6 +446,28 @@ pub fn issued_title(title: &str) -> Option<&str> {
     (t.chars().count() >= 4).then_some(t)
 }
 
+/// A notice that issues documents it names without 《》: 「关于印发…两个规定的通知」.
+pub fn is_issuing_title(title: &str) -> bool {
+    ["印发", "转发", "发布", "颁布"]
+        .iter()
+        .any(|w| title.contains(w))
+        && !title.contains('《')
+        && title_doc_type(title) == Some("通知")
+}
+
+/// Whether `line` (a title's joined lines) names one of the documents a notice issues
+/// without 《》: 「关于印发甲地区考核办法和乙项目管理规定的通知」 issues 「甲地区考核办法」
+/// and 「乙项目管理规定」. The text before the line's type (at least six characters, 的
+/// dropped) must stand in the notice's title.
+pub fn named_in_issuing_title(line: &str, notice_title: &str) -> bool {
+    let t = strip_title_suffix(line);
+    let Some((suffix, _)) = DOC_TYPES.iter().find(|(s, _)| t.ends_with(s)) else {
+        return false;
+    };
+    let stem = t[..t.len() - suffix.len()].trim_end_matches('的');
+    stem.chars().count() >= 6 && notice_title.contains(stem)
+}
+
 /// Whether a normalised line is the title of the document a notice issues (the line may
 /// add the issuer before it: 「远航集团有限公司车辆使用管理办法」 for 《车辆使用管理办法》).
 pub fn names_issued(line: &str, issued: &str) -> bool {

@@ -439,6 +439,8 @@ impl<'a> Parser<'a> {
         let mut after_label = false;
         // 「关于印发《车辆使用管理办法》的通知」: the document it issues is printed after it
         let mut issued: Option<String> = None;
+        // 「关于印发甲办法和乙规定的通知」 (no 《》): its title, to find the documents it issues
+        let mut issuing: Option<String> = None;
         let mut i = 0;
         while i < self.lines.len() {
             let kind = self.kinds[i];
@@ -482,6 +484,8 @@ impl<'a> Parser<'a> {
             } else if issued.as_deref().is_some_and(|t| parts::names_issued(c, t)) {
                 issued = None;
                 Some(i)
+            } else if let Some(last) = issuing.as_deref().and_then(|t| self.issued_block(i, t)) {
+                Some(last)
             } else {
                 self.title_block(i, at_start)
             };
@@ -492,6 +496,8 @@ impl<'a> Parser<'a> {
                 let joined: String = (i..=last).map(|k| self.compact(k)).collect();
                 if let Some(t) = parts::issued_title(&joined) {
                     issued = Some(t.to_owned());
+                } else if issuing.is_none() && parts::is_issuing_title(&joined) {
+                    issuing = Some(joined.clone());
                 }
                 if after_label {
                     if let Some(t) = self.titles.last_mut() {
@@ -540,6 +546,23 @@ impl<'a> Parser<'a> {
             }
         }
         found
+    }
+
+    /// A title of 1–2 lines naming a document the notice titled `notice` issues
+    /// ([`parts::named_in_issuing_title`]).
+    fn issued_block(&self, i: usize, notice: &str) -> Option<usize> {
+        let mut joined = String::new();
+        for last in i..(i + 2).min(self.lines.len()) {
+            let c = self.compact(last);
+            if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
+                break;
+            }
+            joined.push_str(c);
+            if parts::named_in_issuing_title(&joined, notice) {
+                return Some(last);
+            }
+        }
+        None
     }
 
     /// A 成文日期 under a 署名: the line is only a date, the line above reads as a signature.
