@@ -206,3 +206,20 @@ fn no_function_is_longer_than_two_screens() {
         long.join("\n")
     );
 }
+
+#[test]
+fn every_registered_builtin_has_its_yaml_file() {
+    // (the other direction, a YAML file naming an unregistered builtin, fails to load)
+    let set = RuleSet::builtin().unwrap();
+    let mut missing = Vec::new();
+    for id in gwlint::rules::builtin::registered_ids() {
+        match set.get(id) {
+            Some(rule) if rule.meta.kind == gwlint::rules::spec::Kind::Builtin => {}
+            _ => missing.push(id),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "builtins registered in BUILTINS without a `kind: builtin` rule file: {missing:?}"
+    );
+}

@@ -144,6 +144,12 @@ pub fn build(id: &str, params: &serde_yaml::Value) -> Result<Box<dyn Check>, Str
     }
 }
 
+/// The ids in [`BUILTINS`] (tests/tidy.rs checks each has its YAML file).
+pub fn registered_ids() -> impl Iterator<Item = &'static str> {
+    BUILTINS.iter().map(|(id, _, _)| *id)
+}
+
+/// Whether the builtin `id` offers fixes.
 pub fn is_fixable(id: &str) -> bool {
     BUILTINS
         .iter()
