@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use gwlint::rules::{Check, Rule, RuleSet};
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::serve::{chunked_request, raw_request, Server};
 use serde_json::{json, Value};
