@@ -319,7 +319,8 @@ fn is_byline(compact: &str) -> bool {
                 && (compact.contains("记者")
                     || compact.ends_with("摄)")
                     || compact.ends_with("摄）")))
-            || (compact.contains("新华社") && compact.ends_with('电'))
+            || (compact.contains("新华社")
+                && compact.trim_end_matches([')', '）']).ends_with('电'))
             || (compact.starts_with("图为")
                 && (compact.ends_with("摄") || compact.contains("摄影"))))
 }

@@ -281,6 +281,9 @@ pub fn is_copy_to_line(line: &str) -> bool {
     [
         "抄送:",
         "抄报:",
+        "报:",
+        "送:",
+        "报送:",
         "分送:",
         "发送:",
         "主送:",
@@ -301,6 +304,46 @@ pub fn is_addressee(line: &str) -> bool {
         && !line.contains(['。', ';', '；'])
         && !line.starts_with("附件")
         && !is_attachment_note(line)
+        && !introduces_what_follows(line)
+}
+
+/// The body's first sentence, not a list of recipients: 「现就有关事项通告如下：」
+/// 「为进一步规范管理，特制定以下规定：」.
+fn introduces_what_follows(line: &str) -> bool {
+    const OPENERS: [&str; 9] = [
+        "根据",
+        "按照",
+        "依据",
+        "依照",
+        "为了",
+        "现将",
+        "现就",
+        "经研究",
+        "经审议",
+    ];
+    const PURPOSE: [&str; 12] = [
+        "进一步",
+        "加强",
+        "切实",
+        "深入",
+        "贯彻",
+        "做好",
+        "推进",
+        "规范",
+        "保障",
+        "促进",
+        "全面",
+        "落实",
+    ];
+    let body = line.trim_end_matches([':', '：']);
+    OPENERS.iter().any(|o| line.starts_with(o))
+        || line
+            .strip_prefix('为')
+            .is_some_and(|r| PURPOSE.iter().any(|p| r.starts_with(p)))
+        || body.ends_with("如下")
+        || ["以下", "下列", "特制定", "特作出", "特此"]
+            .iter()
+            .any(|w| body.contains(w))
 }
 
 /// 附件说明: 「附件：…」 (also 「附件1.…」 right after the body).
@@ -444,6 +487,27 @@ pub fn issued_title(title: &str) -> Option<&str> {
     let close = inner.find('》')?;
     let t = &inner[..close];
     (t.chars().count() >= 4).then_some(t)
+}
+
+/// Kinds dated under their title, not at their end: 纪要 and 简报 (issuer and date under
+/// the title), 公报 (issuer and date on lines of their own), 决议 and 决定 (a 题注
+/// 「（2024年1月12日…会议通过）」).
+pub fn is_dated_in_head(doc_type: &str) -> bool {
+    matches!(doc_type, "纪要" | "简报" | "公报" | "决议" | "决定")
+}
+
+/// A 题注: 「（2024年1月12日梅岭区第六届人民代表大会第三次会议通过）」, a bracketed line that
+/// ends with what was done to the document on that date.
+pub fn is_headnote(line: &str) -> bool {
+    let inner = line
+        .strip_prefix(['(', '（'])
+        .and_then(|l| l.strip_suffix([')', '）']));
+    inner.is_some_and(|t| {
+        ["通过", "批准", "发布", "公布", "修正", "修订"]
+            .iter()
+            .any(|w| t.ends_with(w))
+            && t.chars().count() <= 80
+    })
 }
 
 /// A notice that issues documents it names without 《》: 「关于印发…两个规定的通知」.

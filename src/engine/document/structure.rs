@@ -441,6 +441,7 @@ impl<'a> Parser<'a> {
         let mut issued: Option<String> = None;
         // 「关于印发甲办法和乙规定的通知」 (no 《》): its title, to find the documents it issues
         let mut issuing: Option<String> = None;
+        let listed = self.toc_titles();
         let mut i = 0;
         while i < self.lines.len() {
             let kind = self.kinds[i];
@@ -454,6 +455,17 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let c = self.compact(i);
+            if kind == LineKind::MdHeading && at_start && self.titles.is_empty() {
+                // 「# 2025年党建工作要点」: a Markdown draft's first heading is its title
+                let text = c.trim_start_matches('#');
+                if parts::is_title_at_start(text) {
+                    self.kinds[i] = LineKind::Title;
+                    self.titles.push((i, i));
+                }
+                at_start = false;
+                i += 1;
+                continue;
+            }
             if kind == LineKind::Prose && i > 0 && parts::is_attachment_label(c) {
                 self.kinds[i] = LineKind::AttachmentLabel;
                 self.titles.push((i, i)); // placeholder: an attachment starts here
@@ -485,6 +497,10 @@ impl<'a> Parser<'a> {
                 issued = None;
                 Some(i)
             } else if let Some(last) = issuing.as_deref().and_then(|t| self.issued_block(i, t)) {
+                Some(last)
+            } else if let Some(last) = self.listed_block(i, &listed) {
+                Some(last)
+            } else if let Some(last) = self.headnoted_block(i) {
                 Some(last)
             } else {
                 self.title_block(i, at_start)
@@ -546,6 +562,70 @@ impl<'a> Parser<'a> {
             }
         }
         found
+    }
+
+    /// The titles the 目录 lists, compact (spaces removed, full-width folded, no leading
+    /// 「1.」).
+    fn toc_titles(&self) -> std::collections::HashSet<String> {
+        let Some(toc) = &self.s.toc else {
+            return Default::default();
+        };
+        toc.entries
+            .iter()
+            .filter_map(|e| self.text.get(e.title_span.clone()))
+            .map(|t| {
+                let t: String = t
+                    .chars()
+                    .filter(|&c| !crate::normalize::is_removed_space(c))
+                    .map(crate::normalize::fold_char)
+                    .collect();
+                match parse_marker(&t) {
+                    Some(m) => t[m.len..].to_owned(),
+                    None => t,
+                }
+            })
+            .filter(|t| t.chars().count() >= 4)
+            .collect()
+    }
+
+    /// A title of 1–3 lines that the 目录 lists (a contained document whose title has no
+    /// 「关于」: 「…实施细则」, 「…会议公告」).
+    fn listed_block(&self, i: usize, listed: &std::collections::HashSet<String>) -> Option<usize> {
+        if listed.is_empty() {
+            return None;
+        }
+        let mut joined = String::new();
+        for last in i..(i + 3).min(self.lines.len()) {
+            let c = self.compact(last);
+            if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
+                break;
+            }
+            joined.push_str(c);
+            if listed.contains(&joined) {
+                return Some(last);
+            }
+        }
+        None
+    }
+
+    /// A title of 1–2 lines with a type (「…全体会议公报」) right above a 题注
+    /// 「（2024年3月9日…通过）」.
+    fn headnoted_block(&self, i: usize) -> Option<usize> {
+        let mut joined = String::new();
+        for last in i..(i + 2).min(self.lines.len()) {
+            let c = self.compact(last);
+            if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
+                break;
+            }
+            joined.push_str(c);
+            let next = self.next_content(last + 1, self.lines.len());
+            if parts::title_doc_type(&joined).is_some()
+                && next.is_some_and(|n| parts::is_headnote(self.compact(n)))
+            {
+                return Some(last);
+            }
+        }
+        None
     }
 
     /// A title of 1–2 lines naming a document the notice titled `notice` issues
@@ -765,8 +845,11 @@ impl<'a> Parser<'a> {
         } else {
             end
         };
-        if self.signing_at[k].is_none() && self.s.segments[k].doc_type.as_deref() == Some("纪要")
-        {
+        let head_dated = self.s.segments[k]
+            .doc_type
+            .as_deref()
+            .is_some_and(parts::is_dated_in_head);
+        if self.signing_at[k].is_none() && head_dated {
             body_start = self.minutes_header(k, body_start, body_end);
         }
         self.attachment_note(k, body_start, body_end);
@@ -820,21 +903,36 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A 纪要 is dated in its head, not at its end: 「（第5期）」 and 「某某办公室　　2025年5月22日」
-    /// under the title (GB/T 9704 纪要格式). Returns where the body starts.
+    /// A 纪要, 简报, 公报, 决议 or 决定 is dated in its head, not at its end
+    /// ([`parts::is_dated_in_head`]): under the title, 「（第5期）」 and
+    /// 「某某办公室　　2025年5月22日」 (GB/T 9704 纪要格式), the issuer and the date on lines of
+    /// their own, or a 题注 「（2024年1月12日…会议通过）」. Returns where the body starts.
     fn minutes_header(&mut self, k: usize, from: usize, to: usize) -> usize {
         let head: Vec<usize> = (from..to)
             .filter(|&i| self.kinds[i] != LineKind::Blank)
             .take(3)
             .collect();
-        for &i in &head {
+        for (n, &i) in head.iter().enumerate() {
             let c = self.compact(i);
             let base = self.lines[i].norm().start;
             let [d] = self.raw_dates.get(i) else { continue };
-            let ends_with_date =
-                d.span.end == base + c.len() && d.day.is_some() && d.year.is_some();
+            if d.day.is_none() || d.year.is_none() || self.kinds[i] != LineKind::Prose {
+                continue;
+            }
             let name = c.get(..d.span.start.saturating_sub(base)).unwrap_or("");
-            if ends_with_date && (name.is_empty() || parts::is_organisation(name)) {
+            let ends_with_date = d.span.end == base + c.len();
+            let issuer_above = n > 0
+                && name.is_empty()
+                && head[n - 1] + 2 >= i
+                && self.raw_dates.get(head[n - 1]).is_empty()
+                && parts::is_organisation(self.compact(head[n - 1]));
+            if ends_with_date && issuer_above {
+                self.set_signing(k, i, head[n - 1], &[]);
+                return i + 1;
+            }
+            if (ends_with_date && (name.is_empty() || parts::is_organisation(name)))
+                || parts::is_headnote(c)
+            {
                 self.signing_at[k] = Some(i);
                 self.kinds[i] = LineKind::SigningDate;
                 return i + 1;

@@ -31,6 +31,10 @@ struct When {
     /// At least this many top-level headings (a plan, not a fragment of one).
     #[serde(default)]
     min_sections: usize,
+    /// The title is (true) or is not (false) in the 公文 form 「…关于…的通知」: a title such
+    /// as 「2019年度体能测评通知」 heads a notice to the public, which may have no 主送.
+    #[serde(default)]
+    title_about: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -201,6 +205,9 @@ impl RequiredParts {
                     .signature
                     .is_none_or(|want| want == g.signature.is_some())
                 && sections >= p.when.min_sections
+                && p.when
+                    .title_about
+                    .is_none_or(|want| want == title_has_about(doc, g))
         };
         let mut missing: Vec<&'static str> = Vec::new();
         for prof in self.profiles.iter().filter(|p| applies(p)) {
@@ -271,4 +278,12 @@ fn last_sentence(doc: &Document, line: &std::ops::Range<usize>) -> std::ops::Ran
         |i| i + '。'.len_utf8(),
     );
     line.start + start..line.start + body.len()
+}
+
+/// Whether the segment's title contains 「关于」 (发文机关 + 关于 + 事由 + 文种).
+fn title_has_about(doc: &Document, g: &Segment) -> bool {
+    g.title
+        .as_ref()
+        .and_then(|t| doc.text.get(t.span.clone()))
+        .is_some_and(|t| t.contains("关于"))
 }
