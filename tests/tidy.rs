@@ -223,3 +223,35 @@ fn every_registered_builtin_has_its_yaml_file() {
         "builtins registered in BUILTINS without a `kind: builtin` rule file: {missing:?}"
     );
 }
+
+/// With `autotests = false`, a new `tests/<name>.rs` runs only once a test binary takes it
+/// in: a `#[path]` module of tests/integration or tests/e2e, or a `[[test]]` of its own.
+#[test]
+fn every_test_file_belongs_to_a_test_binary() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let taken = [
+        read("tests/integration/main.rs"),
+        read("tests/e2e/main.rs"),
+        read("Cargo.toml"),
+    ]
+    .join("\n");
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if path.is_file() && name.ends_with(".rs") {
+            let as_module = format!("#[path = \"../{name}\"]");
+            let as_binary = format!("path = \"tests/{name}\"");
+            if !taken.contains(&as_module) && !taken.contains(&as_binary) {
+                orphans.push(name.to_owned());
+            }
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "test files no binary runs (add them to tests/integration/main.rs): {orphans:?}"
+    );
+}
