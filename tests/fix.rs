@@ -209,7 +209,7 @@ fn corpus_drafts() -> Vec<PathBuf> {
 
 /// How many tests share the corpus (each takes every `CORPUS_PARTS`-th draft), so that no
 /// test runs long and the harness runs them side by side.
-const CORPUS_PARTS: usize = 5;
+const CORPUS_PARTS: usize = 8;
 
 /// Every `CORPUS_PARTS`-th dev corpus draft from `part`, as GBK + CRLF, is fixed (see
 /// [`fix_gbk_crlf_copy`]: no safe fix, so no safely removable ad residue, is left).
@@ -223,30 +223,28 @@ fn corpus_part_is_fixed(part: usize) {
     }
 }
 
-#[test]
-fn dev_corpus_drafts_as_gbk_crlf_are_fixed_0() {
-    corpus_part_is_fixed(0);
+/// One test per part of the corpus.
+macro_rules! corpus_part_tests {
+    ($($name:ident = $part:expr),* $(,)?) => {
+        const _: () = assert!([$($part),*].len() == CORPUS_PARTS, "one test per part");
+        $(
+            #[test]
+            fn $name() {
+                corpus_part_is_fixed($part);
+            }
+        )*
+    };
 }
 
-#[test]
-fn dev_corpus_drafts_as_gbk_crlf_are_fixed_1() {
-    corpus_part_is_fixed(1);
-}
-
-#[test]
-fn dev_corpus_drafts_as_gbk_crlf_are_fixed_2() {
-    corpus_part_is_fixed(2);
-}
-
-#[test]
-fn dev_corpus_drafts_as_gbk_crlf_are_fixed_3() {
-    corpus_part_is_fixed(3);
-}
-
-#[test]
-fn dev_corpus_drafts_as_gbk_crlf_are_fixed_4() {
-    const _: () = assert!(CORPUS_PARTS == 5, "one test per part");
-    corpus_part_is_fixed(4);
+corpus_part_tests! {
+    dev_corpus_drafts_as_gbk_crlf_are_fixed_0 = 0,
+    dev_corpus_drafts_as_gbk_crlf_are_fixed_1 = 1,
+    dev_corpus_drafts_as_gbk_crlf_are_fixed_2 = 2,
+    dev_corpus_drafts_as_gbk_crlf_are_fixed_3 = 3,
+    dev_corpus_drafts_as_gbk_crlf_are_fixed_4 = 4,
+    dev_corpus_drafts_as_gbk_crlf_are_fixed_5 = 5,
+    dev_corpus_drafts_as_gbk_crlf_are_fixed_6 = 6,
+    dev_corpus_drafts_as_gbk_crlf_are_fixed_7 = 7,
 }
 
 /// The corpus tests above are not vacuous: the drafts, checked in one run, have ad residue
