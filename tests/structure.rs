@@ -325,6 +325,21 @@ fn a_notice_issuing_two_documents_without_book_title_marks_gets_both_as_segments
 }
 
 #[test]
+fn a_table_of_figures_aligned_with_spaces_is_not_a_table_of_contents() {
+    let rows =
+        "城镇新增就业人数　　　　12\n农村劳动力转移就业　　　15\n职业技能培训人次　　　　18\n";
+    let doc = Document::from_text("t.txt", rows);
+    assert!(doc.structure().toc.is_none());
+    // the same layout listing documents by their titles is one
+    let toc = "1.关于开展安全检查的通知　　　　1\n2.关于调整值班安排的通知　　　3\n3.关于表彰先进集体的决定　　　5\n";
+    let doc = Document::from_text("t.txt", toc);
+    assert_eq!(
+        doc.structure().toc.as_ref().map(|t| t.entries.len()),
+        Some(3)
+    );
+}
+
+#[test]
 fn hostile_input_does_not_panic() {
     let mut s = String::new();
     for i in 0..2000 {

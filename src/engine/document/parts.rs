@@ -630,6 +630,8 @@ pub fn is_date_only(line: &str, dates: &[RawDate], line_base: usize) -> bool {
 
 /// A signature line: an organisation name (or several), no sentence punctuation.
 pub fn is_signature_like(line: &str) -> bool {
+    // 「国务院办公厅&sp;」: a web page's entity after the name is residue, not text
+    let line = strip_html_entities(line);
     let n = line.chars().count();
     (2..=60).contains(&n)
         && !ends_with_terminal(line)
@@ -637,9 +639,36 @@ pub fn is_signature_like(line: &str) -> bool {
         && !line.starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// The line without trailing HTML entities (「&nbsp;」「&sp;」), which web pages leave after
+/// names (reported by `html-entity-residue`).
+fn strip_html_entities(line: &str) -> &str {
+    let mut t = line.trim_end();
+    while let Some(body) = t.strip_suffix(';') {
+        match body.rfind('&') {
+            Some(at)
+                if body.len() - at <= 8
+                    && body[at + 1..]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '#') =>
+            {
+                t = body[..at].trim_end();
+            }
+            _ => break,
+        }
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signature_with_web_residue_after_it_is_still_a_signature() {
+        assert!(is_signature_like("东湖区人民政府办公室&nbsp;&nbsp;"));
+        assert!(is_signature_like("东湖区人民政府办公室&sp;"));
+        assert!(!is_signature_like("东湖区人民政府办公室；"));
+    }
 
     #[test]
     fn doc_numbers_and_titles() {

@@ -1327,11 +1327,11 @@ fn label_then_item(line: &str) -> Option<&str> {
 /// Markers right after a sentence end inside a line: 「…落实到位。2.加强…」.
 fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
     // sentence ends, found with memchr-backed `find` rather than decoding every char
-    let mut ends: Vec<usize> = Vec::new();
+    let mut ends: Vec<(usize, bool)> = Vec::new();
     for mark in ['。', '；', ';'] {
         let mut from = 0;
         while let Some(p) = line[from..].find(mark) {
-            ends.push(from + p + mark.len_utf8());
+            ends.push((from + p + mark.len_utf8(), mark != '。'));
             from += p + mark.len_utf8();
         }
     }
@@ -1339,7 +1339,11 @@ fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
         return;
     }
     ends.sort_unstable();
-    for after in ends {
+    // 「（1）…；（2）…；（3）…」: items of the lowest outline level separated by semicolons
+    // on a line that opens with the first of them are one sentence's enumeration (GB/T 15834
+    // 分号 between 分项列举), not glued headings
+    let opening = parse_marker(line.trim_start()).map(|m| m.style);
+    for (after, semicolon) in ends {
         let rest = &line[after..];
         let lead = rest.len() - rest.trim_start().len();
         let rest = &rest[lead..];
@@ -1350,7 +1354,8 @@ fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
             if matches!(
                 m.style,
                 MarkerStyle::Ordinal | MarkerStyle::Circled | MarkerStyle::Decimal
-            ) {
+            ) || (semicolon && m.style == MarkerStyle::ArabicParen && opening == Some(m.style))
+            {
                 continue;
             }
             let at = start + after + lead;

@@ -67,7 +67,27 @@ pub fn find(text: &str, lines: &[LineInfo], norm: &str, kinds: &[LineKind]) -> O
                         },
                     )
             };
-            let run = (0..lines.len().saturating_sub(2)).find(|&i| (i..i + 3).all(titled))?;
+            // or, aligned with spaces (so shaped as table rows), three entries whose titles
+            // end with a document type and whose page numbers do not decrease
+            let aligned = |i: usize| -> bool {
+                let pages: Option<Vec<u32>> = (i..i + 3)
+                    .map(|j| {
+                        let e = matches!(kinds[j], LineKind::TableRow | LineKind::Prose)
+                            .then(|| {
+                                parse_entry(&text[lines[j].range()], lines[j].range().start, j)
+                            })
+                            .flatten()?;
+                        let title = text.get(e.title_span.clone())?;
+                        let title =
+                            super::outline::parse_marker(title).map_or(title, |m| &title[m.len..]);
+                        super::parts::title_doc_type(title.trim())?;
+                        e.page.map(|(p, _)| p)
+                    })
+                    .collect();
+                pages.is_some_and(|p| p.windows(2).all(|w| w[0] <= w[1]))
+            };
+            let run = (0..lines.len().saturating_sub(2))
+                .find(|&i| (i..i + 3).all(titled) || aligned(i))?;
             (run, run)
         }
     };

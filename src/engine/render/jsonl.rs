@@ -1,5 +1,5 @@
 //! JSON Lines: one diagnostic per line, each exactly the object of the JSON contract
-//! ([`super::json::diagnostic_value`]). Streams well into `jq`, log shippers and CI.
+//! ([`super::json::DiagnosticJson`]). Streams well into `jq`, log shippers and CI.
 
 use super::Report;
 use std::io::Write;
@@ -15,7 +15,7 @@ pub fn write(reports: &[Report<'_>], w: &mut dyn Write) -> std::io::Result<()> {
     let mut buf = std::io::BufWriter::new(w);
     for r in reports {
         for d in r.diagnostics {
-            serde_json::to_writer(&mut buf, &super::json::diagnostic_value(r.doc, d))?;
+            serde_json::to_writer(&mut buf, &super::json::DiagnosticJson::new(r.doc, d))?;
             buf.write_all(b"\n")?;
         }
     }

@@ -272,8 +272,24 @@ impl RuleSet {
             if doc.text.len() > *PARALLEL_RULES.end() {
                 doc.release_structure();
             }
-            for rule in text_only {
-                crashed.extend(run_rule(rule, doc, settings, &mut out));
+            if doc.text.len() > *PARALLEL_RULES.end() && rayon::current_num_threads() > 1 {
+                // a large document: its text rules (most of the time) spread over the cores
+                let parts: Vec<(Findings, Option<RuleId>)> = text_only
+                    .par_iter()
+                    .map(|rule| {
+                        let mut part = Findings::new();
+                        let crash = run_rule(rule, doc, settings, &mut part);
+                        (part, crash)
+                    })
+                    .collect();
+                for (part, crash) in parts {
+                    out.append(part);
+                    crashed.extend(crash);
+                }
+            } else {
+                for rule in text_only {
+                    crashed.extend(run_rule(rule, doc, settings, &mut out));
+                }
             }
         }
         let mut out = out.into_vec();
@@ -374,8 +390,9 @@ fn touches_masked(doc: &Document, d: &Diagnostic) -> bool {
             .any(|e| touches(&doc.masked, &e.range))
 }
 
-/// Documents in this size range run their rules in parallel. Smaller ones are not worth the
-/// hand-off; larger ones run rules one after another so findings are not buffered twice.
+/// Documents in this size range run all their rules in parallel. Smaller ones are not worth
+/// the hand-off; larger ones run the structural rules first, one after another, release the
+/// structure, and then run the text rules in parallel.
 const PARALLEL_RULES: std::ops::RangeInclusive<usize> = 16 * 1024..=4 * 1024 * 1024;
 
 /// Run one rule, appending its findings to `out` with the configured severity. A panic

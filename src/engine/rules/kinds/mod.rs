@@ -1,5 +1,6 @@
 //! The generic rule kinds that YAML rule files configure.
 
 pub mod dated;
+pub mod line_filter;
 pub mod pattern;
 pub mod substitution;

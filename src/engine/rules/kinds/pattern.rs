@@ -9,6 +9,7 @@
 
 use crate::diagnostic::{Edit, Findings, Fix};
 use crate::document::{line_around, paragraph_around, Document};
+use crate::rules::kinds::line_filter::{self, LineFilter};
 use crate::rules::spec::{FixSpec, RuleFile, Scope, SpanMode, Transform, View};
 use crate::rules::{fill_message, Check, RuleMeta};
 use regex::{Captures, Regex, RegexBuilder};
@@ -27,7 +28,10 @@ pub struct PatternCheck {
     scope: Scope,
     span: SpanMode,
     patterns: Vec<Regex>,
+    /// For each pattern, its line prefilter when it has one ([`LineFilter`]).
+    pattern_filters: Vec<Option<LineFilter>>,
     exceptions: Vec<Regex>,
+    exception_filters: Vec<Option<LineFilter>>,
     preceded_by: Option<Regex>,
     followed_by: Option<Regex>,
     not_preceded_by: Option<Regex>,
@@ -96,12 +100,18 @@ impl PatternCheck {
                 }
             }
         };
+        let exceptions = file.exceptions.as_deref().unwrap_or(&[]);
+        let filters = |list: &[String]| -> Vec<Option<LineFilter>> {
+            list.iter().map(|p| LineFilter::for_pattern(p)).collect()
+        };
         Ok(PatternCheck {
             view: file.view.unwrap_or_default(),
             span: file.span.unwrap_or_default(),
             scope: file.scope.unwrap_or_default(),
             patterns: compile_all("patterns", &patterns)?,
-            exceptions: compile_all("exceptions", file.exceptions.as_deref().unwrap_or(&[]))?,
+            pattern_filters: filters(&patterns),
+            exceptions: compile_all("exceptions", exceptions)?,
+            exception_filters: filters(exceptions),
             preceded_by: anchored("preceded_by", &file.preceded_by, false)?,
             followed_by: anchored("followed_by", &file.followed_by, true)?,
             not_preceded_by: anchored("not_preceded_by", &file.not_preceded_by, false)?,
@@ -198,8 +208,11 @@ impl Check for PatternCheck {
             View::Normalized => doc.normalized.as_str(),
         };
         let mut units = UnitCache::default();
-        let mut exceptions = ExceptionWindow::new(&self.exceptions, text);
+        let mut exceptions = ExceptionWindow::new(&self.exceptions, &self.exception_filters, text);
         let mut lines = UnitCache::default();
+        // `span: line` asks for the line of every match: looked up once per line, not once
+        // per match (one long line with many matches was quadratic)
+        let mut span_lines = UnitCache::default();
         let mut last_reported: Option<Range<usize>> = None;
         // The patterns' matches are merged in text order (longer first at the same start),
         // so a span that two patterns both match (「思想,强化」: a comma after and before a
@@ -210,7 +223,8 @@ impl Check for PatternCheck {
         let mut streams: Vec<_> = self
             .patterns
             .iter()
-            .map(|re| re.captures_iter(text).peekable())
+            .zip(&self.pattern_filters)
+            .map(|(re, filter)| line_filter::captures(re, filter.as_ref(), text).peekable())
             .collect();
         loop {
             let next = streams
@@ -229,7 +243,8 @@ impl Check for PatternCheck {
                 continue;
             }
             if self.span == SpanMode::Line {
-                span = trimmed_line(text, span.start);
+                let line = span_lines.get(span.start, || line_around(text, span.start));
+                span = trimmed(text, line);
             }
             let unit = self.unit(text, &span, &mut units);
             let whole = caps.get(0).map_or(span.clone(), |w| w.range());
@@ -270,19 +285,27 @@ impl Check for PatternCheck {
 /// their starts and their ends increase: the work is in proportion to the matches, and
 /// only those overlapping a candidate are held (all of a text's exception matches used to
 /// be collected up front, and every candidate on a long line scanned all of them before it).
-struct ExceptionWindow<'r, 't> {
-    streams: Vec<(
-        std::iter::Peekable<regex::Matches<'r, 't>>,
-        std::collections::VecDeque<Range<usize>>,
-    )>,
+struct ExceptionWindow<'t> {
+    /// Per exception: its matches still to come, and those held near the candidates.
+    streams: Vec<(MatchStream<'t>, std::collections::VecDeque<Range<usize>>)>,
 }
 
-impl<'r, 't> ExceptionWindow<'r, 't> {
-    fn new(exceptions: &'r [Regex], text: &'t str) -> ExceptionWindow<'r, 't> {
+type MatchStream<'t> = std::iter::Peekable<Box<dyn Iterator<Item = Range<usize>> + 't>>;
+
+impl<'t> ExceptionWindow<'t> {
+    fn new(
+        exceptions: &'t [Regex],
+        filters: &'t [Option<LineFilter>],
+        text: &'t str,
+    ) -> ExceptionWindow<'t> {
         ExceptionWindow {
             streams: exceptions
                 .iter()
-                .map(|re| (re.find_iter(text).peekable(), Default::default()))
+                .zip(filters)
+                .map(|(re, filter)| {
+                    let matches = line_filter::matches(re, filter.as_ref(), text);
+                    (matches.peekable(), Default::default())
+                })
                 .collect(),
         }
     }
@@ -292,8 +315,8 @@ impl<'r, 't> ExceptionWindow<'r, 't> {
     fn excepts(&mut self, unit: &Range<usize>, span: &Range<usize>) -> bool {
         let mut hit = false;
         for (matches, near) in &mut self.streams {
-            while let Some(m) = matches.next_if(|m| m.start() < span.end) {
-                near.push_back(m.range());
+            while let Some(m) = matches.next_if(|m| m.start < span.end) {
+                near.push_back(m);
             }
             while near.front().is_some_and(|r| r.end <= span.start) {
                 near.pop_front();
@@ -358,9 +381,8 @@ pub fn deletion_range_in(text: &str, span: &Range<usize>, line: Range<usize>) ->
     }
 }
 
-/// The line containing `offset`, without leading and trailing spaces.
-fn trimmed_line(text: &str, offset: usize) -> Range<usize> {
-    let line = line_around(text, offset);
+/// The line `line` (a range of `text`), without leading and trailing spaces.
+fn trimmed(text: &str, line: Range<usize>) -> Range<usize> {
     let body = &text[line.clone()];
     let start = line.start
         + (body.len()
