@@ -526,8 +526,12 @@ fn validate_rule_file(
                 "每个示例要有 bad 或 good 之一（不能都有，也不能都没有）".into(),
             ));
         }
-        if ex.good.is_some() && ex.fixed.is_some() {
-            return Err(at("fixed", None, "fixed 只能写在 bad 示例里".into()));
+        if ex.good.is_some() && (ex.fixed.is_some() || ex.span.is_some() || ex.message.is_some()) {
+            return Err(at(
+                "fixed",
+                None,
+                "fixed、span、message 只能写在 bad 示例里".into(),
+            ));
         }
     }
     if let Some(fix) = file.fix.as_ref().filter(|_| file.kind == Kind::Pattern) {
