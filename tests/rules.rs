@@ -60,6 +60,35 @@ fn every_rule_example_behaves_as_documented() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// `fixable` (derived: a pattern's `fix`, a substitution, a builtin's `offers_fixes`) is
+/// true exactly for the rules whose bad examples get a fix.
+#[test]
+fn fixable_matches_the_fixes_rules_offer() {
+    let rules = RuleSet::builtin().unwrap();
+    let mut failures = Vec::new();
+    for rule in rules.rules() {
+        let id = &rule.meta.id;
+        let settings = only(id);
+        let fixes = rule
+            .meta
+            .examples
+            .iter()
+            .filter_map(|ex| ex.bad.as_deref())
+            .flat_map(|bad| {
+                gwlint::check(&Document::from_text("example.txt", bad), &rules, &settings)
+            })
+            .filter(|d| d.fix.is_some())
+            .count();
+        if rule.meta.fixable != (fixes > 0) {
+            failures.push(format!(
+                "{id}: fixable={} but its bad examples get {fixes} fixes",
+                rule.meta.fixable
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// A `bad` example's `span` (the text a finding underlines) and `message` (that finding's
 /// message): what is wrong, or `None`.
 fn span_and_message(

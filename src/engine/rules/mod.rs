@@ -80,6 +80,13 @@ pub trait Check: Send + Sync {
     fn reads_structure(&self) -> bool {
         true
     }
+
+    /// Whether the rule's findings can carry a fix (shown as 可自动修复 by `gwlint rules`
+    /// and `explain`). Derived from the code that builds the fixes, not declared beside it;
+    /// `tests/rules.rs` checks it against the examples.
+    fn offers_fixes(&self) -> bool {
+        false
+    }
 }
 
 pub struct Rule {
@@ -648,9 +655,7 @@ fn compile_rule(
     validate_rule_file(&file, src, &at)?;
     let check = build_check(&file, src, data, &at)?;
     let skip_lines = skip_lines(&file, &at)?;
-    let fixable = file.fix.is_some()
-        || file.kind == Kind::Substitution
-        || (file.kind == Kind::Builtin && builtin::is_fixable(&file.id));
+    let fixable = file.fix.is_some() || file.kind == Kind::Substitution || check.offers_fixes();
     Ok(Rule {
         meta: RuleMeta {
             id: file.id.into(),
