@@ -565,51 +565,44 @@ impl<'a> Parser<'a> {
         if listed.is_empty() {
             return None;
         }
-        let mut joined = String::new();
-        for last in i..(i + 3).min(self.lines.len()) {
-            let c = self.compact(last);
-            if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
-                break;
-            }
-            joined.push_str(c);
-            if listed.contains(&joined) {
-                return Some(last);
-            }
-        }
-        None
+        self.title_lines(i, 3, |joined, _| listed.contains(joined))
     }
 
     /// A title of 1–2 lines with a type (「…全体会议公报」) right above a 题注
     /// 「（2024年3月9日…通过）」.
     fn headnoted_block(&self, i: usize) -> Option<usize> {
-        let mut joined = String::new();
-        for last in i..(i + 2).min(self.lines.len()) {
-            let c = self.compact(last);
-            if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
-                break;
-            }
-            joined.push_str(c);
-            let next = self.next_content(last + 1, self.lines.len());
-            if parts::title_doc_type(&joined).is_some()
-                && next.is_some_and(|n| parts::is_headnote(self.compact(n)))
-            {
-                return Some(last);
-            }
-        }
-        None
+        self.title_lines(i, 2, |joined, last| {
+            parts::title_doc_type(joined).is_some()
+                && self
+                    .next_content(last + 1, self.lines.len())
+                    .is_some_and(|n| parts::is_headnote(self.compact(n)))
+        })
     }
 
     /// A title of 1–2 lines naming a document the notice titled `notice` issues
     /// ([`parts::named_in_issuing_title`]).
     fn issued_block(&self, i: usize, notice: &str) -> Option<usize> {
+        self.title_lines(i, 2, |joined, _| {
+            parts::named_in_issuing_title(joined, notice)
+        })
+    }
+
+    /// The last line of the shortest block of up to `max` title-like prose lines from `i`
+    /// whose joined text `fits` (given that text and the block's last line).
+    fn title_lines(
+        &self,
+        i: usize,
+        max: usize,
+        fits: impl Fn(&str, usize) -> bool,
+    ) -> Option<usize> {
         let mut joined = String::new();
-        for last in i..(i + 2).min(self.lines.len()) {
+        for last in i..(i + max).min(self.lines.len()) {
             let c = self.compact(last);
             if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
                 break;
             }
             joined.push_str(c);
-            if parts::named_in_issuing_title(&joined, notice) {
+            if fits(&joined, last) {
                 return Some(last);
             }
         }
