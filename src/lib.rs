@@ -4,8 +4,11 @@
 //! index, normalised view, structure) → [`rules::RuleSet::check`] → [`diagnostic::Diagnostic`]s
 //! → rendered by [`render`] (CLI) or converted by the language server.
 //!
-//! The engine (`source`, `normalize`, `document`, `rules`, `segment`) does no I/O and
-//! never panics on input. [`check`] is the one entry point the CLI and the server call.
+//! Two halves: [`engine`] (text, document model, rules, diagnostics, fixes, suppression,
+//! explain, render) does no file, terminal or process I/O, never panics on input and imports
+//! nothing from [`app`] (tests/tidy.rs enforces it); [`app`] holds the shells (workspace
+//! discovery, file loading and `.docx`, the CLI, the language server, the web page).
+//! [`check`] is the one entry point the CLI and the server call.
 
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
@@ -26,22 +29,15 @@ macro_rules! stderr_text {
     }};
 }
 
-pub mod cli;
-pub mod config;
-pub mod diagnostic;
-pub mod document;
-pub mod docx;
-pub mod fix;
-pub mod load;
-pub mod lsp;
-pub mod markdown;
-pub mod normalize;
-pub mod render;
-pub mod rules;
-pub mod segment;
-pub mod serve;
-pub mod source;
-pub mod suppress;
+pub mod app;
+pub mod engine;
+
+// The modules under their old short names, so `crate::rules`, `gwlint::document`, … keep working.
+pub use app::{cli, config, docx, load, lsp, serve};
+pub use engine::{
+    diagnostic, document, explain, fix, markdown, normalize, render, rules, segment, source,
+    suppress,
+};
 
 pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Findings, Fix, RuleId, Severity};
 pub use document::Document;

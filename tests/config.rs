@@ -173,7 +173,7 @@ fn config_errors_point_at_file_line_and_column() {
     assert!(err(&o).contains("nope.yaml"), "{}", err(&o));
 }
 
-/// `GWLINT_UPDATE_README=1 cargo test --test config` rewrites the table from the code.
+/// `GWLINT_UPDATE_README=1 cargo test --test integration config::` rewrites the table from the code.
 #[test]
 fn readme_config_reference_is_generated_from_the_code() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
@@ -193,7 +193,7 @@ fn readme_config_reference_is_generated_from_the_code() {
     assert_eq!(
         &readme[a..b],
         want,
-        "README's config reference is stale: run GWLINT_UPDATE_README=1 cargo test --test config"
+        "README's config reference is stale: run GWLINT_UPDATE_README=1 cargo test --test integration config::"
     );
 }
 

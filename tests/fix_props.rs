@@ -241,7 +241,7 @@ fn fix_file(path: &Path, enc: TextEncoding, mode: FixMode) -> (String, Option<Fi
     };
     let loaded = match load_input(&Input::File(path.to_owned()), decoding) {
         Ok(loaded) => loaded,
-        Err(LoadProblem::Skipped(why)) if why.contains("nothing to check") => {
+        Err(LoadProblem::Skipped(why)) if why.contains("没有可检查的内容") => {
             let bytes = std::fs::read(path).unwrap();
             let text = gwlint::source::decode(&bytes, Some(enc)).unwrap().text;
             return (text, None);

@@ -5,7 +5,7 @@
 //! correctly, and exit cleanly after shutdown + exit.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 use std::collections::BTreeSet;

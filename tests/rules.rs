@@ -26,6 +26,9 @@ fn every_rule_example_behaves_as_documented() {
                 if diags.is_empty() {
                     failures.push(format!("{id}: bad example not flagged: {bad:?}"));
                 }
+                if let Some(problem) = span_and_message(bad, &diags, ex) {
+                    failures.push(format!("{id}: {bad:?}: {problem}"));
+                }
                 if let Some(want) = &ex.fixed {
                     let mut text = bad.clone();
                     for _ in 0..10 {
@@ -55,6 +58,59 @@ fn every_rule_example_behaves_as_documented() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `fixable` (derived: a pattern's `fix`, a substitution, a builtin's `offers_fixes`) is
+/// true exactly for the rules whose bad examples get a fix.
+#[test]
+fn fixable_matches_the_fixes_rules_offer() {
+    let rules = RuleSet::builtin().unwrap();
+    let mut failures = Vec::new();
+    for rule in rules.rules() {
+        let id = &rule.meta.id;
+        let settings = only(id);
+        let fixes = rule
+            .meta
+            .examples
+            .iter()
+            .filter_map(|ex| ex.bad.as_deref())
+            .flat_map(|bad| {
+                gwlint::check(&Document::from_text("example.txt", bad), &rules, &settings)
+            })
+            .filter(|d| d.fix.is_some())
+            .count();
+        if rule.meta.fixable != (fixes > 0) {
+            failures.push(format!(
+                "{id}: fixable={} but its bad examples get {fixes} fixes",
+                rule.meta.fixable
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A `bad` example's `span` (the text a finding underlines) and `message` (that finding's
+/// message): what is wrong, or `None`.
+fn span_and_message(
+    text: &str,
+    diags: &[gwlint::Diagnostic],
+    ex: &gwlint::rules::spec::Example,
+) -> Option<String> {
+    let underlined = |d: &gwlint::Diagnostic| text.get(d.span.clone()).unwrap_or("");
+    let candidates: Vec<&gwlint::Diagnostic> = match &ex.span {
+        Some(want) => diags.iter().filter(|d| underlined(d) == want).collect(),
+        None => diags.iter().collect(),
+    };
+    if let (Some(want), true) = (&ex.span, candidates.is_empty()) {
+        let got: Vec<&str> = diags.iter().map(underlined).collect();
+        return Some(format!("no finding underlines {want:?} (got {got:?})"));
+    }
+    let want = ex.message.as_ref()?;
+    if candidates.iter().any(|d| &*d.message == want.as_str()) {
+        return None;
+    }
+    let got: Vec<&str> = candidates.iter().map(|d| d.message.as_ref()).collect();
+    Some(format!("no finding says {want:?} (got {got:?})"))
 }
 
 /// Every entry of the typo list fires inside a sentence, and its correction does not.

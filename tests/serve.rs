@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::serve::{chunked_request, raw_request, Server};
 use serde_json::{json, Value};
@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 
 const DRAFT: &str = "关于印发《2024年度工作要点》的通知\n区政发[2024]3号\n各科室:\n今年任务完成率不低于 95 。\n学习贯彻党的XX大精神。\n";
 
-/// The 32 MiB limit of `gwlint serve` (src/serve/guard.rs).
+/// The 32 MiB limit of `gwlint serve` (src/app/serve/guard.rs).
 const LIMIT: usize = 32 * 1024 * 1024;
 
 fn gwlint(dir: &Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {

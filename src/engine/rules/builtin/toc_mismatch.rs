@@ -8,6 +8,7 @@
 
 use crate::diagnostic::Findings;
 use crate::document::outline::parse_marker;
+use crate::document::toc::Toc;
 use crate::document::Document;
 use crate::rules::{Check, RuleMeta};
 use serde::Deserialize;
@@ -179,36 +180,46 @@ impl Check for TocMismatch {
                 }
             }
         }
-        // entry numbers (「1.」「2.」 or 「一、」 before the titles) that skip or repeat
-        let mut prev: Option<u32> = None;
-        for e in &toc.entries {
-            let title = text(&e.title_span);
-            let Some(m) = parse_marker(title) else {
-                prev = None;
-                continue;
-            };
-            let expected = prev.map_or(1, |p| p + 1);
-            if m.number != expected {
-                let marker = &title[..m.len];
-                let sugg = format!(
-                    "目录序号应为「{}」",
-                    crate::document::outline::Marker::render(m.style, expected, m.delimiter)
-                );
-                let span = e.title_span.start..e.title_span.start + m.len;
-                out.push(meta.diagnostic(span, marker, Some(&sugg), None));
-            }
-            prev = Some(m.number);
+        entry_numbers_in_order(doc, toc, meta, out);
+        pages_in_order(doc, toc, meta, out);
+    }
+}
+
+/// Entry numbers (「1.」「2.」 or 「一、」 before the titles) that skip or repeat.
+fn entry_numbers_in_order(doc: &Document, toc: &Toc, meta: &RuleMeta, out: &mut Findings) {
+    let text = |r: &std::ops::Range<usize>| doc.text.get(r.clone()).unwrap_or("");
+    let mut prev: Option<u32> = None;
+    for e in &toc.entries {
+        let title = text(&e.title_span);
+        let Some(m) = parse_marker(title) else {
+            prev = None;
+            continue;
+        };
+        let expected = prev.map_or(1, |p| p + 1);
+        if m.number != expected {
+            let marker = &title[..m.len];
+            let sugg = format!(
+                "目录序号应为「{}」",
+                crate::document::outline::Marker::render(m.style, expected, m.delimiter)
+            );
+            let span = e.title_span.start..e.title_span.start + m.len;
+            out.push(meta.diagnostic(span, marker, Some(&sugg), None));
         }
-        // page numbers that go back
-        let mut last: Option<u32> = None;
-        for e in &toc.entries {
-            if let Some((p, span)) = &e.page {
-                if let Some(prev) = last.filter(|prev| p < prev) {
-                    let sugg = format!("页码{p}小于上一条目的页码{prev}");
-                    out.push(meta.diagnostic(span.clone(), text(span), Some(&sugg), None));
-                }
-                last = Some(*p);
+        prev = Some(m.number);
+    }
+}
+
+/// Page numbers that go back.
+fn pages_in_order(doc: &Document, toc: &Toc, meta: &RuleMeta, out: &mut Findings) {
+    let text = |r: &std::ops::Range<usize>| doc.text.get(r.clone()).unwrap_or("");
+    let mut last: Option<u32> = None;
+    for e in &toc.entries {
+        if let Some((p, span)) = &e.page {
+            if let Some(prev) = last.filter(|prev| p < prev) {
+                let sugg = format!("页码{p}小于上一条目的页码{prev}");
+                out.push(meta.diagnostic(span.clone(), text(span), Some(&sugg), None));
             }
+            last = Some(*p);
         }
     }
 }

@@ -16,7 +16,8 @@ pub mod api;
 pub mod guard;
 pub mod http;
 
-use crate::cli::{RuleSourceArgs, EXIT_ERROR};
+use crate::app::workspace::{load_rules, RuleSourceArgs};
+use crate::app::EXIT_ERROR;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -38,7 +39,7 @@ pub struct ServeArgs {
 /// Serve until the process is stopped. Returns the exit code (2 when the rules do not
 /// load or the port cannot be had).
 pub fn run(args: &ServeArgs) -> i32 {
-    let rules = match crate::cli::load_rules(&args.rules) {
+    let rules = match load_rules(&args.rules) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -86,7 +87,7 @@ pub fn run(args: &ServeArgs) -> i32 {
         drop(std::thread::spawn(|| crate::segment::is_dictionary_word("公文")));
         let state = Arc::new(http::AppState { rules, port });
         match axum::serve(listener, http::router(state)).await {
-            Ok(()) => crate::cli::EXIT_CLEAN,
+            Ok(()) => crate::app::EXIT_CLEAN,
             Err(e) => {
                 stderr_line!("gwlint：错误：服务意外停止：{e}");
                 EXIT_ERROR

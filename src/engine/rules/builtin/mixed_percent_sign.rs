@@ -28,6 +28,10 @@ fn signs_after_numbers(text: &str, sign: char) -> Vec<usize> {
 }
 
 impl Check for MixedPercentSign {
+    fn offers_fixes(&self) -> bool {
+        true
+    }
+
     fn reads_structure(&self) -> bool {
         false
     }

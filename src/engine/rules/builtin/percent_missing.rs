@@ -103,6 +103,10 @@ impl PercentMissing {
 }
 
 impl Check for PercentMissing {
+    fn offers_fixes(&self) -> bool {
+        true
+    }
+
     fn reads_structure(&self) -> bool {
         false
     }

@@ -16,7 +16,7 @@ use crate::rules::spec::{locate, SpecError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// The ignore file's name; found by walking up from each checked file.
@@ -55,9 +55,9 @@ pub struct IgnoreFile {
     pub source: String,
     pub entries: Vec<IgnoreEntry>,
     /// Entry indices per file key, built on first use (entries are not changed after).
-    by_file: OnceLock<HashMap<String, Vec<usize>>>,
+    pub(crate) by_file: OnceLock<HashMap<String, Vec<usize>>>,
     /// The line of each entry in `source`, built on first use.
-    entry_lines: OnceLock<Vec<usize>>,
+    pub(crate) entry_lines: OnceLock<Vec<usize>>,
 }
 
 const HEADER: &str =
@@ -66,43 +66,6 @@ const HEADER: &str =
 # characters around it. Delete an entry to see its finding again.\n";
 
 impl IgnoreFile {
-    /// An empty ignore file at `path` (not yet written).
-    pub fn new(path: &Path) -> IgnoreFile {
-        let abs = crate::config::absolute(path);
-        IgnoreFile {
-            dir: abs.parent().map(Path::to_path_buf).unwrap_or_default(),
-            path: path.to_path_buf(),
-            source: String::new(),
-            entries: Vec::new(),
-            by_file: OnceLock::new(),
-            entry_lines: OnceLock::new(),
-        }
-    }
-
-    /// The nearest ignore file for `path` (a file or folder), walking up.
-    pub fn discover(path: &Path) -> Option<PathBuf> {
-        crate::config::find_upwards(path, &[IGNORE_FILE_NAME])
-    }
-
-    pub fn load(path: &Path) -> Result<IgnoreFile, SpecError> {
-        let display = path.display().to_string();
-        let err = |message: String| SpecError {
-            path: display.clone(),
-            line: 1,
-            column: 1,
-            message,
-            source: String::new(),
-        };
-        let bytes = crate::load::read_settings_file(path)
-            .map_err(|e| err(format!("无法读取忽略文件：{}", crate::load::io_message(&e))))?;
-        let source =
-            String::from_utf8(bytes).map_err(|_| err("忽略文件不是有效的 UTF-8 文本".into()))?;
-        let mut file = IgnoreFile::new(path);
-        file.entries = IgnoreFile::parse(&display, &source)?;
-        file.source = source;
-        Ok(file)
-    }
-
     /// Parse the entries of an ignore file's text.
     pub fn parse(display: &str, source: &str) -> Result<Vec<IgnoreEntry>, SpecError> {
         let only_comments = source
@@ -113,14 +76,6 @@ impl IgnoreFile {
         }
         let data: IgnoreData = crate::rules::spec::from_yaml_guarded(display, source)?;
         Ok(data.ignores)
-    }
-
-    /// The key of `file` in this ignore file: its path relative to [`IgnoreFile::dir`],
-    /// with `/` separators (the path as given when it is outside that folder).
-    pub fn key_for(&self, file: &Path) -> String {
-        let abs = crate::config::absolute(file);
-        let rel = abs.strip_prefix(&self.dir).unwrap_or(file);
-        rel.to_string_lossy().replace('\\', "/")
     }
 
     /// Indices of the entries for `key`. The entries are indexed by file on first use
@@ -323,11 +278,38 @@ pub fn check_with_suppressions(
     settings: &crate::rules::Settings,
     ignore: Option<(&IgnoreFile, &[usize])>,
 ) -> (Vec<Diagnostic>, BTreeSet<usize>) {
-    let found = crate::check(doc, rules, settings);
+    let linted = lint_with_suppressions(doc, rules, settings, ignore);
+    (linted.diagnostics, linted.used_entries)
+}
+
+/// What [`lint_with_suppressions`] found.
+#[derive(Debug)]
+pub struct Linted {
+    /// The diagnostics to show (and to fix).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The ignore-file entries that matched a finding.
+    pub used_entries: BTreeSet<usize>,
+    /// Rules that panicked on this document (their findings are dropped); the shells say so.
+    pub crashed: Vec<crate::RuleId>,
+}
+
+/// [`check_with_suppressions`], also telling which rules panicked.
+pub fn lint_with_suppressions(
+    doc: &Document,
+    rules: &crate::rules::RuleSet,
+    settings: &crate::rules::Settings,
+    ignore: Option<(&IgnoreFile, &[usize])>,
+) -> Linted {
+    let (found, crashed) = rules.check_noting_crashes(doc, settings);
     let found = apply_markdown_comments(doc, found);
-    match ignore {
+    let (diagnostics, used_entries) = match ignore {
         Some((file, entries)) => apply_ignore_file(doc, file, entries, found),
         None => (found, BTreeSet::new()),
+    };
+    Linted {
+        diagnostics,
+        used_entries,
+        crashed,
     }
 }
 
@@ -507,7 +489,7 @@ mod tests {
 
     #[test]
     fn ignore_file_round_trip() {
-        let mut f = IgnoreFile::new(Path::new("/p/.gwlint-ignore.yaml"));
+        let mut f = IgnoreFile::new(std::path::Path::new("/p/.gwlint-ignore.yaml"));
         let e = IgnoreEntry {
             file: "通知.txt".into(),
             rule: "common-typo".into(),
@@ -520,6 +502,6 @@ mod tests {
         assert_eq!(IgnoreFile::parse("x", &text).unwrap(), vec![e]);
         let bad = IgnoreFile::parse("x", "ignores:\n  - file: a\n    rul: b\n").unwrap_err();
         assert_eq!(bad.line, 3, "{bad}");
-        assert_eq!(f.key_for(Path::new("/p/子/a.txt")), "子/a.txt");
+        assert_eq!(f.key_for(std::path::Path::new("/p/子/a.txt")), "子/a.txt");
     }
 }

@@ -10,6 +10,7 @@
 
 use super::dates::{self, DateForm, DateRole, RawDate};
 use super::layout::{self, LineKind, ShapeLine};
+pub use super::lines::LineInfo;
 use super::outline::{parse_marker, Heading, InlineItem, Marker, MarkerStyle};
 use super::parts::{self, DocNumber, Header, Part, Segment};
 use super::static_regex;
@@ -19,36 +20,6 @@ use crate::source::LineIndex;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
-
-/// One line: original byte range (without `\r\n`) and normalised byte range. Stored as
-/// 32-bit offsets (16 bytes a line instead of 32: a 200 MB file has millions of lines);
-/// [`Structure::parse`] only builds lines for texts under 4 GiB.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineInfo {
-    range: [u32; 2],
-    norm: [u32; 2],
-}
-
-impl LineInfo {
-    /// The caller guarantees every offset fits in `u32` (see [`Structure::parse`]).
-    fn new(range: Range<usize>, norm: Range<usize>) -> LineInfo {
-        let w = crate::source::saturating_u32;
-        LineInfo {
-            range: [w(range.start), w(range.end)],
-            norm: [w(norm.start), w(norm.end)],
-        }
-    }
-
-    /// Byte range of the line in the original text, without its line break.
-    pub fn range(&self) -> Range<usize> {
-        self.range[0] as usize..self.range[1] as usize
-    }
-
-    /// Byte range of the line in the normalised view.
-    pub fn norm(&self) -> Range<usize> {
-        self.norm[0] as usize..self.norm[1] as usize
-    }
-}
 
 /// A date mention with its role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -594,51 +565,44 @@ impl<'a> Parser<'a> {
         if listed.is_empty() {
             return None;
         }
-        let mut joined = String::new();
-        for last in i..(i + 3).min(self.lines.len()) {
-            let c = self.compact(last);
-            if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
-                break;
-            }
-            joined.push_str(c);
-            if listed.contains(&joined) {
-                return Some(last);
-            }
-        }
-        None
+        self.title_lines(i, 3, |joined, _| listed.contains(joined))
     }
 
     /// A title of 1–2 lines with a type (「…全体会议公报」) right above a 题注
     /// 「（2024年3月9日…通过）」.
     fn headnoted_block(&self, i: usize) -> Option<usize> {
-        let mut joined = String::new();
-        for last in i..(i + 2).min(self.lines.len()) {
-            let c = self.compact(last);
-            if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
-                break;
-            }
-            joined.push_str(c);
-            let next = self.next_content(last + 1, self.lines.len());
-            if parts::title_doc_type(&joined).is_some()
-                && next.is_some_and(|n| parts::is_headnote(self.compact(n)))
-            {
-                return Some(last);
-            }
-        }
-        None
+        self.title_lines(i, 2, |joined, last| {
+            parts::title_doc_type(joined).is_some()
+                && self
+                    .next_content(last + 1, self.lines.len())
+                    .is_some_and(|n| parts::is_headnote(self.compact(n)))
+        })
     }
 
     /// A title of 1–2 lines naming a document the notice titled `notice` issues
     /// ([`parts::named_in_issuing_title`]).
     fn issued_block(&self, i: usize, notice: &str) -> Option<usize> {
+        self.title_lines(i, 2, |joined, _| {
+            parts::named_in_issuing_title(joined, notice)
+        })
+    }
+
+    /// The last line of the shortest block of up to `max` title-like prose lines from `i`
+    /// whose joined text `fits` (given that text and the block's last line).
+    fn title_lines(
+        &self,
+        i: usize,
+        max: usize,
+        fits: impl Fn(&str, usize) -> bool,
+    ) -> Option<usize> {
         let mut joined = String::new();
-        for last in i..(i + 2).min(self.lines.len()) {
+        for last in i..(i + max).min(self.lines.len()) {
             let c = self.compact(last);
             if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
                 break;
             }
             joined.push_str(c);
-            if parts::named_in_issuing_title(&joined, notice) {
+            if fits(&joined, last) {
                 return Some(last);
             }
         }

@@ -248,6 +248,10 @@ impl PairIndex {
 }
 
 impl Check for HomophoneTypo {
+    fn offers_fixes(&self) -> bool {
+        true
+    }
+
     fn reads_structure(&self) -> bool {
         false
     }

@@ -216,6 +216,10 @@ pub fn build_weekday_assumed_year(v: &serde_yaml::Value) -> Result<Box<dyn Check
 }
 
 impl Check for Weekday {
+    fn offers_fixes(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
         let doc_year = st.document_year();
@@ -348,6 +352,10 @@ pub fn build_nonstandard(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String
 }
 
 impl Check for Nonstandard {
+    fn offers_fixes(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let st = doc.structure();
         // GB/T 9704-2012 took effect on 2012-07-01; before it, GB/T 9704-1999 prescribed

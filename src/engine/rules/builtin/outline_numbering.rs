@@ -42,6 +42,13 @@ pub fn build_misplaced(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> 
 }
 
 impl Check for OutlineCheck {
+    fn offers_fixes(&self) -> bool {
+        matches!(
+            self.fault,
+            Fault::MixedDelimiter | Fault::Misplaced | Fault::Glued
+        )
+    }
+
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         // a glued item moves to a line of its own, ended like the document's lines
         let line_break = crate::source::line_ending(&doc.text);

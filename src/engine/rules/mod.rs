@@ -15,7 +15,6 @@ use crate::document::Document;
 use spec::{Example, Kind, RuleFile, SpecError};
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::Path;
 
 /// What people see of a rule: `gwlint rules`, `gwlint explain`, hover.
 #[derive(Debug, Clone)]
@@ -81,6 +80,13 @@ pub trait Check: Send + Sync {
     fn reads_structure(&self) -> bool {
         true
     }
+
+    /// Whether the rule's findings can carry a fix (shown as 可自动修复 by `gwlint rules`
+    /// and `explain`). Derived from the code that builds the fixes, not declared beside it;
+    /// `tests/rules.rs` checks it against the examples.
+    fn offers_fixes(&self) -> bool {
+        false
+    }
 }
 
 pub struct Rule {
@@ -98,12 +104,12 @@ pub struct RuleSet {
 static BUILTIN_RULES: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 /// A file of a rule folder, as text: rule YAML or a data file it refers to.
-struct RuleSource<'a> {
+pub(crate) struct RuleSource<'a> {
     /// Path shown in errors.
-    display: String,
+    pub(crate) display: String,
     /// Path relative to the folder root, with `/` separators.
-    relative: String,
-    text: &'a str,
+    pub(crate) relative: String,
+    pub(crate) text: &'a str,
 }
 
 impl RuleSet {
@@ -124,67 +130,6 @@ impl RuleSet {
         Ok(set)
     }
 
-    /// Add the rules of a folder on disk (`--rules DIR`, config `rules:`).
-    pub fn load_dir(&mut self, dir: &Path) -> Result<(), SpecError> {
-        let io_err = |path: &Path, e: std::io::Error| SpecError {
-            path: path.display().to_string(),
-            line: 1,
-            column: 1,
-            message: format!("无法读取规则文件夹：{e}"),
-            source: String::new(),
-        };
-        let mut paths = Vec::new();
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            let entries = std::fs::read_dir(&d).map_err(|e| io_err(&d, e))?;
-            for entry in entries {
-                let entry = entry.map_err(|e| io_err(&d, e))?;
-                let path = entry.path();
-                let ft = entry.file_type().map_err(|e| io_err(&path, e))?;
-                if ft.is_dir() {
-                    stack.push(path);
-                } else if ft.is_file()
-                    // a link to a rule file counts; links to folders are not followed
-                    // (no loops), nor are links to pipes or devices
-                    || (ft.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_file()))
-                {
-                    paths.push(path);
-                }
-            }
-        }
-        paths.sort();
-        let mut texts = Vec::new();
-        for path in paths {
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if !matches!(ext, "yaml" | "yml" | "tsv") {
-                continue;
-            }
-            let bytes = crate::load::read_settings_file(&path).map_err(|e| io_err(&path, e))?;
-            let text = String::from_utf8(bytes).map_err(|_| SpecError {
-                path: path.display().to_string(),
-                line: 1,
-                column: 1,
-                message: "规则文件不是有效的 UTF-8 文本".into(),
-                source: String::new(),
-            })?;
-            let relative = path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            texts.push((path.display().to_string(), relative, text));
-        }
-        let sources: Vec<RuleSource<'_>> = texts
-            .iter()
-            .map(|(display, relative, text)| RuleSource {
-                display: display.clone(),
-                relative: relative.clone(),
-                text,
-            })
-            .collect();
-        self.add_sources(&sources)
-    }
-
     /// Parse and add one rule from YAML text (used by tests and the folder loaders).
     pub fn add_yaml(&mut self, display: &str, text: &str) -> Result<(), SpecError> {
         let src = RuleSource {
@@ -195,7 +140,7 @@ impl RuleSet {
         self.add_sources(std::slice::from_ref(&src))
     }
 
-    fn add_sources(&mut self, sources: &[RuleSource<'_>]) -> Result<(), SpecError> {
+    pub(crate) fn add_sources(&mut self, sources: &[RuleSource<'_>]) -> Result<(), SpecError> {
         let data: BTreeMap<&str, &RuleSource<'_>> =
             sources.iter().map(|s| (s.relative.as_str(), s)).collect();
         for src in sources {
@@ -287,8 +232,19 @@ impl RuleSet {
     }
 
     /// Run the enabled rules over a document. Diagnostics are sorted by position, then rule.
-    /// A rule that panics is reported on stderr and skipped; the others still run.
+    /// A rule that panics is skipped and the others still run; see
+    /// [`RuleSet::check_noting_crashes`] to learn which rules did.
     pub fn check(&self, doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
+        self.check_noting_crashes(doc, settings).0
+    }
+
+    /// [`RuleSet::check`], plus the ids of the rules that panicked (their findings are
+    /// dropped). The shells tell the user ([`crash_notice`]); the engine prints nothing.
+    pub fn check_noting_crashes(
+        &self,
+        doc: &Document,
+        settings: &Settings,
+    ) -> (Vec<Diagnostic>, Vec<RuleId>) {
         use rayon::prelude::*;
         let enabled: Vec<&Rule> = self
             .rules
@@ -296,22 +252,24 @@ impl RuleSet {
             .filter(|r| settings.is_enabled(&r.meta))
             .collect();
         let mut out = Findings::new();
+        let mut crashed = Vec::new();
         // On a pool thread the caller already spreads its own work over the cores (the CLI
         // checks several files at once): nesting the rules inside that cost CPU and gained
         // nothing, so they run one after another there.
         let spread = rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none();
         if PARALLEL_RULES.contains(&doc.text.len()) && spread {
             // An editor waits on one document: spread its rules over the cores.
-            let parts: Vec<Findings> = enabled
+            let parts: Vec<(Findings, Option<RuleId>)> = enabled
                 .par_iter()
                 .map(|rule| {
                     let mut part = Findings::new();
-                    run_rule(rule, doc, settings, &mut part);
-                    part
+                    let crash = run_rule(rule, doc, settings, &mut part);
+                    (part, crash)
                 })
                 .collect();
-            for part in parts {
+            for (part, crash) in parts {
                 out.append(part);
+                crashed.extend(crash);
             }
         } else {
             // structure readers first; a huge document's structure (a third of the memory
@@ -320,27 +278,28 @@ impl RuleSet {
                 .into_iter()
                 .partition(|r| r.check.reads_structure() || !r.meta.skip_lines.is_empty());
             for rule in structural {
-                run_rule(rule, doc, settings, &mut out);
+                crashed.extend(run_rule(rule, doc, settings, &mut out));
             }
             if doc.text.len() > *PARALLEL_RULES.end() {
                 doc.release_structure();
             }
             if doc.text.len() > *PARALLEL_RULES.end() && spread {
                 // a large document: its text rules (most of the time) spread over the cores
-                let parts: Vec<Findings> = text_only
+                let parts: Vec<(Findings, Option<RuleId>)> = text_only
                     .par_iter()
                     .map(|rule| {
                         let mut part = Findings::new();
-                        run_rule(rule, doc, settings, &mut part);
-                        part
+                        let crash = run_rule(rule, doc, settings, &mut part);
+                        (part, crash)
                     })
                     .collect();
-                for part in parts {
+                for (part, crash) in parts {
                     out.append(part);
+                    crashed.extend(crash);
                 }
             } else {
                 for rule in text_only {
-                    run_rule(rule, doc, settings, &mut out);
+                    crashed.extend(run_rule(rule, doc, settings, &mut out));
                 }
             }
         }
@@ -362,8 +321,13 @@ impl RuleSet {
         if !doc.masked.is_empty() {
             out.retain(|d| !touches_masked(doc, d));
         }
-        out
+        (out, crashed)
     }
+}
+
+/// What the shells print when rule `rule` panicked on the document at `path`.
+pub fn crash_notice(rule: &str, path: &str) -> String {
+    format!("gwlint：内部错误：规则 `{rule}` 在 {path} 上崩溃，它的结果已略去")
 }
 
 /// How many following diagnostics a finding is compared with for nesting.
@@ -442,9 +406,14 @@ fn touches_masked(doc: &Document, d: &Diagnostic) -> bool {
 /// structure, and then run the text rules in parallel.
 const PARALLEL_RULES: std::ops::RangeInclusive<usize> = 16 * 1024..=4 * 1024 * 1024;
 
-/// Run one rule, appending its findings to `out` with the configured severity. A panic is
-/// reported on stderr and drops only that rule's findings.
-fn run_rule(rule: &Rule, doc: &Document, settings: &Settings, out: &mut Findings) {
+/// Run one rule, appending its findings to `out` with the configured severity. A panic
+/// drops only that rule's findings and returns its id.
+fn run_rule(
+    rule: &Rule,
+    doc: &Document,
+    settings: &Settings,
+    out: &mut Findings,
+) -> Option<RuleId> {
     // Rules push straight into `out` (no per-rule Vec to copy over on the sequential path:
     // with a million findings that copy was a third of the peak memory).
     let start = out.len();
@@ -453,12 +422,7 @@ fn run_rule(rule: &Rule, doc: &Document, settings: &Settings, out: &mut Findings
     }));
     if ran.is_err() {
         out.truncate(start);
-        stderr_line!(
-            "gwlint：内部错误：规则 `{}` 在 {} 上崩溃，它的结果已略去",
-            rule.meta.id,
-            doc.path
-        );
-        return;
+        return Some(rule.meta.id.clone());
     }
     if !rule.meta.skip_lines.is_empty() {
         let st = doc.structure();
@@ -471,6 +435,7 @@ fn run_rule(rule: &Rule, doc: &Document, settings: &Settings, out: &mut Findings
     for d in out.since(start) {
         d.severity = severity;
     }
+    None
 }
 
 fn collect_embedded(
@@ -510,19 +475,13 @@ fn data_file<'a>(
     })
 }
 
-fn compile_rule(
+/// The checks of a rule file that need no compiling: its id (the file name, kebab-case,
+/// not a selector's name), the fields its kind accepts, its examples and fix.
+fn validate_rule_file(
+    file: &RuleFile,
     src: &RuleSource<'_>,
-    data: &BTreeMap<&str, &RuleSource<'_>>,
-) -> Result<Rule, SpecError> {
-    let at = |key: &str, needle: Option<&str>, message: String| {
-        SpecError::at(
-            &src.display,
-            src.text,
-            spec::locate(src.text, key, needle),
-            message,
-        )
-    };
-    let file: RuleFile = spec::from_yaml_guarded(&src.display, src.text)?;
+    at: &dyn Fn(&str, Option<&str>, String) -> SpecError,
+) -> Result<(), SpecError> {
     let stem = src
         .relative
         .rsplit('/')
@@ -578,8 +537,12 @@ fn compile_rule(
                 "每个示例要有 bad 或 good 之一（不能都有，也不能都没有）".into(),
             ));
         }
-        if ex.good.is_some() && ex.fixed.is_some() {
-            return Err(at("fixed", None, "fixed 只能写在 bad 示例里".into()));
+        if ex.good.is_some() && (ex.fixed.is_some() || ex.span.is_some() || ex.message.is_some()) {
+            return Err(at(
+                "fixed",
+                None,
+                "fixed、span、message 只能写在 bad 示例里".into(),
+            ));
         }
     }
     if let Some(fix) = file.fix.as_ref().filter(|_| file.kind == Kind::Pattern) {
@@ -591,16 +554,26 @@ fn compile_rule(
             ));
         }
     }
+    Ok(())
+}
+
+/// The check of a rule: compiled from its kind's fields and data files.
+fn build_check(
+    file: &RuleFile,
+    src: &RuleSource<'_>,
+    data: &BTreeMap<&str, &RuleSource<'_>>,
+    at: &dyn Fn(&str, Option<&str>, String) -> SpecError,
+) -> Result<Box<dyn Check>, SpecError> {
     let check: Box<dyn Check> = match file.kind {
         Kind::Pattern => Box::new(
-            kinds::pattern::PatternCheck::compile(&file)
+            kinds::pattern::PatternCheck::compile(file)
                 .map_err(|(key, needle, msg)| at(key, needle.as_deref(), msg))?,
         ),
         Kind::Substitution => {
             let mut pairs: Vec<(String, String)> =
                 file.swap.clone().unwrap_or_default().into_iter().collect();
             if let Some(name) = &file.swap_file {
-                let data_src = data_file(src, data, name, "swap_file", &at)?;
+                let data_src = data_file(src, data, name, "swap_file", at)?;
                 pairs.extend(kinds::substitution::parse_swap_file(data_src.text).map_err(
                     |(line, msg)| SpecError::at(&data_src.display, data_src.text, (line, 1), msg),
                 )?);
@@ -629,7 +602,7 @@ fn compile_rule(
                     "a dated rule needs `terms_file` and `wrong_when`".into(),
                 ));
             };
-            let data_src = data_file(src, data, name, "terms_file", &at)?;
+            let data_src = data_file(src, data, name, "terms_file", at)?;
             let terms = kinds::dated::parse_terms_file(data_src.text).map_err(|(line, msg)| {
                 SpecError::at(&data_src.display, data_src.text, (line, 1), msg)
             })?;
@@ -639,6 +612,14 @@ fn compile_rule(
             )
         }
     };
+    Ok(check)
+}
+
+/// The line labels a rule's findings are dropped on (`skip_lines`).
+fn skip_lines(
+    file: &RuleFile,
+    at: &dyn Fn(&str, Option<&str>, String) -> SpecError,
+) -> Result<Vec<LineKind>, SpecError> {
     let mut skip_lines = Vec::new();
     for id in file.skip_lines.iter().flatten() {
         match LineKind::from_id(id) {
@@ -659,9 +640,26 @@ fn compile_rule(
             }
         }
     }
-    let fixable = file.fix.is_some()
-        || file.kind == Kind::Substitution
-        || (file.kind == Kind::Builtin && builtin::is_fixable(&file.id));
+    Ok(skip_lines)
+}
+
+fn compile_rule(
+    src: &RuleSource<'_>,
+    data: &BTreeMap<&str, &RuleSource<'_>>,
+) -> Result<Rule, SpecError> {
+    let at = |key: &str, needle: Option<&str>, message: String| {
+        SpecError::at(
+            &src.display,
+            src.text,
+            spec::locate(src.text, key, needle),
+            message,
+        )
+    };
+    let file: RuleFile = spec::from_yaml_guarded(&src.display, src.text)?;
+    validate_rule_file(&file, src, &at)?;
+    let check = build_check(&file, src, data, &at)?;
+    let skip_lines = skip_lines(&file, &at)?;
+    let fixable = file.fix.is_some() || file.kind == Kind::Substitution || check.offers_fixes();
     Ok(Rule {
         meta: RuleMeta {
             id: file.id.into(),

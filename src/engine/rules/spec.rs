@@ -91,6 +91,13 @@ pub struct Example {
     /// For a `bad` example: the text after applying all its fixes (safe and unsafe).
     #[serde(default)]
     pub fixed: Option<String>,
+    /// For a `bad` example: the text one of its findings underlines (its span).
+    #[serde(default)]
+    pub span: Option<String>,
+    /// For a `bad` example: that finding's message, in full (with `span`: the finding
+    /// with that span).
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// One rule file, as written.

@@ -89,13 +89,28 @@ fn layout(out: &mut String, doc: &Document, st: &super::Structure) {
     }
 }
 
+/// What the engine sees in `doc` (`gwlint debug structure`): header parts, table of
+/// contents, layout labels, contained documents, outline, enumerations, dates.
 pub fn render(doc: &Document) -> String {
     let st = doc.structure();
     let mut out = String::new();
+    header(&mut out, doc, &st);
+    toc(&mut out, doc, &st);
+    layout(&mut out, doc, &st);
+    segments(&mut out, doc, &st);
+    outline(&mut out, doc, &st);
+    enumerations(&mut out, doc, &st);
+    dates(&mut out, doc, &st);
+    unrecognised(&mut out, &st);
+    out
+}
+
+/// 版头 and 版记 parts: agency mark, document number, signer, issue line, drafter.
+fn header(out: &mut String, doc: &Document, st: &super::Structure) {
     let h = &st.header;
     let _ = writeln!(out, "header:");
     if let Some(p) = &h.agency_mark {
-        part_line(&mut out, doc, "发文机关标志", p);
+        part_line(out, doc, "发文机关标志", p);
     }
     if let Some(n) = &h.doc_number {
         let _ = writeln!(
@@ -110,14 +125,18 @@ pub fn render(doc: &Document) -> String {
         );
     }
     if let Some(p) = &h.signer {
-        part_line(&mut out, doc, "签发人", p);
+        part_line(out, doc, "签发人", p);
     }
     if let Some(p) = &h.issue_line {
-        part_line(&mut out, doc, "印发", p);
+        part_line(out, doc, "印发", p);
     }
     if let Some(p) = &h.drafter {
-        part_line(&mut out, doc, "拟稿/校对", p);
+        part_line(out, doc, "拟稿/校对", p);
     }
+}
+
+/// The table of contents and its entries.
+fn toc(out: &mut String, doc: &Document, st: &super::Structure) {
     if let Some(toc) = &st.toc {
         let _ = writeln!(
             out,
@@ -141,7 +160,10 @@ pub fn render(doc: &Document) -> String {
             );
         }
     }
-    layout(&mut out, doc, &st);
+}
+
+/// The contained documents and their parts.
+fn segments(out: &mut String, doc: &Document, st: &super::Structure) {
     let _ = writeln!(out, "documents:");
     for (k, g) in st.segments.iter().enumerate() {
         let _ = writeln!(
@@ -162,7 +184,7 @@ pub fn render(doc: &Document) -> String {
         for (label, p) in parts {
             if let Some(p) = p {
                 out.push_str("  ");
-                part_line(&mut out, doc, label, p);
+                part_line(out, doc, label, p);
             }
         }
         if let Some(d) = g.signing_date.and_then(|i| st.dates.get(i)) {
@@ -183,6 +205,10 @@ pub fn render(doc: &Document) -> String {
             );
         }
     }
+}
+
+/// The outline headings, indented by depth.
+fn outline(out: &mut String, doc: &Document, st: &super::Structure) {
     let _ = writeln!(out, "outline:");
     let mut depth = vec![0usize; st.headings.len()];
     let mut last_segment = usize::MAX;
@@ -211,6 +237,10 @@ pub fn render(doc: &Document) -> String {
             indent = 2 * depth[i]
         );
     }
+}
+
+/// Inline enumerations and markers glued to a sentence end.
+fn enumerations(out: &mut String, doc: &Document, st: &super::Structure) {
     if !st.inline_items.is_empty() {
         let _ = writeln!(out, "inline enumerations:");
         for it in &st.inline_items {
@@ -235,6 +265,10 @@ pub fn render(doc: &Document) -> String {
             );
         }
     }
+}
+
+/// The dates and date ranges.
+fn dates(out: &mut String, doc: &Document, st: &super::Structure) {
     let _ = writeln!(out, "dates:");
     for d in &st.dates {
         let weekday = d.weekday.as_ref().map_or(String::new(), |(w, _)| {
@@ -273,11 +307,14 @@ pub fn render(doc: &Document) -> String {
             }
         }
     }
+}
+
+/// Lines the structure pass could not place.
+fn unrecognised(out: &mut String, st: &super::Structure) {
     if !st.unrecognised.is_empty() {
         let _ = writeln!(out, "not recognised:");
         for (line, note) in &st.unrecognised {
             let _ = writeln!(out, "  L{:<4} {note}", line + 1);
         }
     }
-    out
 }

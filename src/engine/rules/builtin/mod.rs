@@ -23,120 +23,75 @@ use crate::rules::Check;
 type Builder = fn(&serde_yaml::Value) -> Result<Box<dyn Check>, String>;
 
 /// The one registration table: id, whether it offers fixes, constructor.
-const BUILTINS: &[(&str, bool, Builder)] = &[
-    ("percent-sign-missing", true, percent_missing::build),
-    ("unbalanced-pairs", false, unbalanced_pairs::build),
-    ("homophone-typo", true, homophone_typo::build),
-    ("mixed-percent-sign", true, mixed_percent_sign::build),
+const BUILTINS: &[(&str, Builder)] = &[
+    ("percent-sign-missing", percent_missing::build),
+    ("unbalanced-pairs", unbalanced_pairs::build),
+    ("homophone-typo", homophone_typo::build),
+    ("mixed-percent-sign", mixed_percent_sign::build),
     // date-consistency
     (
         "signing-after-issue",
-        false,
         date_consistency::build_signing_after_issue,
     ),
     (
         "doc-number-year-mismatch",
-        false,
         date_consistency::build_doc_number_year,
     ),
-    (
-        "plan-year-mismatch",
-        false,
-        date_consistency::build_plan_year,
-    ),
+    ("plan-year-mismatch", date_consistency::build_plan_year),
     (
         "summary-year-mismatch",
-        false,
         date_consistency::build_summary_year,
     ),
     (
         "deadline-before-signing",
-        false,
         date_consistency::build_deadline_before_signing,
     ),
     (
         "weekday-mismatch-assumed-year",
-        true,
         date_consistency::build_weekday_assumed_year,
     ),
-    ("invalid-date", false, date_consistency::build_invalid_date),
-    ("weekday-mismatch", true, date_consistency::build_weekday),
+    ("invalid-date", date_consistency::build_invalid_date),
+    ("weekday-mismatch", date_consistency::build_weekday),
     (
         "reversed-date-range",
-        false,
         date_consistency::build_reversed_range,
     ),
     (
         "nonstandard-signing-date",
-        true,
         date_consistency::build_nonstandard,
     ),
     // numbering
-    (
-        "skipped-outline-number",
-        false,
-        outline_numbering::build_skipped,
-    ),
-    (
-        "repeated-outline-number",
-        false,
-        outline_numbering::build_repeated,
-    ),
-    (
-        "wrong-outline-start",
-        false,
-        outline_numbering::build_wrong_start,
-    ),
+    ("skipped-outline-number", outline_numbering::build_skipped),
+    ("repeated-outline-number", outline_numbering::build_repeated),
+    ("wrong-outline-start", outline_numbering::build_wrong_start),
     (
         "mixed-outline-delimiter",
-        true,
         outline_numbering::build_mixed_delimiter,
     ),
-    (
-        "mixed-outline-style",
-        false,
-        outline_numbering::build_mixed_style,
-    ),
+    ("mixed-outline-style", outline_numbering::build_mixed_style),
     (
         "misplaced-outline-level",
-        true,
         outline_numbering::build_misplaced,
     ),
-    ("glued-list-item", true, outline_numbering::build_glued),
+    ("glued-list-item", outline_numbering::build_glued),
     // structure
-    ("missing-required-part", false, required_parts::build),
-    ("attachment-mismatch", false, attachments::build),
+    ("missing-required-part", required_parts::build),
+    ("attachment-mismatch", attachments::build),
     // doc-kind
-    ("invalid-doc-kind", false, doc_kind::build_invalid),
-    (
-        "report-asks-for-approval",
-        false,
-        doc_kind::build_report_asks,
-    ),
-    (
-        "request-several-matters",
-        false,
-        doc_kind::build_several_matters,
-    ),
-    (
-        "request-without-closing",
-        false,
-        doc_kind::build_without_closing,
-    ),
-    (
-        "letter-asks-for-instructions",
-        false,
-        doc_kind::build_letter_asks,
-    ),
-    ("count-claim-mismatch", false, count_claim::build),
-    ("toc-mismatch", false, toc_mismatch::build),
-    ("duplicate-line", false, duplicate_line::build),
-    ("hard-wrapped-paragraph", true, hard_wrap::build),
+    ("invalid-doc-kind", doc_kind::build_invalid),
+    ("report-asks-for-approval", doc_kind::build_report_asks),
+    ("request-several-matters", doc_kind::build_several_matters),
+    ("request-without-closing", doc_kind::build_without_closing),
+    ("letter-asks-for-instructions", doc_kind::build_letter_asks),
+    ("count-claim-mismatch", count_claim::build),
+    ("toc-mismatch", toc_mismatch::build),
+    ("duplicate-line", duplicate_line::build),
+    ("hard-wrapped-paragraph", hard_wrap::build),
 ];
 
 pub fn build(id: &str, params: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
-    match BUILTINS.iter().find(|(name, _, _)| *name == id) {
-        Some((_, _, builder)) => builder(params),
+    match BUILTINS.iter().find(|(name, _)| *name == id) {
+        Some((_, builder)) => builder(params),
         None => Err(format!(
             "no built-in implementation named `{id}` (known: {})",
             BUILTINS.iter().map(|b| b.0).collect::<Vec<_>>().join(", ")
@@ -144,10 +99,9 @@ pub fn build(id: &str, params: &serde_yaml::Value) -> Result<Box<dyn Check>, Str
     }
 }
 
-pub fn is_fixable(id: &str) -> bool {
-    BUILTINS
-        .iter()
-        .any(|(name, fixable, _)| *name == id && *fixable)
+/// The ids in [`BUILTINS`] (tests/tidy.rs checks each has its YAML file).
+pub fn registered_ids() -> impl Iterator<Item = &'static str> {
+    BUILTINS.iter().map(|(id, _)| *id)
 }
 
 /// Deserialize a rule's `params` into `T`, with a readable error.

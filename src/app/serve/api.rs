@@ -133,7 +133,7 @@ fn document(name: &str, text: String, profile: Profile) -> Document {
 /// The findings shown and fixed: the CLI's check with its suppressions (Markdown
 /// `gwlint-disable` comments; no ignore file is read).
 fn lint(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Diagnostic> {
-    crate::suppress::check_with_suppressions(doc, rules, settings, None).0
+    crate::app::workspace::lint(doc, rules, settings, None).0
 }
 
 fn findings_json(doc: &Document, diagnostics: &[Diagnostic]) -> Value {
@@ -313,7 +313,7 @@ pub fn rules_info(rules: &RuleSet, max_body_bytes: usize) -> Value {
                 "severity": r.meta.severity.as_str(),
                 "title": r.meta.title,
                 "fixable": r.meta.fixable,
-                "explain": crate::cli::explain(&r.meta),
+                "explain": crate::explain::explain(&r.meta),
             })
         })
         .collect();
@@ -459,6 +459,6 @@ mod tests {
         let r = &v["rules"][0];
         let id = r["id"].as_str().unwrap();
         let meta = &rules.get(id).unwrap().meta;
-        assert_eq!(r["explain"], crate::cli::explain(meta));
+        assert_eq!(r["explain"], crate::explain::explain(meta));
     }
 }

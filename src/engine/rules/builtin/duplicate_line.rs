@@ -152,7 +152,29 @@ impl Check for DuplicateLine {
             }
         }
         self.repeated_sentences(doc, &nonblank, meta, out);
-        // cover fragments next to the full title
+        self.cover_fragments(doc, &nonblank, meta, out);
+    }
+}
+
+impl DuplicateLine {
+    /// Cover fragments next to the full title: a run of short lines whose letters, read
+    /// together, are the line before or after.
+    fn cover_fragments(
+        &self,
+        doc: &Document,
+        nonblank: &[usize],
+        meta: &RuleMeta,
+        out: &mut Findings,
+    ) {
+        let st = doc.structure();
+        let norm = doc.normalized.as_str();
+        let compact = |i: usize| &norm[st.lines[i].norm()];
+        let content = |i: usize| {
+            let r = &st.lines[i].range();
+            let line = &doc.text[r.clone()];
+            let lead = line.len() - line.trim_start().len();
+            r.start + lead..r.start + line.trim_end().len().max(lead)
+        };
         let short = |i: usize| {
             let c = compact(i);
             if c.len() > 4 * self.p.fragment_max_chars {
@@ -201,9 +223,7 @@ impl Check for DuplicateLine {
             }
         }
     }
-}
 
-impl DuplicateLine {
     /// A sentence that occurs twice in one paragraph (line): the same sentence again, or a
     /// sentence that repeats the end of the one before it (「经核查，A。A。」).
     fn repeated_sentences(

@@ -71,6 +71,10 @@ fn ends_sentence(s: &str) -> bool {
 }
 
 impl Check for HardWrap {
+    fn offers_fixes(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         if doc.is_markdown() {
             return; // a Markdown paragraph may be wrapped anywhere: it is joined when rendered

@@ -164,8 +164,7 @@ impl Server {
             .as_ref()
             .map(|(file, entries)| (file.as_ref(), entries.as_slice()));
         doc.diagnostics =
-            crate::suppress::check_with_suppressions(&document, rules, &resolved.settings, ignore)
-                .0;
+            crate::app::workspace::lint(&document, rules, &resolved.settings, ignore).0;
         doc.rule_dirs = resolved.rule_dirs;
         doc.dirty = false;
         let lsp = |d: &crate::Diagnostic| {
@@ -303,7 +302,7 @@ impl Server {
                 if !text.is_empty() {
                     text.push_str("\n---\n\n");
                 }
-                text.push_str(&crate::cli::explain(&rule.meta));
+                text.push_str(&crate::explain::explain(&rule.meta));
             }
         }
         Some(Hover {

@@ -7,6 +7,7 @@
 pub mod dates;
 pub mod debug;
 pub mod layout;
+pub mod lines;
 pub mod numbering;
 pub mod numerals;
 pub mod outline;

@@ -2,7 +2,7 @@
 //! (title, leader dots or spaces, page number).
 
 use super::layout::LineKind;
-use super::structure::LineInfo;
+use super::lines::LineInfo;
 use super::Part;
 use std::ops::Range;
 
