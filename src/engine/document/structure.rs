@@ -708,19 +708,9 @@ impl<'a> Parser<'a> {
             }
             nonblank += 1;
             let part = self.part(i);
-            if let Some((code, year, number, whole, year_r)) = parts::find_own_doc_number(c) {
+            if let Some(number) = self.own_doc_number(i) {
                 if self.s.header.doc_number.is_none() {
-                    let base = self.lines[i].norm().start;
-                    self.s.header.doc_number = Some(DocNumber {
-                        part: Part {
-                            line: i,
-                            span: self.map(base + whole.start..base + whole.end),
-                        },
-                        code,
-                        year,
-                        year_span: self.map(base + year_r.start..base + year_r.end),
-                        number,
-                    });
+                    self.s.header.doc_number = Some(number);
                     self.kinds[i] = LineKind::DocNumber;
                 }
             } else if i < head_end && nonblank <= 6 && parts::is_agency_mark(c) {
@@ -850,21 +840,27 @@ impl<'a> Parser<'a> {
         ) {
             return;
         }
-        let c = self.compact(i);
-        if let Some((code, year, number, whole, year_r)) = parts::find_own_doc_number(c) {
-            let base = self.lines[i].norm().start;
-            self.s.segments[k].doc_number = Some(DocNumber {
-                part: Part {
-                    line: i,
-                    span: self.map(base + whole.start..base + whole.end),
-                },
-                code,
-                year,
-                year_span: self.map(base + year_r.start..base + year_r.end),
-                number,
-            });
+        if let Some(number) = self.own_doc_number(i) {
+            self.s.segments[k].doc_number = Some(number);
             self.kinds[i] = LineKind::DocNumber;
         }
+    }
+
+    /// The document's own 发文字号 on line `i` (not one cited in a sentence), with its
+    /// spans mapped to the original text.
+    fn own_doc_number(&self, i: usize) -> Option<DocNumber> {
+        let (code, year, number, whole, year_r) = parts::find_own_doc_number(self.compact(i))?;
+        let base = self.lines[i].norm().start;
+        Some(DocNumber {
+            part: Part {
+                line: i,
+                span: self.map(base + whole.start..base + whole.end),
+            },
+            code,
+            year,
+            year_span: self.map(base + year_r.start..base + year_r.end),
+            number,
+        })
     }
 
     /// A 纪要, 简报, 公报, 决议 or 决定 is dated in its head, not at its end

@@ -245,7 +245,6 @@ impl RuleSet {
         doc: &Document,
         settings: &Settings,
     ) -> (Vec<Diagnostic>, Vec<RuleId>) {
-        use rayon::prelude::*;
         let enabled: Vec<&Rule> = self
             .rules
             .iter()
@@ -259,18 +258,7 @@ impl RuleSet {
         let spread = rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none();
         if PARALLEL_RULES.contains(&doc.text.len()) && spread {
             // An editor waits on one document: spread its rules over the cores.
-            let parts: Vec<(Findings, Option<RuleId>)> = enabled
-                .par_iter()
-                .map(|rule| {
-                    let mut part = Findings::new();
-                    let crash = run_rule(rule, doc, settings, &mut part);
-                    (part, crash)
-                })
-                .collect();
-            for (part, crash) in parts {
-                out.append(part);
-                crashed.extend(crash);
-            }
+            run_in_parallel(&enabled, doc, settings, &mut out, &mut crashed);
         } else {
             // structure readers first; a huge document's structure (a third of the memory
             // of a 200 MB file) is then dropped before the text rules add their findings
@@ -285,18 +273,7 @@ impl RuleSet {
             }
             if doc.text.len() > *PARALLEL_RULES.end() && spread {
                 // a large document: its text rules (most of the time) spread over the cores
-                let parts: Vec<(Findings, Option<RuleId>)> = text_only
-                    .par_iter()
-                    .map(|rule| {
-                        let mut part = Findings::new();
-                        let crash = run_rule(rule, doc, settings, &mut part);
-                        (part, crash)
-                    })
-                    .collect();
-                for (part, crash) in parts {
-                    out.append(part);
-                    crashed.extend(crash);
-                }
+                run_in_parallel(&text_only, doc, settings, &mut out, &mut crashed);
             } else {
                 for rule in text_only {
                     crashed.extend(run_rule(rule, doc, settings, &mut out));
@@ -322,6 +299,30 @@ impl RuleSet {
             out.retain(|d| !touches_masked(doc, d));
         }
         (out, crashed)
+    }
+}
+
+/// Run `rules` on `doc` spread over the cores; their findings and crashed rule ids are
+/// added to `out` and `crashed` in rule order.
+fn run_in_parallel(
+    rules: &[&Rule],
+    doc: &Document,
+    settings: &Settings,
+    out: &mut Findings,
+    crashed: &mut Vec<RuleId>,
+) {
+    use rayon::prelude::*;
+    let parts: Vec<(Findings, Option<RuleId>)> = rules
+        .par_iter()
+        .map(|rule| {
+            let mut part = Findings::new();
+            let crash = run_rule(rule, doc, settings, &mut part);
+            (part, crash)
+        })
+        .collect();
+    for (part, crash) in parts {
+        out.append(part);
+        crashed.extend(crash);
     }
 }
 
