@@ -10,7 +10,7 @@ function where(files: string[], over: Partial<Where> = {}): Where {
     pythonExecutables: [],
     pathVariable: '/usr/local/bin:/usr/bin',
     extensionFolder: '/ext',
-    workspaceFolder: '/work',
+    workspaceFolder: '/home/ann/project',
     platform: 'linux',
     isFile: (p) => files.includes(p),
     ...over,
@@ -22,7 +22,7 @@ test('the setting wins, relative to the workspace when it has a slash', () => {
     command: '/opt/gwlint',
     source: '设置 gwlint.path',
   });
-  assert.equal(findGwlint(where([], { setting: 'tools/gwlint' }))?.command, '/work/tools/gwlint');
+  assert.equal(findGwlint(where([], { setting: 'tools/gwlint' }))?.command, '/home/ann/project/tools/gwlint');
   // the default value means "not set"
   assert.equal(findGwlint(where(['/usr/bin/gwlint'], { setting: 'gwlint' }))?.source, 'PATH');
 });
