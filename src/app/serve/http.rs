@@ -149,8 +149,18 @@ async fn answer<F>(work: F) -> Response
 where
     F: FnOnce() -> Result<Value, ApiError> + Send + 'static,
 {
+    answer_with(work, |value| json_response(200, &value)).await
+}
+
+/// Run `work` on the blocking pool and turn its result into a response with `respond`
+/// (an error: its JSON message; a panic: 500).
+async fn answer_with<T, F>(work: F, respond: impl FnOnce(T) -> Response) -> Response
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+{
     match tokio::task::spawn_blocking(work).await {
-        Ok(Ok(value)) => json_response(200, &value),
+        Ok(Ok(value)) => respond(value),
         Ok(Err(e)) => error_response(&e),
         Err(_) => refusal(&Refusal {
             status: 500,
@@ -217,8 +227,8 @@ async fn annotate(
     };
     let date = crate::docx::annotate::revision_date_now();
     let work = move || api::annotate(&state.rules, body.to_vec(), &req, date);
-    match tokio::task::spawn_blocking(work).await {
-        Ok(Ok(answer)) => (
+    answer_with(work, |answer: api::AnnotateAnswer| {
+        (
             [
                 (header::CONTENT_TYPE, DOCX_TYPE.to_string()),
                 (
@@ -232,13 +242,9 @@ async fn annotate(
             ],
             Body::from(answer.bytes),
         )
-            .into_response(),
-        Ok(Err(e)) => error_response(&e),
-        Err(_) => refusal(&Refusal {
-            status: 500,
-            message: "服务器内部错误，请重试（internal error）".into(),
-        }),
-    }
+            .into_response()
+    })
+    .await
 }
 
 const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
