@@ -3,7 +3,8 @@
 //! 2.5 times as long (the best of three runs of each size, interleaved). A ratio, never
 //! an absolute time: a quadratic path shows about 4×. Time is CPU time (of this process
 //! and its children), not wall-clock time, so the other work on a shared machine does
-//! not count; the tests run one at a time for the same reason.
+//! not count; the tests run one at a time, in a test binary of their own (no other test's
+//! threads or children in the process), for the same reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use gwlint::diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Severity};

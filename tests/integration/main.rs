@@ -1,8 +1,9 @@
 //! The integration tests, one binary (one link, one process whose test threads share the
 //! work): each `tests/<name>.rs` is a module here. Run one file's tests with
 //! `cargo test --test integration <name>::`. Snapshot tests (insta) are binaries of their
-//! own (`fixtures`, `report`, `structure`: their snapshot names follow the binary), and
-//! the tests that drive outside tools are `tests/e2e/main.rs`.
+//! own (`fixtures`, `report`, `structure`: their snapshot names follow the binary), so is
+//! `linear` (its CPU-time ratios must not count other tests' threads), and the tests that
+//! drive outside tools are `tests/e2e/main.rs`.
 
 // helpers shared by lsp, lsp_resilience and serve (`use crate::common;` there)
 #[path = "../common/mod.rs"]
@@ -26,8 +27,6 @@ mod fix_props;
 mod formats;
 #[path = "../hostile.rs"]
 mod hostile;
-#[path = "../linear.rs"]
-mod linear;
 #[path = "../lsp.rs"]
 mod lsp;
 #[path = "../lsp_resilience.rs"]
