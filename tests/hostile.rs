@@ -368,8 +368,7 @@ fn cases() -> Vec<Case> {
         Case {
             name: "8 MB file",
             setup: |d| {
-                // over the 4 MB at which the structure rules run first and the text rules in
-                // parallel; distinct paragraphs: one paragraph repeated 80,000 times is a real
+                // a large file: its structure rules and its text rules run side by side; distinct paragraphs: one paragraph repeated 80,000 times is a real
                 // duplicate (and 「一、」 repeated a numbering fault), not a clean file
                 let mut t = String::with_capacity(9 * 1024 * 1024);
                 let mut i = 0u64;

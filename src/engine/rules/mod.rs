@@ -256,30 +256,48 @@ impl RuleSet {
         // checks several files at once): nesting the rules inside that cost CPU and gained
         // nothing, so they run one after another there.
         let spread = rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none();
-        if PARALLEL_RULES.contains(&doc.text.len()) && spread {
-            // An editor waits on one document: spread its rules over the cores.
-            run_in_parallel(&enabled, doc, settings, &mut out, &mut crashed);
+        // structure readers apart from the text rules: the first group waits for the parse,
+        // the second need not
+        let (structural, text_only): (Vec<&Rule>, Vec<&Rule>) = enabled
+            .into_iter()
+            .partition(|r| r.check.reads_structure() || !r.meta.skip_lines.is_empty());
+        let size = doc.text.len();
+        if spread && (PARALLEL_FROM..=RELEASE_STRUCTURE_ABOVE).contains(&size) {
+            // An editor waits on one document, or one large file is checked: one core parses
+            // the structure and then runs the rules that read it, the others run the text
+            // rules meanwhile, and whoever is done first helps the other group.
+            let ((s_out, s_crashed), (t_out, t_crashed)) = rayon::join(
+                || {
+                    doc.structure();
+                    run_in_parallel(&structural, doc, settings)
+                },
+                || run_in_parallel(&text_only, doc, settings),
+            );
+            out.append(s_out);
+            out.append(t_out);
+            crashed.extend(s_crashed);
+            crashed.extend(t_crashed);
         } else {
             // structure readers first; a huge document's structure (a third of the memory
             // of a 200 MB file) is then dropped before the text rules add their findings
-            let (structural, text_only): (Vec<&Rule>, Vec<&Rule>) = enabled
-                .into_iter()
-                .partition(|r| r.check.reads_structure() || !r.meta.skip_lines.is_empty());
             for rule in structural {
                 crashed.extend(run_rule(rule, doc, settings, &mut out));
             }
-            if doc.text.len() > *PARALLEL_RULES.end() {
+            if size > RELEASE_STRUCTURE_ABOVE {
                 doc.release_structure();
             }
-            if doc.text.len() > *PARALLEL_RULES.end() && spread {
-                // a large document: its text rules (most of the time) spread over the cores
-                run_in_parallel(&text_only, doc, settings, &mut out, &mut crashed);
+            if size > RELEASE_STRUCTURE_ABOVE && spread {
+                // a huge document: its text rules (most of the time) spread over the cores
+                let (part, part_crashed) = run_in_parallel(&text_only, doc, settings);
+                out.append(part);
+                crashed.extend(part_crashed);
             } else {
                 for rule in text_only {
                     crashed.extend(run_rule(rule, doc, settings, &mut out));
                 }
             }
         }
+        crashed.sort();
         let mut out = out.into_vec();
         // unstable: sorts in place (a stable sort's buffer was a tenth of the peak memory on
         // a finding-dense file); the key is total up to the message, so the order is fixed
@@ -302,15 +320,13 @@ impl RuleSet {
     }
 }
 
-/// Run `rules` on `doc` spread over the cores; their findings and crashed rule ids are
-/// added to `out` and `crashed` in rule order.
+/// Run `rules` on `doc` spread over the cores: their findings, and the ids of the rules
+/// that crashed.
 fn run_in_parallel(
     rules: &[&Rule],
     doc: &Document,
     settings: &Settings,
-    out: &mut Findings,
-    crashed: &mut Vec<RuleId>,
-) {
+) -> (Findings, Vec<RuleId>) {
     use rayon::prelude::*;
     let parts: Vec<(Findings, Option<RuleId>)> = rules
         .par_iter()
@@ -320,10 +336,13 @@ fn run_in_parallel(
             (part, crash)
         })
         .collect();
+    let mut out = Findings::new();
+    let mut crashed = Vec::new();
     for (part, crash) in parts {
         out.append(part);
         crashed.extend(crash);
     }
+    (out, crashed)
 }
 
 /// What the shells print when rule `rule` panicked on the document at `path`.
@@ -402,10 +421,13 @@ fn touches_masked(doc: &Document, d: &Diagnostic) -> bool {
             .any(|e| touches(&doc.masked, &e.range))
 }
 
-/// Documents in this size range run all their rules in parallel. Smaller ones are not worth
-/// the hand-off; larger ones run the structural rules first, one after another, release the
-/// structure, and then run the text rules in parallel.
-const PARALLEL_RULES: std::ops::RangeInclusive<usize> = 16 * 1024..=4 * 1024 * 1024;
+/// Smaller documents run their rules one after another: not worth the hand-off.
+const PARALLEL_FROM: usize = 16 * 1024;
+
+/// Larger documents run the rules that read the structure first, one after another,
+/// release the structure, and only then run the text rules (in parallel): the structure
+/// of a 200 MB file is a third of its memory, and its findings pile up on top of it.
+const RELEASE_STRUCTURE_ABOVE: usize = 64 * 1024 * 1024;
 
 /// Run one rule, appending its findings to `out` with the configured severity. A panic
 /// drops only that rule's findings and returns its id.
