@@ -167,9 +167,9 @@ impl Server {
             crate::app::workspace::lint(&document, rules, &resolved.settings, ignore).0;
         doc.rule_dirs = resolved.rule_dirs;
         doc.dirty = false;
-        let lsp = |d: &crate::Diagnostic| {
-            to_lsp(d, doc, self.encoding, self.hints.contains(d.rule.as_str()))
-        };
+        let doc: &OpenDoc = doc;
+        let (encoding, hints) = (self.encoding, &self.hints);
+        let lsp = |d| published(d, doc, encoding, hints);
         if self.raw_frames {
             let body = publish_text(doc, lsp);
             self.send(lsp_server::Message::Notification(
@@ -180,12 +180,18 @@ impl Server {
             ));
             return;
         }
-        let params = PublishDiagnosticsParams {
-            uri: doc.uri.clone(),
-            diagnostics: doc.diagnostics.iter().map(lsp).collect(),
-            version: doc.version,
-        };
-        self.notify::<lsp_types::notification::PublishDiagnostics>(params);
+        let diagnostics: Vec<PublishedDiagnostic<'_>> = doc.diagnostics.iter().map(lsp).collect();
+        let params = serde_json::json!({
+            "uri": doc.uri.as_str(),
+            "diagnostics": diagnostics,
+            "version": doc.version,
+        });
+        self.send(lsp_server::Message::Notification(
+            lsp_server::Notification {
+                method: <lsp_types::notification::PublishDiagnostics as lsp_types::notification::Notification>::METHOD.to_owned(),
+                params,
+            },
+        ));
     }
 
     /// Make sure the stored diagnostics describe the current text (a request can arrive
@@ -200,7 +206,6 @@ impl Server {
     pub(super) fn code_action(&mut self, p: CodeActionParams) -> Vec<CodeActionOrCommand> {
         let key = p.text_document.uri.as_str().to_owned();
         let encoding = self.encoding;
-        let hints = self.hints.clone();
         let Some(doc) = self.fresh(&key) else {
             return Vec::new();
         };
@@ -220,7 +225,7 @@ impl Server {
                     .data
                     .as_ref()
                     .and_then(|v| FixData::deserialize(v).ok())
-                    .or_else(|| stored_fix(doc, d, encoding, &hints));
+                    .or_else(|| stored_fix(doc, d, encoding));
                 let accept = super::accept::action(&key, doc, d, encoding);
                 let Some(fix) = fix else {
                     actions.extend(accept.map(CodeActionOrCommand::CodeAction));
@@ -316,67 +321,83 @@ impl Server {
 }
 
 /// The whole `textDocument/publishDiagnostics` message for `doc` as JSON text, each
-/// diagnostic converted by `lsp` and serialised in turn (only one exists as values at a
-/// time; the text costs a few hundred bytes per finding).
-fn publish_text(
-    doc: &OpenDoc,
-    lsp: impl Fn(&crate::Diagnostic) -> lsp_types::Diagnostic,
+/// diagnostic converted by `lsp` and serialised straight into it (the text costs a few
+/// hundred bytes per finding).
+fn publish_text<'d>(
+    doc: &'d OpenDoc,
+    lsp: impl Fn(&'d crate::Diagnostic) -> PublishedDiagnostic<'d>,
 ) -> String {
-    let mut out = String::from(
-        r#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    let mut out = Vec::with_capacity(64 + 320 * doc.diagnostics.len());
+    out.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
     );
-    out.push_str(&serde_json::to_string(doc.uri.as_str()).unwrap_or_default());
+    let _ = serde_json::to_writer(&mut out, doc.uri.as_str());
     if let Some(version) = doc.version {
-        out.push_str(&format!(r#","version":{version}"#));
+        out.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
     }
-    out.push_str(r#","diagnostics":["#);
+    out.extend_from_slice(br#","diagnostics":["#);
     for (i, d) in doc.diagnostics.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        out.push_str(&serde_json::to_string(&lsp(d)).unwrap_or_default());
+        let _ = serde_json::to_writer(&mut out, &lsp(d));
     }
-    out.push_str("]}}");
-    out
+    out.extend_from_slice(b"]}}");
+    // serde_json writes UTF-8 only
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// The LSP form of a diagnostic: `code` = rule id, `source` = "gwlint", the fix in `data`.
-fn to_lsp(
-    d: &crate::Diagnostic,
+/// A finding in the shape of an LSP `Diagnostic` (the fields gwlint fills: `code` = rule
+/// id, `source` = "gwlint", the fix in `data`), serialised as it is: no
+/// `lsp_types::Diagnostic` and no JSON value tree per finding.
+#[derive(Debug, Serialize)]
+pub(super) struct PublishedDiagnostic<'a> {
+    range: lsp_types::Range,
+    severity: DiagnosticSeverity,
+    code: &'a str,
+    source: &'static str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<FixData>,
+}
+
+/// The published form of `d` (a rule in `hints` is shown as a hint).
+fn published<'a>(
+    d: &'a crate::Diagnostic,
     doc: &OpenDoc,
     encoding: PositionEncoding,
-    hint: bool,
-) -> lsp_types::Diagnostic {
+    hints: &std::collections::BTreeSet<String>,
+) -> PublishedDiagnostic<'a> {
     let severity = match d.severity {
-        _ if hint => DiagnosticSeverity::HINT,
+        _ if hints.contains(d.rule.as_str()) => DiagnosticSeverity::HINT,
         Severity::Error => DiagnosticSeverity::ERROR,
         Severity::Warning => DiagnosticSeverity::WARNING,
         Severity::Info => DiagnosticSeverity::INFORMATION,
     };
-    let data = d.fix.as_ref().map(|f| {
-        let fix = FixData {
-            applicability: f.applicability,
-            message: f.message.to_string(),
-            edits: f
-                .edits
-                .iter()
-                .map(|e| TextEdit {
-                    range: doc.lines.range(&doc.text, &e.range, encoding),
-                    new_text: e.replacement.to_string(),
-                })
-                .collect(),
-        };
-        serde_json::to_value(fix).unwrap_or_default()
-    });
-    lsp_types::Diagnostic {
+    PublishedDiagnostic {
         range: doc.lines.range(&doc.text, &d.span, encoding),
-        severity: Some(severity),
-        code: Some(NumberOrString::String(d.rule.to_string())),
-        source: Some("gwlint".into()),
-        message: d.message.to_string(),
-        data,
-        ..lsp_types::Diagnostic::default()
+        severity,
+        code: d.rule.as_str(),
+        source: "gwlint",
+        message: &d.message,
+        data: fix_data(d, doc, encoding),
     }
+}
+
+/// What `Diagnostic.data` carries for `d`: its fix in LSP ranges of the linted text.
+fn fix_data(d: &crate::Diagnostic, doc: &OpenDoc, encoding: PositionEncoding) -> Option<FixData> {
+    d.fix.as_ref().map(|f| FixData {
+        applicability: f.applicability,
+        message: f.message.to_string(),
+        edits: f
+            .edits
+            .iter()
+            .map(|e| TextEdit {
+                range: doc.lines.range(&doc.text, &e.range, encoding),
+                new_text: e.replacement.to_string(),
+            })
+            .collect(),
+    })
 }
 
 /// For clients that drop `data`: the fix of the published diagnostic with the same rule
@@ -385,14 +406,17 @@ fn stored_fix(
     doc: &OpenDoc,
     wanted: &lsp_types::Diagnostic,
     encoding: PositionEncoding,
-    hints: &std::collections::BTreeSet<String>,
 ) -> Option<FixData> {
+    let code = match &wanted.code {
+        Some(NumberOrString::String(s)) => s.as_str(),
+        _ => return None,
+    };
     doc.diagnostics
         .iter()
-        .map(|d| to_lsp(d, doc, encoding, hints.contains(d.rule.as_str())))
-        .find(|d| d.range == wanted.range && d.code == wanted.code)
-        .and_then(|d| d.data)
-        .and_then(|v| FixData::deserialize(&v).ok())
+        .find(|d| {
+            d.rule.as_str() == code && doc.lines.range(&doc.text, &d.span, encoding) == wanted.range
+        })
+        .and_then(|d| fix_data(d, doc, encoding))
 }
 
 fn workspace_edit(uri: &Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
