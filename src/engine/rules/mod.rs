@@ -143,11 +143,16 @@ impl RuleSet {
     pub(crate) fn add_sources(&mut self, sources: &[RuleSource<'_>]) -> Result<(), SpecError> {
         let data: BTreeMap<&str, &RuleSource<'_>> =
             sources.iter().map(|s| (s.relative.as_str(), s)).collect();
-        for src in sources {
-            if !(src.relative.ends_with(".yaml") || src.relative.ends_with(".yml")) {
-                continue;
-            }
-            let rule = compile_rule(src, &data)?;
+        // compiling (YAML, regexes, word lists) is most of gwlint's start-up: spread over
+        // the cores; the first error in file order is the one reported, as before
+        use rayon::prelude::*;
+        let compiled: Vec<(&RuleSource<'_>, Result<Rule, SpecError>)> = sources
+            .par_iter()
+            .filter(|src| src.relative.ends_with(".yaml") || src.relative.ends_with(".yml"))
+            .map(|src| (src, compile_rule(src, &data)))
+            .collect();
+        for (src, rule) in compiled {
+            let rule = rule?;
             if let Some(existing) = self.rules.iter().find(|r| r.meta.id == rule.meta.id) {
                 let pos = spec::locate(src.text, "id", Some(&rule.meta.id));
                 return Err(SpecError::at(
