@@ -35,6 +35,21 @@ pub fn to_fullwidth(c: char) -> char {
     }
 }
 
+/// The bytes that start a character the view removes, folds or rewrites: space, tab,
+/// CR, and the lead bytes of U+0080..U+00BF (no-break space), U+2000..U+2FFF (the thin
+/// spaces), U+3000..U+3FFF (the ideographic space) and U+F000..U+FFFF (full-width ASCII,
+/// the BOM). Every other byte is copied as it is.
+static MAY_CHANGE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut k = 0;
+    let bytes = [b' ', b'\t', b'\r', 0xC2, 0xE2, 0xE3, 0xEF];
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
+
 /// Record that normalised offset `norm` maps to original offset `orig`; a later break at
 /// the same normalised offset (a folded comma followed by spaces) replaces the earlier.
 fn add_break(breaks: &mut Vec<[u32; 2]>, norm: u32, orig: u32) {
@@ -68,27 +83,53 @@ impl NormalizedView {
             };
         }
         let mut text = String::with_capacity(original.len());
+        // the last break point: normalised and original offset
         let mut last = (0usize, 0usize);
+        // a break where the offsets stop running in step
+        let keep_in_step =
+            |text: &String, breaks: &mut Vec<[u32; 2]>, last: &mut (usize, usize), i: usize| {
+                if last.1 + (text.len() - last.0) != i {
+                    *last = (text.len(), i);
+                    add_break(breaks, narrow(last.0), narrow(last.1));
+                }
+            };
         let bytes = original.as_bytes();
-        for (i, c) in original.char_indices() {
+        let mut i = 0;
+        while i < bytes.len() {
+            // a run of characters the view keeps as they are, copied whole: every byte
+            // that may start a removed, folded or rewritten character is in `MAY_CHANGE`
+            let run_end = bytes[i..]
+                .iter()
+                .position(|&b| MAY_CHANGE[usize::from(b)])
+                .map_or(bytes.len(), |k| i + k);
+            if run_end > i {
+                keep_in_step(&text, &mut breaks, &mut last, i);
+                text.push_str(&original[i..run_end]);
+                i = run_end;
+                continue;
+            }
+            let Some(c) = original[i..].chars().next() else {
+                break;
+            };
+            let len = c.len_utf8();
             // a lone `\r` ends a line (`source::line_break_len`): it stays, as `\n`, so
             // the view has the original's lines; the `\r` of `\r\n` goes like a space
-            let c = match c {
+            let kept = match c {
                 '\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
-                c if is_removed_space(c) => continue,
+                c if is_removed_space(c) => {
+                    i += len;
+                    continue;
+                }
                 c => c,
             };
-            let (bn, bo) = last;
-            if bo + (text.len() - bn) != i {
-                last = (text.len(), i);
-                add_break(&mut breaks, narrow(last.0), narrow(last.1));
-            }
-            let folded = fold_char(c);
+            keep_in_step(&text, &mut breaks, &mut last, i);
+            let folded = fold_char(kept);
             text.push(folded);
-            if folded.len_utf8() != c.len_utf8() {
-                last = (text.len(), i + c.len_utf8());
+            if folded.len_utf8() != len {
+                last = (text.len(), i + len);
                 add_break(&mut breaks, narrow(last.0), narrow(last.1));
             }
+            i += len;
         }
         NormalizedView {
             text,
@@ -168,6 +209,50 @@ mod tests {
         assert_eq!(view.as_str(), "甲\n乙\n丙\n");
         let p = view.as_str().find('丙').unwrap();
         assert_eq!(&orig[view.to_original(orig, p..p + 3)], "丙");
+    }
+
+    /// The view as it was first written, one character at a time: the run-copying
+    /// [`NormalizedView::new`] must give the same text and the same break points.
+    fn reference(original: &str) -> (String, Vec<[u32; 2]>) {
+        let mut breaks = vec![[0u32, 0u32]];
+        let mut text = String::new();
+        let mut last = (0usize, 0usize);
+        let bytes = original.as_bytes();
+        for (i, c) in original.char_indices() {
+            let c = match c {
+                '\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
+                c if is_removed_space(c) => continue,
+                c => c,
+            };
+            if last.1 + (text.len() - last.0) != i {
+                last = (text.len(), i);
+                add_break(&mut breaks, last.0 as u32, last.1 as u32);
+            }
+            let folded = fold_char(c);
+            text.push(folded);
+            if folded.len_utf8() != c.len_utf8() {
+                last = (text.len(), i + c.len_utf8());
+                add_break(&mut breaks, last.0 as u32, last.1 as u32);
+            }
+        }
+        (text, breaks)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn copying_runs_gives_the_characterwise_view(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a", " ", "\t", "\r", "\n", "\r\n", "，", "：", "（", "Ａ", "９", "\u{3000}",
+                "\u{A0}", "\u{2003}", "\u{200B}", "\u{2010}", "—", "\u{FEFF}", "\u{FF5F}",
+                "、", "。", "「", "中", "文", "𠮷", "é", "·", "\u{2028}",
+            ]), 0..60)
+        ) {
+            let original: String = pieces.concat();
+            let view = NormalizedView::new(&original);
+            let (text, breaks) = reference(&original);
+            proptest::prop_assert_eq!(view.as_str(), text.as_str());
+            proptest::prop_assert_eq!(&view.breaks, &breaks);
+        }
     }
 
     #[test]

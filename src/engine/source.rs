@@ -868,17 +868,15 @@ pub struct Position {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
-        let breaks = bytes
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-            .count();
-        let mut line_starts = LineStarts::with_capacity(breaks + 1, text.len());
+        // a line ends after `\n` and after a `\r` not followed by `\n`
+        let ends = || {
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+        };
+        let mut line_starts = LineStarts::with_capacity(ends().count() + 1, text.len());
         line_starts.push(0);
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                line_starts.push(i + 1);
-            }
+        for i in ends() {
+            line_starts.push(i + 1);
         }
         let columns = ColumnIndex::new(text, line_starts.ranges(text.len()));
         LineIndex {
