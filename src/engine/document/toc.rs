@@ -142,7 +142,9 @@ fn same_title(text: &str, first: &TocEntry, line: &Part) -> bool {
     let key = |r: &Range<usize>| -> String {
         let t = text.get(r.clone()).unwrap_or("").trim_start();
         let t = super::outline::parse_marker(t).map_or(t, |m| &t[m.len..]);
-        t.chars().filter(|c| c.is_alphanumeric()).collect()
+        t.chars()
+            .filter(|&c| crate::normalize::is_letter_or_digit(c))
+            .collect()
     };
     key(&first.title_span) == key(&line.span)
 }

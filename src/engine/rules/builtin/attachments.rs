@@ -24,7 +24,7 @@ pub fn build(v: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
 /// Letters, digits and Han only: 「2025年“双随机”清单」 and 「2025年双随机清单」 are one name.
 fn key(text: &str) -> String {
     text.chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(|&c| crate::normalize::is_letter_or_digit(c))
         .map(crate::normalize::fold_char)
         .collect()
 }

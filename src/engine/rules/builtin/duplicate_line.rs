@@ -84,7 +84,12 @@ impl Check for DuplicateLine {
             .collect();
         let compact = |i: usize| &norm[st.lines[i].norm()];
         // letters, digits and Han only: 「|---|---|」 and 「……」 are not content
-        let chars = |i: usize| compact(i).chars().filter(|c| c.is_alphanumeric()).count();
+        let chars = |i: usize| {
+            compact(i)
+                .chars()
+                .filter(|&c| crate::normalize::is_letter_or_digit(c))
+                .count()
+        };
         let markup = |i: usize| compact(i).starts_with(['#', '|', '>', '-', '*']);
         let content = |i: usize| {
             let r = &st.lines[i].range();
@@ -181,7 +186,9 @@ impl DuplicateLine {
                 return false;
             }
             let n = c.chars().count();
-            n > 0 && n <= self.p.fragment_max_chars && c.chars().all(char::is_alphanumeric)
+            n > 0
+                && n <= self.p.fragment_max_chars
+                && c.chars().all(crate::normalize::is_letter_or_digit)
         };
         let mut k = 0;
         while k < nonblank.len() {
@@ -251,7 +258,10 @@ impl DuplicateLine {
                 let sentence = line[start..end].trim_start();
                 let from = end - sentence.len();
                 start = end;
-                let chars = sentence.chars().filter(|c| c.is_alphanumeric()).count();
+                let chars = sentence
+                    .chars()
+                    .filter(|&c| crate::normalize::is_letter_or_digit(c))
+                    .count();
                 let before = previous.replace(sentence);
                 if chars < self.p.sentence_min_chars {
                     continue;
@@ -313,7 +323,8 @@ fn field_label(line: &str) -> Option<&str> {
         .find(|&(_, c)| matches!(c, '：' | ':'))?;
     let label = &line[..at];
     let n = label.chars().count();
-    ((2..=6).contains(&n) && label.chars().all(char::is_alphanumeric)).then_some(label)
+    ((2..=6).contains(&n) && label.chars().all(crate::normalize::is_letter_or_digit))
+        .then_some(label)
 }
 
 /// FxHash-style hash of bytes, 8 at a time (collisions are checked by the caller).

@@ -59,7 +59,7 @@ pub fn build(value: &serde_yaml::Value) -> Result<Box<dyn Check>, String> {
 fn follower(rest: &str) -> &str {
     let mut end = 0;
     for (i, c) in rest.char_indices().take(8) {
-        if !(c.is_alphanumeric()) {
+        if !crate::normalize::is_letter_or_digit(c) {
             break;
         }
         end = i + c.len_utf8();

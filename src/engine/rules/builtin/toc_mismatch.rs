@@ -45,7 +45,7 @@ fn key(title: &str) -> String {
     let t = title.trim_start();
     let t = parse_marker(t).map_or(t, |m| &t[m.len..]);
     t.chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(|&c| crate::normalize::is_letter_or_digit(c))
         .map(crate::normalize::fold_char)
         .collect()
 }
@@ -106,7 +106,7 @@ impl Check for TocMismatch {
                 continue;
             }
             let last = c
-                .trim_end_matches(|ch: char| !ch.is_alphanumeric())
+                .trim_end_matches(|ch: char| !crate::normalize::is_letter_or_digit(ch))
                 .chars()
                 .next_back();
             if !last.is_some_and(|ch| last_chars.contains(&crate::normalize::fold_char(ch))) {
