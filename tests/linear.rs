@@ -5,6 +5,13 @@
 //! and its children), not wall-clock time, so the other work on a shared machine does
 //! not count; the tests run one at a time, in a test binary of their own (no other test's
 //! threads or children in the process), for the same reason.
+//!
+//! The same binary holds each pattern rule to a scan cost (issue 14): on clean text, a
+//! pattern rule may cost at most [`MAX_SCAN_COST`] times one walk of a regex without
+//! literals over the same text, measured in the same run (this thread's CPU time). It
+//! runs in optimised builds only (`.ci/run` runs `cargo test --release --test linear`):
+//! in a debug build gwlint's own code is many times slower than the regex engine, which
+//! dependencies get optimised even there, so the ratio would measure the build.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use gwlint::diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Severity};
@@ -59,6 +66,84 @@ fn assert_linear<T>(name: &str, n: usize, prepare: impl Fn(usize) -> T, work: im
     assert!(
         ratio <= MAX_RATIO,
         "{name}: twice the input took {ratio:.2}× as long ({small:?} → {large:?})"
+    );
+}
+
+/// The most a pattern rule may cost on clean text, in walks of a literal-free regex over
+/// it. A pattern the line prefilter cannot narrow costs about one walk (each); the rules
+/// shipped cost 0.1–1.1.
+const MAX_SCAN_COST: f64 = 2.0;
+
+/// CPU time used so far by this thread (nanosecond clock, unlike `getrusage`'s ticks).
+fn thread_cpu_time() -> Duration {
+    // SAFETY: clock_gettime fills the timespec it is given; a zeroed timespec is valid.
+    let mut ts: libc::timespec = unsafe { std::mem::zeroed() };
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// The best of five runs of `work`, in this thread's CPU time.
+fn best_of_five(mut work: impl FnMut()) -> Duration {
+    work();
+    (0..5)
+        .map(|_| {
+            let start = thread_cpu_time();
+            work();
+            thread_cpu_time() - start
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+#[test]
+#[cfg_attr(debug_assertions, ignore = "a cost ratio: run with --release")]
+fn every_pattern_rule_scans_clean_text_within_a_bound() {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // the fixtures each rule is silent on, repeated to 1 MB
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut unit = String::new();
+    let mut rule_dirs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    rule_dirs.sort();
+    for d in rule_dirs {
+        if let Ok(t) = std::fs::read_to_string(d.join("clean.txt")) {
+            unit.push_str(&t);
+            unit.push('\n');
+        }
+    }
+    let mut text = String::new();
+    while text.len() < 1 << 20 {
+        text.push_str(&unit);
+    }
+    let doc = Document::from_text("clean.txt", text);
+    doc.structure();
+    // a walk of the whole text through the lazy DFA: no literal to skip ahead with
+    let walk = regex::Regex::new(r"(?m)\p{Han}[a-z]{5}").unwrap();
+    let baseline = best_of_five(|| {
+        assert_eq!(walk.find_iter(&doc.text).count(), 0);
+    });
+    let mut costly = Vec::new();
+    for rule in rules().rules() {
+        if rule.meta.kind != gwlint::rules::spec::Kind::Pattern {
+            continue;
+        }
+        let took = best_of_five(|| {
+            let mut out = gwlint::Findings::new();
+            rule.check.check(&doc, &rule.meta, &mut out);
+        });
+        let cost = took.as_secs_f64() / baseline.as_secs_f64().max(1e-9);
+        eprintln!("{}: {cost:.2} walks ({took:?})", rule.meta.id);
+        if cost > MAX_SCAN_COST {
+            costly.push(format!("{} ({cost:.2})", rule.meta.id));
+        }
+    }
+    assert!(
+        costly.is_empty(),
+        "pattern rules costing more than {MAX_SCAN_COST} regex walks of 1 MB ({baseline:?}): {}",
+        costly.join(", ")
     );
 }
 
