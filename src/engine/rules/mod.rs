@@ -56,19 +56,39 @@ impl RuleMeta {
 }
 
 /// Replace `{match}` and `{suggestion}` in a message template. Long matches are shortened.
+/// One pass over the template (run for every finding): a placeholder's value is inserted
+/// as it is, never searched for placeholders itself.
 pub fn fill_message(template: &str, matched: &str, suggestion: &str) -> String {
-    let matched = shorten(matched.trim(), 24);
-    template
-        .replace("{match}", &matched)
-        .replace("{suggestion}", suggestion)
+    let matched = matched.trim();
+    let mut out = String::with_capacity(template.len() + matched.len() + suggestion.len());
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if let Some(after) = tail.strip_prefix("{match}") {
+            push_shortened(&mut out, matched, 24);
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix("{suggestion}") {
+            out.push_str(suggestion);
+            rest = after;
+        } else {
+            out.push('{');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
-fn shorten(text: &str, max_chars: usize) -> String {
-    if text.chars().count() <= max_chars {
-        return text.replace('\n', "⏎");
+/// `text` with line breaks shown as ⏎, cut after `max_chars` characters (then ending in …).
+fn push_shortened(out: &mut String, text: &str, max_chars: usize) {
+    let mut chars = text.chars();
+    for c in chars.by_ref().take(max_chars) {
+        out.push(if c == '\n' { '⏎' } else { c });
     }
-    let head: String = text.chars().take(max_chars).collect();
-    format!("{}…", head.replace('\n', "⏎"))
+    if chars.next().is_some() {
+        out.push('…');
+    }
 }
 
 /// The logic of one rule. Implementations never panic on input and never do I/O.
@@ -767,4 +787,30 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill_message;
+
+    #[test]
+    fn message_templates_are_filled_once() {
+        assert_eq!(
+            fill_message("「{match}」→「{suggestion}」", " 截止 ", "截至"),
+            "「截止」→「截至」"
+        );
+        // a value is never searched for placeholders; other braces stay
+        assert_eq!(
+            fill_message("{match}：{suggestion} {x}", "{suggestion}", "乙"),
+            "{suggestion}：乙 {x}"
+        );
+        // long matches are cut after 24 characters, line breaks shown as ⏎
+        let long = format!("甲\n{}", "乙".repeat(30));
+        let filled = fill_message("「{match}」", &long, "");
+        assert_eq!(filled, format!("「甲⏎{}…」", "乙".repeat(22)));
+        assert_eq!(
+            fill_message("「{match}」", &"丙".repeat(24), ""),
+            format!("「{}」", "丙".repeat(24))
+        );
+    }
 }
