@@ -112,10 +112,95 @@ pub fn render(reports: &[Report<'_>]) -> String {
     s
 }
 
-/// [`render`], written to `w` as it is produced.
+/// Findings rendered at a time: each batch is serialised in parallel, written, and dropped,
+/// so the report is never held in memory whole.
+const BATCH: usize = 8192;
+
+/// Findings one worker serialises in turn.
+const CHUNK: usize = 512;
+
+/// Write the report: the same text as [`render`] (`serde_json`'s pretty printing of the
+/// array), its elements serialised in parallel: a chunk of them printed as an array of its
+/// own has them exactly as they stand in the whole one, between its `[` and `\n]`.
 pub fn write(reports: &[Report<'_>], w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use rayon::prelude::*;
     let mut buf = std::io::BufWriter::new(w);
-    serde_json::to_writer_pretty(&mut buf, &All(reports)).map_err(std::io::Error::other)?;
-    buf.write_all(b"\n")?;
+    let all: Vec<(&Document, &Diagnostic)> = reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().map(|d| (r.doc, d)))
+        .collect();
+    if all.is_empty() {
+        return buf.write_all(b"[]\n").and_then(|()| buf.flush());
+    }
+    buf.write_all(b"[")?;
+    for (b, batch) in all.chunks(BATCH).enumerate() {
+        let parts: Vec<serde_json::Result<Vec<u8>>> = batch
+            .par_chunks(CHUNK)
+            .map(|chunk| serde_json::to_vec_pretty(&Elements(chunk)))
+            .collect();
+        for (c, part) in parts.into_iter().enumerate() {
+            let part = part.map_err(std::io::Error::other)?;
+            if b > 0 || c > 0 {
+                buf.write_all(b",")?;
+            }
+            // `[` … `\n]` off
+            buf.write_all(
+                part.get(1..part.len().saturating_sub(2))
+                    .unwrap_or_default(),
+            )?;
+        }
+    }
+    buf.write_all(b"\n]\n")?;
     buf.flush()
+}
+
+/// Some of the report's elements, serialised as an array.
+struct Elements<'a>(&'a [(&'a Document, &'a Diagnostic)]);
+
+impl serde::Serialize for Elements<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|(doc, d)| DiagnosticJson::new(doc, d)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_in_parallel_as_serde_json_prints_it() {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let settings = crate::rules::Settings::default();
+        let text =
+            "关于做好防汛工作的通知\n各单位:\n　　请于2024年5月底前,上报\"情况\"。\n".repeat(3000);
+        let doc = Document::from_text("甲.txt", text);
+        let found = rules.check(&doc, &settings);
+        assert!(found.len() > BATCH + CHUNK, "{} findings", found.len());
+        let empty = Document::from_text("乙.txt", "通知".to_owned());
+        for reports in [
+            vec![Report {
+                doc: &doc,
+                diagnostics: &found,
+            }],
+            vec![
+                Report {
+                    doc: &empty,
+                    diagnostics: &[],
+                },
+                Report {
+                    doc: &doc,
+                    diagnostics: &found[..3],
+                },
+            ],
+            vec![Report {
+                doc: &empty,
+                diagnostics: &[],
+            }],
+            vec![],
+        ] {
+            let mut written = Vec::new();
+            write(&reports, &mut written).unwrap();
+            assert_eq!(String::from_utf8(written).unwrap(), render(&reports));
+        }
+    }
 }
