@@ -181,11 +181,13 @@ impl Server {
             return;
         }
         let diagnostics: Vec<PublishedDiagnostic<'_>> = doc.diagnostics.iter().map(lsp).collect();
-        let params = serde_json::json!({
+        let mut params = serde_json::json!({
             "uri": doc.uri.as_str(),
             "diagnostics": diagnostics,
-            "version": doc.version,
         });
+        if let Some(version) = doc.version {
+            params["version"] = version.into();
+        }
         self.send(lsp_server::Message::Notification(
             lsp_server::Notification {
                 method: <lsp_types::notification::PublishDiagnostics as lsp_types::notification::Notification>::METHOD.to_owned(),
