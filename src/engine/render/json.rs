@@ -93,21 +93,17 @@ pub fn diagnostic_value(doc: &Document, d: &Diagnostic) -> Value {
 
 /// All diagnostics as one lazily serialised array: each element is built and dropped in
 /// turn (`collect_seq`), so a million diagnostics never exist at once.
-struct All<'a>(&'a [Report<'a>]);
-
-impl serde::Serialize for All<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(
-            self.0
-                .iter()
-                .flat_map(|r| r.diagnostics.iter().map(|d| DiagnosticJson::new(r.doc, d))),
-        )
-    }
+/// The findings of `reports` in order, each with its document.
+fn elements<'a>(reports: &'a [Report<'a>]) -> Vec<(&'a Document, &'a Diagnostic)> {
+    reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().map(|d| (r.doc, d)))
+        .collect()
 }
 
-/// The report as a pretty-printed JSON array (with a final newline).
 pub fn render(reports: &[Report<'_>]) -> String {
-    let mut s = serde_json::to_string_pretty(&All(reports)).unwrap_or_else(|_| "[]".into());
+    let all = elements(reports);
+    let mut s = serde_json::to_string_pretty(&Elements(&all)).unwrap_or_else(|_| "[]".into());
     s.push('\n');
     s
 }
@@ -125,10 +121,7 @@ const CHUNK: usize = 512;
 pub fn write(reports: &[Report<'_>], w: &mut dyn std::io::Write) -> std::io::Result<()> {
     use rayon::prelude::*;
     let mut buf = std::io::BufWriter::new(w);
-    let all: Vec<(&Document, &Diagnostic)> = reports
-        .iter()
-        .flat_map(|r| r.diagnostics.iter().map(|d| (r.doc, d)))
-        .collect();
+    let all = elements(reports);
     if all.is_empty() {
         return buf.write_all(b"[]\n").and_then(|()| buf.flush());
     }
