@@ -566,7 +566,7 @@ pub fn line_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> +
     let mut start = Some(0);
     std::iter::from_fn(move || {
         let from = start?;
-        let rel = bytes[from..].iter().position(|&b| b == b'\n' || b == b'\r');
+        let rel = memchr::memchr2(b'\n', b'\r', &bytes[from..]);
         match rel {
             Some(rel) => {
                 let end = from + rel;

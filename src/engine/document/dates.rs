@@ -93,9 +93,33 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     super::static_regex(r"^[(（]?(?:星期|礼拜|周)(?P<w>[一二三四五六日天])[)）]?")
 });
 
+/// Whether [`DATE`] can match somewhere in `line`: each of its forms has a 月, or four ASCII
+/// digits followed by `.`, `-` or `/` (2018.2.25, 2018-02-25). A byte scan that lets most
+/// lines of a draft skip the regex.
+pub fn may_hold_date(line: &str) -> bool {
+    if memchr::memmem::find(line.as_bytes(), "月".as_bytes()).is_some() {
+        return true;
+    }
+    let mut digits = 0;
+    for &b in line.as_bytes() {
+        if b.is_ascii_digit() {
+            digits += 1;
+        } else {
+            if digits >= 4 && matches!(b, b'.' | b'-' | b'/') {
+                return true;
+            }
+            digits = 0;
+        }
+    }
+    false
+}
+
 /// Dates on one normalised line; `base` is the line's offset in the normalised text.
 pub fn scan_line(line: &str, base: usize) -> Vec<RawDate> {
     let mut out = Vec::new();
+    if !may_hold_date(line) {
+        return out;
+    }
     for caps in DATE.captures_iter(line) {
         let Some(whole) = caps.get(0) else { continue };
         let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
@@ -267,6 +291,27 @@ pub fn is_range_connector(between: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The prefilter never hides a date: where it says no, the regex finds nothing.
+        #[test]
+        fn the_prefilter_passes_every_line_with_a_date(
+            line in "[0-9年月日号.\\-/〇一二三四五十 ]{0,24}"
+        ) {
+            if !may_hold_date(&line) {
+                proptest::prop_assert!(DATE.find(&line).is_none(), "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_prefilter_skips_lines_without_a_month_or_a_dotted_year() {
+        assert!(!may_hold_date("共有123人参加，占1.5%"));
+        assert!(!may_hold_date("电话573-8221，第3.2节"));
+        assert!(may_hold_date("电话2023-8221"));
+        assert!(may_hold_date("二〇一八年三月"));
+        assert!(may_hold_date("2018.2.25"));
+    }
 
     #[test]
     fn finds_dates_in_all_forms() {

@@ -265,7 +265,7 @@ pub fn is_page_furniture(compact: &str) -> bool {
     if core.len() < compact.len() && digits(core) {
         return true; // dashes on both sides or one: 「—3—」「-3」
     }
-    if let Some(rest) = compact.strip_prefix('第') {
+    if let Some(rest) = compact.strip_prefix('第').filter(|r| r.len() <= 32) {
         if let Some((n, tail)) = rest.split_once('页') {
             let tail = tail.trim_start_matches([',', '，', '/']);
             return digits(n)
@@ -276,8 +276,10 @@ pub fn is_page_furniture(compact: &str) -> bool {
                         .is_some_and(digits));
         }
     }
-    if let Some((a, b)) = compact.split_once('/') {
-        return digits(a) && digits(b) && compact.len() <= 9;
+    if compact.len() <= 9 {
+        if let Some((a, b)) = compact.split_once('/') {
+            return digits(a) && digits(b);
+        }
     }
     false
 }
@@ -296,8 +298,9 @@ fn is_residue(compact: &str) -> bool {
         "关联稿件:",
         "相关链接:",
     ];
-    let n = compact.chars().count();
-    n <= 80
+    // at most 80 characters (bounded in bytes first: the searches below never run over a
+    // paragraph)
+    compact.len() <= 4 * 80
         && (WEB.iter().any(|w| compact.starts_with(w))
             || (compact.starts_with("以下是")
                 && (compact.contains("为您") || compact.contains("为你")))
@@ -307,12 +310,12 @@ fn is_residue(compact: &str) -> bool {
             || compact.starts_with("希望以上")
             || compact.starts_with("如果您需要")
             || compact.starts_with("如您需要"))
+        && compact.chars().count() <= 80
 }
 
 /// Newspaper furniture: 「本报记者 王某」「（记者 张某）」「图为…（摄）」「新华社北京3月5日电」.
 fn is_byline(compact: &str) -> bool {
-    let n = compact.chars().count();
-    n <= 40
+    compact.len() <= 4 * 40
         && (compact.starts_with("本报记者")
             || compact.starts_with("本报讯")
             || ((compact.starts_with('(') || compact.starts_with('（'))
@@ -323,6 +326,7 @@ fn is_byline(compact: &str) -> bool {
                 && compact.trim_end_matches([')', '）']).ends_with('电'))
             || (compact.starts_with("图为")
                 && (compact.ends_with("摄") || compact.contains("摄影"))))
+        && compact.chars().count() <= 40
 }
 
 /// The cells of a line: the text between interior gaps (a tab, two or more spaces, or a
@@ -361,12 +365,18 @@ pub fn cells(original: &str) -> Vec<&str> {
 /// A tab, two spaces in a row, or a full-width or no-break space inside a trimmed line
 /// (each found by a memchr-backed search: most lines have none).
 fn has_interior_gap(t: &str) -> bool {
-    t.contains('\t') || t.contains("  ") || t.contains('\u{3000}') || t.contains('\u{A0}')
+    static IDEOGRAPHIC_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\u{3000}"));
+    let b = t.as_bytes();
+    // a tab, or the lead byte of U+00A0 (rare in Chinese text) followed by its second
+    memchr::memchr2_iter(b'\t', 0xC2, b).any(|p| b[p] == b'\t' || b.get(p + 1) == Some(&0xA0))
+        || memchr::memchr_iter(b' ', b).any(|p| b.get(p + 1) == Some(&b' '))
+        || IDEOGRAPHIC_SPACE.find(b).is_some()
 }
 
 fn has_tab_cells(original: &str) -> bool {
     let t = original.trim();
-    t.contains('\t') && cells(original).len() >= 2
+    memchr::memchr(b'\t', t.as_bytes()).is_some() && cells(original).len() >= 2
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -465,8 +475,11 @@ fn name_lists(lines: &[ShapeLine<'_>], kinds: &mut [LineKind]) {
             continue;
         }
         let c = l.compact;
-        let label = c.split_once([':', '：']).map(|(a, _)| a);
-        let opens = label.is_some_and(|a| ROLE_LABELS.contains(&a)) && !c.contains('。');
+        // the text before the first colon is a role label (labels hold no colon)
+        let opens = ROLE_LABELS.iter().any(|a| {
+            c.strip_prefix(a)
+                .is_some_and(|r| r.starts_with([':', '：']))
+        }) && !c.contains('。');
         let names_only = || {
             cells(l.original)
                 .iter()

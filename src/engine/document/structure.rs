@@ -263,7 +263,7 @@ impl<'a> Parser<'a> {
         let mut raw_dates = DatesByLine::default();
         for (i, l) in lines.iter().enumerate() {
             let line = &norm[l.norm()];
-            if line.bytes().any(|b| b.is_ascii_digit()) || line.contains('年') {
+            if dates::may_hold_date(line) {
                 raw_dates.add(i, dates::scan_line(line, l.norm().start));
             }
         }
@@ -1057,12 +1057,11 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
         }
+        // the markers of its items leave the outline with the rest of the non-prose lines
+        // in `outline_tree` (one pass; a pass per segment was quadratic)
         for i in first..=last {
             self.kinds[i] = LineKind::AttachmentNote;
         }
-        self.s
-            .headings
-            .retain(|h| h.line() < first || h.line() > last);
         let g = &mut self.s.segments[k];
         g.attachment_note = Some(Part {
             line: first,
@@ -1135,13 +1134,21 @@ impl<'a> Parser<'a> {
     /// Pass: every date with its role, ranges between dates, inline enumerations 一是…二是….
     fn date_roles(&mut self) {
         let mut seg = 0usize;
+        let mut next_dated = 0; // index into `raw_dates.starts`: lines in order
         for i in 0..self.lines.len() {
             while seg + 1 < self.s.segments.len() && self.s.segments[seg + 1].lines.start <= i {
                 seg += 1;
             }
             let c = self.compact(i);
             let first_index = self.s.dates.len();
-            for (k, d) in self.raw_dates.get(i).iter().enumerate() {
+            let dated = self
+                .raw_dates
+                .starts
+                .get(next_dated)
+                .is_some_and(|s| s.0 == i);
+            next_dated += usize::from(dated);
+            let found = if dated { self.raw_dates.get(i) } else { &[] };
+            for (k, d) in found.iter().enumerate() {
                 let role = if self.issue_date_at == Some((i, k)) {
                     DateRole::Issue
                 } else if self.signing_at[seg] == Some(i) {
@@ -1196,8 +1203,11 @@ impl<'a> Parser<'a> {
                 self.s.ranges.push(DateRange::Dates(a, b));
             }
         }
-        if c.len() >= 9 && c.contains('年') && c.contains(['—', '–', '-', '~', '～', '至', '到'])
-        {
+        let connector = || {
+            memchr::memchr2(b'-', b'~', c.as_bytes()).is_some()
+                || ["—", "–", "～", "至", "到"].iter().any(|p| c.contains(p))
+        };
+        if c.len() >= 9 && c.contains('年') && connector() {
             for m in YEAR_RANGE.captures_iter(c) {
                 let (Some(a), Some(b)) = (m.name("a"), m.name("b")) else {
                     continue;
@@ -1270,35 +1280,53 @@ fn is_list_label(compact: &str) -> bool {
     let Some(label) = compact.strip_suffix([':', '：']) else {
         return false;
     };
-    matches!(
-        label,
-        "注" | "说明" | "备注" | "注释" | "附注" | "填表说明" | "有关说明"
-    )
+    LIST_LABELS.contains(&label)
 }
+
+const LIST_LABELS: &[&str] = &["注", "说明", "备注", "注释", "附注", "填表说明", "有关说明"];
+
+/// The length in bytes of the longest of [`LIST_LABELS`].
+const LONGEST_LIST_LABEL: usize = "填表说明".len();
 
 /// 「注：1、…」: a list label followed on the same line by the list's first item; the text
 /// after the label.
 fn label_then_item(line: &str) -> Option<&str> {
-    let (label, rest) = line.split_once(['：', ':'])?;
+    // the text before the first colon; given up once it holds more than the longest label
+    // (most lines have no label, and were decoded to their end)
+    let mut visible = 0;
+    let (colon, width) = line.char_indices().find_map(|(i, c)| {
+        if c == ':' || c == '：' {
+            return Some(Some((i, c.len_utf8())));
+        }
+        if !c.is_whitespace() {
+            visible += c.len_utf8();
+        }
+        (visible > LONGEST_LIST_LABEL).then_some(None)
+    })??;
+    let (label, rest) = (&line[..colon], &line[colon + width..]);
     let rest = rest.trim_start();
     (is_list_label(&format!("{}：", label.trim())) && parse_marker(rest).is_some()).then_some(rest)
 }
 
 /// Markers right after a sentence end inside a line: 「…落实到位。2.加强…」.
 fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
-    // sentence ends, found with memchr-backed `find` rather than decoding every char
-    let mut ends: Vec<(usize, bool)> = Vec::new();
-    for mark in ['。', '；', ';'] {
-        let mut from = 0;
-        while let Some(p) = line[from..].find(mark) {
-            ends.push((from + p + mark.len_utf8(), mark != '。'));
-            from += p + mark.len_utf8();
-        }
-    }
+    // sentence ends (after 。, ；, ;), in order: the last bytes of the three marks found
+    // with one SIMD scan, the two wide ones confirmed by the bytes before
+    let bytes = line.as_bytes();
+    let ends: Vec<(usize, bool)> = memchr::memchr3_iter(0x82, 0x9B, b';', bytes)
+        .filter_map(|p| match bytes[p] {
+            b';' => Some((p + 1, true)),
+            0x82 => bytes[..=p]
+                .ends_with("。".as_bytes())
+                .then_some((p + 1, false)),
+            _ => bytes[..=p]
+                .ends_with("；".as_bytes())
+                .then_some((p + 1, true)),
+        })
+        .collect();
     if ends.is_empty() {
         return;
     }
-    ends.sort_unstable();
     // 「（1）…；（2）…；（3）…」: items of the lowest outline level separated by semicolons
     // on a line that opens with the first of them are one sentence's enumeration (GB/T 15834
     // 分号 between 分项列举), not glued headings
@@ -1321,5 +1349,30 @@ fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
             let at = start + after + lead;
             out.push(Heading::new(index, at, &m, start + line.trim_end().len()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_list_label_is_longer_than_the_bound_the_search_gives_up_at() {
+        assert!(LIST_LABELS.iter().all(|l| l.len() <= LONGEST_LIST_LABEL));
+    }
+
+    #[test]
+    fn a_list_label_and_its_first_item_on_one_line() {
+        assert_eq!(
+            label_then_item("注：1.数据截至上月底"),
+            Some("1.数据截至上月底")
+        );
+        assert_eq!(
+            label_then_item(" 填表说明 : （1）按季度填报"),
+            Some("（1）按季度填报")
+        );
+        assert_eq!(label_then_item("说明：本表按季度填报"), None);
+        assert_eq!(label_then_item("关于填报工作的说明：1.按季度填报"), None);
+        assert_eq!(label_then_item("没有冒号的一行"), None);
     }
 }

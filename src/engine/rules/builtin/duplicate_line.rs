@@ -247,26 +247,35 @@ impl DuplicateLine {
             }
             let range = st.lines[i].range();
             let line = &doc.text[range.clone()];
-            let mut earlier: std::collections::HashSet<&str> = Default::default();
+            // sentences long enough to count, by hash (a hit is compared as text)
+            let mut earlier: HashMap<u64, &str, BuildNoHash> = HashMap::default();
             let mut previous: Option<&str> = None;
             let mut start = 0;
-            for (at, c) in line.char_indices() {
-                if !matches!(c, '。' | '！' | '？') {
-                    continue;
-                }
-                let end = at + c.len_utf8();
+            for end in sentence_ends(line) {
                 let sentence = line[start..end].trim_start();
                 let from = end - sentence.len();
                 start = end;
-                let chars = sentence
-                    .chars()
-                    .filter(|&c| crate::normalize::is_letter_or_digit(c))
-                    .count();
                 let before = previous.replace(sentence);
-                if chars < self.p.sentence_min_chars {
+                // bytes ≥ characters: a short sentence is never decoded
+                let min = self.p.sentence_min_chars;
+                let long_enough = sentence.len() >= min
+                    && sentence
+                        .chars()
+                        .filter(|&c| crate::normalize::is_letter_or_digit(c))
+                        .take(min)
+                        .count()
+                        >= min;
+                if !long_enough {
                     continue;
                 }
-                let repeated = !earlier.insert(sentence)
+                let seen_before = match earlier.entry(fx_hash(sentence.as_bytes())) {
+                    std::collections::hash_map::Entry::Occupied(e) => *e.get() == sentence,
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(sentence);
+                        false
+                    }
+                };
+                let repeated = seen_before
                     || before.is_some_and(|prev| {
                         prev.len() > sentence.len() && prev.ends_with(sentence)
                     });
@@ -278,6 +287,20 @@ impl DuplicateLine {
             }
         }
     }
+}
+
+/// The byte offsets right after each 。, ！ and ？ of `line`, in order: their last bytes
+/// found with one SIMD scan, each confirmed by the bytes before it.
+fn sentence_ends(line: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = line.as_bytes();
+    memchr::memchr3_iter(0x82, 0x81, 0x9F, bytes).filter_map(move |p| {
+        let mark: &str = match bytes[p] {
+            0x82 => "。",
+            0x81 => "！",
+            _ => "？",
+        };
+        bytes[..=p].ends_with(mark.as_bytes()).then_some(p + 1)
+    })
 }
 
 /// For each heading line, the number of non-space characters of its marker as written.
@@ -362,3 +385,23 @@ impl std::hash::Hasher for NoHash {
 }
 
 type BuildNoHash = std::hash::BuildHasherDefault<NoHash>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_ends_are_found_after_each_full_stop_and_only_there() {
+        // 「」 and 【】 share last bytes with 。！？ in other characters: 「 is E3 80 8C,
+        // 】 E3 80 91; 丂 (E4 B8 82) ends in 0x82 too
+        let line = "甲乙。丂丙！丁？「戊」";
+        let ends: Vec<usize> = sentence_ends(line).collect();
+        let expected: Vec<usize> = line
+            .char_indices()
+            .filter(|(_, c)| matches!(c, '。' | '！' | '？'))
+            .map(|(i, c)| i + c.len_utf8())
+            .collect();
+        assert_eq!(ends, expected);
+        assert_eq!(ends.len(), 3);
+    }
+}
