@@ -2,5 +2,6 @@
 
 pub mod dated;
 pub mod line_filter;
+pub mod literal_set;
 pub mod pattern;
 pub mod substitution;

@@ -7,16 +7,13 @@
 
 use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::Document;
+use crate::rules::kinds::literal_set::LiteralSet;
 use crate::rules::spec::FixSpec;
 use crate::rules::{fill_message, Check, RuleMeta};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::ops::Range;
 
-/// Up to this many wrong forms the matcher is a DFA (the built-in list has about 1,600).
-const DFA_MAX_PATTERNS: usize = 5_000;
-
 pub struct SubstitutionCheck {
-    matcher: AhoCorasick,
+    matcher: LiteralSet,
     pairs: Vec<(String, String)>,
     fix: Option<FixSpec>,
 }
@@ -59,14 +56,7 @@ impl SubstitutionCheck {
                 ));
             }
         }
-        // A DFA scans several times faster than the default NFA once the list has grown to
-        // thousands of entries; beyond DFA_MAX_PATTERNS its memory is not worth it.
-        let kind = (pairs.len() <= DFA_MAX_PATTERNS).then_some(AhoCorasickKind::DFA);
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(kind)
-            .build(pairs.iter().map(|(w, _)| w.as_str()))
-            .map_err(|e| format!("cannot build matcher: {e}"))?;
+        let matcher = LiteralSet::new(pairs.iter().map(|(w, _)| w.as_str()))?;
         Ok(SubstitutionCheck {
             matcher,
             pairs,
@@ -165,11 +155,11 @@ impl Check for SubstitutionCheck {
     }
 
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
-        for m in self.matcher.find_iter(&doc.text) {
+        self.matcher.for_each_match(&doc.text, |m| {
             let span = m.start()..m.end();
             let (wrong, right) = &self.pairs[m.pattern().as_usize()];
             if misread_in_context(&doc.text, &span, wrong, right) {
-                continue;
+                return;
             }
             let applicability = self
                 .fix
@@ -190,7 +180,7 @@ impl Check for SubstitutionCheck {
                 }],
             };
             out.push(meta.diagnostic(span, wrong, Some(right), Some(fix)));
-        }
+        });
     }
 }
 
