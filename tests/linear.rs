@@ -222,6 +222,32 @@ fn count_claims_over_many_headings() {
     );
 }
 
+#[test]
+fn structure_of_many_contained_documents_with_attachment_notes() {
+    // each attachment note once removed its items' markers from the whole outline: a pass
+    // over every heading per contained document
+    assert_linear(
+        "structure of many documents",
+        2_000,
+        |n| {
+            let mut text = String::new();
+            for i in 0..n {
+                text.push_str(&format!(
+                    "关于做好第{i}批设备巡检工作的通知\n\n各有关部门：\n\n一、巡检范围\n全部在用设备。\n\
+                     二、完成时限\n本月底前完成。\n\n附件：1.巡检记录表\n2.联系人名单\n\n\
+                     设备管理处\n2024年5月{}日\n\n",
+                    i % 28 + 1
+                ));
+            }
+            text
+        },
+        |text| {
+            let doc = Document::from_text("documents.txt", text);
+            assert!(doc.structure().segments.len() > 1);
+        },
+    );
+}
+
 /// A folder with a draft of `n` findings and an ignore file of `n` entries, half of
 /// which no longer match (the draft changed since `--add-ignore`).
 fn draft_with_ignore_file(n: usize) -> tempfile::TempDir {
