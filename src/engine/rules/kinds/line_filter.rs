@@ -27,11 +27,17 @@ pub struct LineFilter {
 enum Finder {
     /// Up to three bytes of which every match contains at least one (found with memchr).
     Bytes(Vec<u8>),
+    /// Four to [`MAX_BYTES`] such bytes (`[,;:!]`): found with a table lookup per byte,
+    /// still several times faster than the regex's lazy DFA.
+    ByteTable(Box<[bool; 256]>),
     /// Words (two characters or more) of which every match contains at least one, for
     /// patterns whose every byte is common in Chinese text (`中全会`, `以下是`, `客服`):
     /// found with Aho-Corasick.
     Literals(aho_corasick::AhoCorasick),
 }
+
+/// Most bytes a [`Finder::ByteTable`] holds.
+const MAX_BYTES: usize = 8;
 
 /// Bytes as common as this in Chinese text (UTF-8 continuation bytes, the lead bytes of
 /// Han characters and full-width punctuation) make a prefilter useless.
@@ -71,7 +77,7 @@ fn required(hir: &Hir) -> Option<Vec<u8>> {
             let mut set = Vec::new();
             for r in class.ranges() {
                 set.extend(lead(r.start())..=lead(r.end()));
-                if set.len() > 3 {
+                if set.len() > MAX_BYTES {
                     return None;
                 }
             }
@@ -81,7 +87,7 @@ fn required(hir: &Hir) -> Option<Vec<u8>> {
             let mut set = Vec::new();
             for r in class.ranges() {
                 set.extend(r.start()..=r.end());
-                if set.len() > 3 {
+                if set.len() > MAX_BYTES {
                     return None;
                 }
             }
@@ -102,7 +108,7 @@ fn required(hir: &Hir) -> Option<Vec<u8>> {
     let mut set = set;
     set.sort_unstable();
     set.dedup();
-    (set.len() <= 3).then_some(set)
+    (set.len() <= MAX_BYTES).then_some(set)
 }
 
 /// Most literal strings a requirement may list ([`Finder::Literals`]).
@@ -224,9 +230,16 @@ impl LineFilter {
             return None;
         }
         if let Some(bytes) = required(&hir).filter(|b| b.iter().all(|&b| commonness(b) < COMMON)) {
-            return Some(LineFilter {
-                finder: Finder::Bytes(bytes),
-            });
+            let finder = if bytes.len() <= 3 {
+                Finder::Bytes(bytes)
+            } else {
+                let mut table = Box::new([false; 256]);
+                for &b in &bytes {
+                    table[usize::from(b)] = true;
+                }
+                Finder::ByteTable(table)
+            };
+            return Some(LineFilter { finder });
         }
         // Words only: one character, even a whole Han one (的, 、, 为, a digit), is in most
         // lines of a draft, and then the search costs more than it saves. And only where the
@@ -256,6 +269,7 @@ impl LineFilter {
                 [a, b, c] => memchr::memchr3(a, b, c, rest),
                 _ => Some(0),
             },
+            Finder::ByteTable(table) => rest.iter().position(|&b| table[usize::from(b)]),
             Finder::Literals(finder) => finder.find(rest).map(|m| m.start()),
         };
         at.map(|i| from + i)
@@ -324,6 +338,9 @@ mod tests {
     fn filter(p: &str) -> Option<Vec<u8>> {
         match LineFilter::for_pattern(p)?.finder {
             Finder::Bytes(bytes) => Some(bytes),
+            Finder::ByteTable(table) => {
+                Some((0..=255).filter(|&b| table[usize::from(b)]).collect())
+            }
             Finder::Literals(_) => None,
         }
     }
@@ -334,7 +351,7 @@ mod tests {
             .build()
             .parse(p)
             .ok()?;
-        if let Finder::Bytes(_) = LineFilter::for_pattern(p)?.finder {
+        if let Finder::Bytes(_) | Finder::ByteTable(..) = LineFilter::for_pattern(p)?.finder {
             return None;
         }
         let set = required_literals(&hir)?;
@@ -393,6 +410,11 @@ mod tests {
         );
         assert_eq!(filter("^[ \\t]*[0-9]"), None, "ten digits: too many bytes");
         assert_eq!(filter("\\d:\\d"), Some(vec![b':']));
+        assert_eq!(
+            filter("[\\p{Han}）》”](?P<m>[,;:!])"),
+            Some(vec![b'!', b',', b':', b';']),
+            "four bytes: a table"
+        );
     }
 
     #[test]
@@ -412,6 +434,7 @@ mod tests {
             "(?P<m>[ ]+)[^ \\r\\n]",
             ":(?P<m>[^\\r\\n]?)",
             "[ :]$",
+            "[,;:!？] ",
             "^ ",
             "\\b:",
             "[十X]{0,2}届[X一二]{1,2}中全会",
