@@ -220,25 +220,35 @@ impl Check for PatternCheck {
         // dedup (on a finding-dense 200 MB file those duplicates were a third of all
         // findings held in memory); and a span inside the one just reported (「VIP专享」
         // inside 「内容为VIP专享」) is not reported again.
+        // each match carries what it reports (the `m` group by its index, else the whole
+        // match), worked out once, not by name at every comparison of the merge
         let mut streams: Vec<_> = self
             .patterns
             .iter()
             .zip(&self.pattern_filters)
-            .map(|(re, filter)| line_filter::captures(re, filter.as_ref(), text).peekable())
+            .map(|(re, filter)| {
+                let m_group = re.capture_names().position(|n| n == Some("m"));
+                line_filter::captures(re, filter.as_ref(), text)
+                    .map(move |caps| {
+                        let reported = m_group.and_then(|g| caps.get(g)).or_else(|| caps.get(0));
+                        (reported.map(|m| m.range()), caps)
+                    })
+                    .peekable()
+            })
             .collect();
         loop {
             let next = streams
                 .iter_mut()
                 .enumerate()
-                .filter_map(|(i, s)| s.peek().map(|caps| (reported_range(caps), i)))
+                .filter_map(|(i, s)| s.peek().map(|(r, _)| (merge_order(r.as_ref()), i)))
                 .min();
-            let Some(caps) = next.and_then(|(_, i)| streams.get_mut(i)?.next()) else {
+            let Some((reported, caps)) = next.and_then(|(_, i)| streams.get_mut(i)?.next()) else {
                 break;
             };
-            let Some(m) = caps.name("m").or_else(|| caps.get(0)) else {
+            let Some(m) = reported else {
                 continue;
             };
-            let mut span = m.range();
+            let mut span = m;
             if span.is_empty() {
                 continue;
             }
@@ -332,12 +342,10 @@ impl<'t> ExceptionWindow<'t> {
 
 /// The order in which the patterns' matches are merged: by the start of what a match
 /// reports (its `m` group, else the whole match), the longer first.
-fn reported_range(caps: &regex::Captures<'_>) -> (usize, std::cmp::Reverse<usize>) {
-    caps.name("m")
-        .or_else(|| caps.get(0))
-        .map_or((usize::MAX, std::cmp::Reverse(0)), |m| {
-            (m.start(), std::cmp::Reverse(m.end()))
-        })
+fn merge_order(reported: Option<&Range<usize>>) -> (usize, std::cmp::Reverse<usize>) {
+    reported.map_or((usize::MAX, std::cmp::Reverse(0)), |m| {
+        (m.start, std::cmp::Reverse(m.end))
+    })
 }
 
 /// The last scope unit (line or paragraph) looked up. Matches come in text order and
