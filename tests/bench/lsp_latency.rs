@@ -134,7 +134,11 @@ fn over_stdio(text: &str, middle_line: usize) {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    let frames = timed_frame_reader(BufReader::new(child.stdout.take().unwrap()));
+    // the instant a publish has been read whole: the time to parse a publish of hundreds of
+    // diagnostics is the editor's, not the server's latency (as in `in_process`, which
+    // looks at a few fields only)
+    let frames =
+        common::lsp_frames::spawn_timed_frame_reader(BufReader::new(child.stdout.take().unwrap()));
     let mut send = |v: Value| {
         let body = v.to_string();
         write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
@@ -176,42 +180,6 @@ fn over_stdio(text: &str, middle_line: usize) {
     send(json!({"jsonrpc": "2.0", "method": "exit"}));
     child.wait().unwrap();
     summary("over stdio (gwlint server)", times, count);
-}
-
-/// Like `common::lsp_frames::spawn_frame_reader`, with the instant each frame had been read
-/// whole, before the client parses its JSON: the time to parse a publish of hundreds of
-/// diagnostics is the editor's, not the server's latency (as in [`in_process`], which
-/// looks at a few fields only).
-fn timed_frame_reader<R: std::io::BufRead + Send + 'static>(
-    mut stdout: R,
-) -> std::sync::mpsc::Receiver<(Instant, Value)> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || loop {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            if stdout.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(v) = line.strip_prefix("Content-Length: ") {
-                length = v.parse().ok();
-            }
-        }
-        let mut body = vec![0; length.unwrap()];
-        std::io::Read::read_exact(&mut stdout, &mut body).unwrap();
-        let arrived = Instant::now();
-        if tx
-            .send((arrived, serde_json::from_slice(&body).unwrap()))
-            .is_err()
-        {
-            return;
-        }
-    });
-    rx
 }
 
 /// The engine alone on the same text: `Document::from_text` + `gwlint::check`.
