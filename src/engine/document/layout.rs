@@ -265,7 +265,7 @@ pub fn is_page_furniture(compact: &str) -> bool {
     if core.len() < compact.len() && digits(core) {
         return true; // dashes on both sides or one: 「—3—」「-3」
     }
-    if let Some(rest) = compact.strip_prefix('第').filter(|r| r.len() <= 32) {
+    if let Some(rest) = compact.strip_prefix('第') {
         if let Some((n, tail)) = rest.split_once('页') {
             let tail = tail.trim_start_matches([',', '，', '/']);
             return digits(n)
