@@ -263,9 +263,8 @@ impl<'a> Parser<'a> {
         let mut raw_dates = DatesByLine::default();
         for (i, l) in lines.iter().enumerate() {
             let line = &norm[l.norm()];
-            if dates::may_hold_date(line) {
-                raw_dates.add(i, dates::scan_line(line, l.norm().start));
-            }
+            // `scan_line` skips a line without a possible date at a byte scan's cost
+            raw_dates.add(i, dates::scan_line(line, l.norm().start));
         }
         Parser {
             text,

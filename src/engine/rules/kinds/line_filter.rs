@@ -5,7 +5,8 @@
 //! a pattern such as `[，、；：。！？](?P<m>[ \u00A0]+)…` or `^[ \t]*[0-9]…` makes it walk
 //! the whole text through its lazy DFA (10–15 ms per 10 MB each). Yet every match of such a
 //! pattern contains one of a few rare bytes (a space, a tab, a digit). [`LineFilter`] finds
-//! those bytes with `memchr` and runs the regex only on the lines that hold one.
+//! those bytes with `memchr` (or a byte table, for four to eight of them) and runs the regex
+//! only on the lines that hold one.
 //!
 //! It is used only where the result is provably the same as one pass over the whole text:
 //! the regex cannot match a line break (so no match spans two lines), cannot match the
