@@ -351,7 +351,7 @@ fn diff_of_many_changed_lines() {
 
 #[test]
 fn did_change_with_many_edits() {
-    use gwlint::lsp::convert::{apply_changes, PositionEncoding};
+    use gwlint::lsp::convert::{apply_changes, LineMap, PositionEncoding};
     use lsp_types::{Position, Range};
     assert_linear(
         "one didChange with many edits",
@@ -371,7 +371,8 @@ fn did_change_with_many_edits() {
             (text, changes)
         },
         |(mut text, changes)| {
-            apply_changes(&mut text, &changes, PositionEncoding::Utf16);
+            let lines = LineMap::new(&text);
+            apply_changes(&mut text, &lines, &changes, PositionEncoding::Utf16);
             assert!(text.matches('，').count() >= changes.len());
         },
     );

@@ -466,6 +466,20 @@ const ROLE_LABELS: &[&str] = &[
     "办公室主任",
 ];
 
+/// The role label that opens `compact` (「出席：」): the text before its first colon, when
+/// that is one of [`ROLE_LABELS`]. Only the first few bytes are looked at.
+fn role_label(compact: &str) -> Option<&'static str> {
+    let longest = ROLE_LABELS.iter().map(|a| a.len()).max().unwrap_or(0);
+    let head = &compact.as_bytes()[..compact.len().min(longest + '：'.len_utf8())];
+    // ':' is ASCII and '：' starts with 0xEF: a colon can only begin at one of these bytes
+    let colon = memchr::memchr2(b':', 0xEF, head).and_then(|_| {
+        let head_str = compact.get(..head.len()).unwrap_or(compact);
+        head_str.find([':', '：'])
+    })?;
+    let label = &compact[..colon];
+    ROLE_LABELS.iter().copied().find(|a| *a == label)
+}
+
 /// 「出席：张某、李某」「组　长：王某　局长」 and the lines of names aligned under them.
 fn name_lists(lines: &[ShapeLine<'_>], kinds: &mut [LineKind]) {
     let mut in_list = false;
@@ -476,10 +490,7 @@ fn name_lists(lines: &[ShapeLine<'_>], kinds: &mut [LineKind]) {
         }
         let c = l.compact;
         // the text before the first colon is a role label (labels hold no colon)
-        let opens = ROLE_LABELS.iter().any(|a| {
-            c.strip_prefix(a)
-                .is_some_and(|r| r.starts_with([':', '：']))
-        }) && !c.contains('。');
+        let opens = role_label(c).is_some() && !c.contains('。');
         let names_only = || {
             cells(l.original)
                 .iter()
