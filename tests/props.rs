@@ -10,7 +10,10 @@
 //!   offset (mid-character, past the end) and any LSP position;
 //! - `.docx` paragraphs come back as the lines they were made from;
 //! - `paragraph_around` agrees with a naive reference (lines end at `\n`, `\r\n` or a
-//!   lone `\r` everywhere).
+//!   lone `\r` everywhere);
+//! - a check that re-checks only the lines edited since the last one (the line-local rules
+//!   with a `LineLocalMemo`, as the server checks) finds exactly what a check from scratch
+//!   finds, over chains of random edits.
 //!
 //! Fix application (never panics, never touches text outside its edits) is property-tested
 //! in `tests/fix_props.rs`.
@@ -18,6 +21,7 @@
 
 use gwlint::lsp::convert::{LineMap, PositionEncoding};
 use gwlint::normalize::{fold_char, NormalizedView};
+use gwlint::rules::LineLocalMemo;
 use gwlint::source::{decode, LineIndex, TextEncoding};
 use gwlint::{Document, RuleSet, Settings};
 use lsp_types::Position;
@@ -33,6 +37,11 @@ const FRAGMENTS: &[&str] = &[
     "工作",
     "职工",
     "竟赛",
+    "心里疏导",
+    "才政",
+    "监官",
+    "演炼",
+    "收支",
     "党的XX大",
     "不低于",
     "80",
@@ -81,6 +90,26 @@ fn draft() -> impl Strategy<Value = String> {
         0..60,
     )
     .prop_map(|v| v.concat())
+}
+
+/// Edits of a text: where (any number, taken modulo the characters), how many characters
+/// to delete there, and what to insert.
+fn edits() -> impl Strategy<Value = Vec<(usize, usize, String)>> {
+    let insert =
+        prop::collection::vec(prop::sample::select(FRAGMENTS), 0..4).prop_map(|v| v.concat());
+    prop::collection::vec((any::<usize>(), 0usize..8, insert), 1..6)
+}
+
+/// `text` with one of [`edits`] applied at character boundaries.
+fn apply_edit(text: &mut String, (at, delete, insert): &(usize, usize, String)) {
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    let first = at % bounds.len();
+    let last = (first + delete).min(bounds.len() - 1);
+    text.replace_range(bounds[first]..bounds[last], insert);
 }
 
 fn config() -> ProptestConfig {
@@ -199,6 +228,25 @@ proptest! {
         for (a, b) in [(0, norm.len() + 5), (norm.len() / 2, norm.len() / 3), (1, 2)] {
             let r = view.to_original(&text, a..b);
             prop_assert!(r.start <= r.end && r.end <= text.len());
+        }
+    }
+
+    #[test]
+    fn rechecking_the_edited_lines_finds_what_a_full_check_finds(
+        text in draft(),
+        edits in edits(),
+    ) {
+        let settings = Settings::default();
+        let mut memo = LineLocalMemo::default();
+        let mut text = text;
+        let doc = Document::from_text("prop.txt", text.clone());
+        rules().check_remembering(&doc, &settings, Some(&mut memo));
+        for edit in &edits {
+            apply_edit(&mut text, edit);
+            let doc = Document::from_text("prop.txt", text.clone());
+            let again = rules().check_remembering(&doc, &settings, Some(&mut memo));
+            let fresh = rules().check_noting_crashes(&doc, &settings);
+            prop_assert_eq!(again, fresh, "after {:?} the text is {:?}", edit, text);
         }
     }
 

@@ -234,3 +234,53 @@ fn a_typo_found_by_two_rules_with_the_same_correction_is_reported_once() {
         assert_eq!(&text[found[0].span.clone()], want);
     }
 }
+
+/// Which rules the server re-checks line by line after an edit (`Check::is_line_local`):
+/// the typo lists and the line-scoped pattern rules do; a rule whose unit is a paragraph,
+/// whose fix deletes whole lines (with their breaks), or whose regex can match a line break
+/// does not. `tests/props.rs` checks that re-checking such rules line by line finds what a
+/// full check finds.
+#[test]
+fn line_local_rules_are_the_ones_that_read_one_line() {
+    let rules = RuleSet::builtin().unwrap();
+    let local = |id: &str| {
+        rules
+            .rules()
+            .iter()
+            .find(|r| r.meta.id == id)
+            .map(|r| r.check.is_line_local())
+            .unwrap_or_else(|| panic!("no rule {id}"))
+    };
+    for id in [
+        "common-typo",
+        "homophone-typo",
+        "half-width-punctuation",
+        "doc-number-bracket",
+        "template-placeholder",
+    ] {
+        assert!(local(id), "{id} should be line-local");
+    }
+    for id in [
+        // paragraph scope
+        "han-ordinal-punctuation",
+        // a fix that deletes the line with its break
+        "ad-contact-number",
+        // reads the document structure
+        "duplicate-line",
+        "count-claim-mismatch",
+    ] {
+        assert!(!local(id), "{id} should not be line-local");
+    }
+    let mut custom = RuleSet::default();
+    custom
+        .add_yaml(
+            "across-lines.yaml",
+            "id: across-lines\ntitle: t\ncategory: other\nseverity: info\nkind: pattern\n\
+             message: m\npatterns: ['甲\\s乙']\ndocs: d\nexamples: []\n",
+        )
+        .unwrap();
+    assert!(
+        !custom.rules()[0].check.is_line_local(),
+        "\\s matches a line break"
+    );
+}

@@ -127,14 +127,15 @@ impl IgnoreFile {
 
 /// Lint `doc` with its suppressions (see [`crate::suppress::lint_with_suppressions`]), saying
 /// on stderr which rules panicked. The CLI, the server and the web page all lint through
-/// here.
+/// here; the server keeps a memo per document (see [`RuleSet::check_remembering`]).
 pub fn lint(
     doc: &Document,
     rules: &RuleSet,
     settings: &Settings,
     ignore: Option<(&IgnoreFile, &[usize])>,
+    memo: Option<&mut crate::rules::LineLocalMemo>,
 ) -> (Vec<Diagnostic>, BTreeSet<usize>) {
-    let linted = crate::suppress::lint_with_suppressions(doc, rules, settings, ignore);
+    let linted = crate::suppress::lint_with_suppressions(doc, rules, settings, ignore, memo);
     for rule in &linted.crashed {
         stderr_line!("{}", crate::rules::crash_notice(rule, &doc.path));
     }

@@ -278,7 +278,7 @@ pub fn check_with_suppressions(
     settings: &crate::rules::Settings,
     ignore: Option<(&IgnoreFile, &[usize])>,
 ) -> (Vec<Diagnostic>, BTreeSet<usize>) {
-    let linted = lint_with_suppressions(doc, rules, settings, ignore);
+    let linted = lint_with_suppressions(doc, rules, settings, ignore, None);
     (linted.diagnostics, linted.used_entries)
 }
 
@@ -299,8 +299,9 @@ pub fn lint_with_suppressions(
     rules: &crate::rules::RuleSet,
     settings: &crate::rules::Settings,
     ignore: Option<(&IgnoreFile, &[usize])>,
+    memo: Option<&mut crate::rules::LineLocalMemo>,
 ) -> Linted {
-    let (found, crashed) = rules.check_noting_crashes(doc, settings);
+    let (found, crashed) = rules.check_remembering(doc, settings, memo);
     let found = apply_markdown_comments(doc, found);
     let (diagnostics, used_entries) = match ignore {
         Some((file, entries)) => apply_ignore_file(doc, file, entries, found),

@@ -124,6 +124,7 @@ impl Job<'_> {
             &self.ctx.rules,
             &self.settings,
             self.ignore.as_ref().map(|(f, e)| (*f, e.as_slice())),
+            None,
         )
     }
 

@@ -164,8 +164,14 @@ impl Server {
             .ignore
             .as_ref()
             .map(|(file, entries)| (file.as_ref(), entries.as_slice()));
-        doc.diagnostics =
-            crate::app::workspace::lint(&document, rules, &resolved.settings, ignore).0;
+        doc.diagnostics = crate::app::workspace::lint(
+            &document,
+            rules,
+            &resolved.settings,
+            ignore,
+            Some(&mut doc.memo),
+        )
+        .0;
         doc.rule_dirs = resolved.rule_dirs;
         doc.dirty = false;
         let doc: &OpenDoc = doc;

@@ -177,6 +177,9 @@ struct OpenDoc {
     /// The rule folders of the rule set that produced `diagnostics` (for hover).
     rule_dirs: Vec<PathBuf>,
     dirty: bool,
+    /// The last check's line-local findings: the next check re-checks only the lines
+    /// edited since (for those rules).
+    memo: crate::rules::LineLocalMemo,
 }
 
 impl OpenDoc {
@@ -189,6 +192,7 @@ impl OpenDoc {
             diagnostics: Vec::new(),
             rule_dirs: Vec::new(),
             dirty: true,
+            memo: crate::rules::LineLocalMemo::default(),
         }
     }
 }

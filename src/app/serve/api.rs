@@ -133,7 +133,7 @@ fn document(name: &str, text: String, profile: Profile) -> Document {
 /// The findings shown and fixed: the CLI's check with its suppressions (Markdown
 /// `gwlint-disable` comments; no ignore file is read).
 fn lint(doc: &Document, rules: &RuleSet, settings: &Settings) -> Vec<Diagnostic> {
-    crate::app::workspace::lint(doc, rules, settings, None).0
+    crate::app::workspace::lint(doc, rules, settings, None, None).0
 }
 
 fn findings_json(doc: &Document, diagnostics: &[Diagnostic]) -> Value {

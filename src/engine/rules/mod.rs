@@ -6,8 +6,11 @@
 //! Nothing here does I/O except [`RuleSet::load_dir`], which the CLI and the server call.
 
 pub mod builtin;
+mod incremental;
 pub mod kinds;
 pub mod spec;
+
+pub use incremental::{touched_lines, LineLocalMemo};
 
 use crate::diagnostic::{Category, Diagnostic, Findings, Fix, RuleId, Severity};
 use crate::document::layout::LineKind;
@@ -101,6 +104,15 @@ pub trait Check: Send + Sync {
         true
     }
 
+    /// Whether the rule is line-local: its findings on a line depend only on that line's
+    /// text and the document's path, and each lies (with its fix) inside its line. Checking
+    /// a run of whole lines alone then finds exactly the findings of those lines, moved by
+    /// the run's offset, and a re-check after an edit checks only the lines it touched
+    /// ([`LineLocalMemo`]). `tests/props.rs` holds every rule that says so to it.
+    fn is_line_local(&self) -> bool {
+        false
+    }
+
     /// Whether the rule's findings can carry a fix (shown as 可自动修复 by `gwlint rules`
     /// and `explain`). Derived from the code that builds the fixes, not declared beside it;
     /// `tests/rules.rs` checks it against the examples.
@@ -118,6 +130,15 @@ pub struct Rule {
 #[derive(Default)]
 pub struct RuleSet {
     rules: Vec<Rule>,
+    /// Changes whenever a rule is added or replaced, so that a [`LineLocalMemo`] made with
+    /// other rules is not reused.
+    version: u64,
+}
+
+/// The next [`RuleSet::version`].
+fn next_rule_set_version() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The rule files shipped inside the binary.
@@ -188,6 +209,7 @@ impl RuleSet {
             self.rules.push(rule);
         }
         self.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        self.version = next_rule_set_version();
         Ok(())
     }
 
@@ -197,6 +219,7 @@ impl RuleSet {
         self.rules.retain(|r| r.meta.id != rule.meta.id);
         self.rules.push(rule);
         self.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        self.version = next_rule_set_version();
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -270,22 +293,43 @@ impl RuleSet {
         doc: &Document,
         settings: &Settings,
     ) -> (Vec<Diagnostic>, Vec<RuleId>) {
-        let enabled: Vec<&Rule> = self
-            .rules
-            .iter()
-            .filter(|r| settings.is_enabled(&r.meta))
-            .collect();
+        self.check_remembering(doc, settings, None)
+    }
+
+    /// [`RuleSet::check_noting_crashes`] of a text checked before: with `memo` (kept from
+    /// the last check of this document), the line-local rules check only the lines changed
+    /// since, and the memo is updated. The result is the same as without it.
+    pub fn check_remembering(
+        &self,
+        doc: &Document,
+        settings: &Settings,
+        memo: Option<&mut LineLocalMemo>,
+    ) -> (Vec<Diagnostic>, Vec<RuleId>) {
+        // Markdown masks depend on fences lines apart: no line is checked alone there
+        let mut memo = memo.filter(|_| !crate::suppress::is_markdown(&doc.path));
+        let enabled = self.rules.iter().filter(|r| settings.is_enabled(&r.meta));
+        let (line_local, enabled): (Vec<&Rule>, Vec<&Rule>) = enabled.partition(|r| {
+            memo.is_some() && r.check.is_line_local() && r.meta.skip_lines.is_empty()
+        });
+        // structure readers apart from the text rules: the first group waits for the parse,
+        // the second need not
+        let (structural, text_only): (Vec<&Rule>, Vec<&Rule>) = enabled
+            .into_iter()
+            .partition(|r| r.check.reads_structure() || !r.meta.skip_lines.is_empty());
+        // the line-local rules (only with a memo), on the lines changed since its check
+        let version = self.version;
+        let mut line_local_pass = |out: &mut Findings| match memo.as_deref_mut() {
+            Some(memo) => {
+                incremental::check_line_local(&line_local, doc, settings, version, memo, out)
+            }
+            None => Vec::new(),
+        };
         let mut out = Findings::new();
         let mut crashed = Vec::new();
         // On a pool thread the caller already spreads its own work over the cores (the CLI
         // checks several files at once): nesting the rules inside that cost CPU and gained
         // nothing, so they run one after another there.
         let spread = rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none();
-        // structure readers apart from the text rules: the first group waits for the parse,
-        // the second need not
-        let (structural, text_only): (Vec<&Rule>, Vec<&Rule>) = enabled
-            .into_iter()
-            .partition(|r| r.check.reads_structure() || !r.meta.skip_lines.is_empty());
         let size = doc.text.len();
         if spread && (PARALLEL_FROM..=RELEASE_STRUCTURE_ABOVE).contains(&size) {
             // An editor waits on one document, or one large file is checked: one core parses
@@ -296,7 +340,14 @@ impl RuleSet {
                     doc.structure();
                     run_in_parallel(&structural, doc, settings)
                 },
-                || run_in_parallel(&text_only, doc, settings),
+                || {
+                    let mut part = Findings::new();
+                    let mut part_crashed = line_local_pass(&mut part);
+                    let (t_out, t_crashed) = run_in_parallel(&text_only, doc, settings);
+                    part.append(t_out);
+                    part_crashed.extend(t_crashed);
+                    (part, part_crashed)
+                },
             );
             out.append(s_out);
             out.append(t_out);
@@ -311,6 +362,7 @@ impl RuleSet {
             if size > RELEASE_STRUCTURE_ABOVE {
                 doc.release_structure();
             }
+            crashed.extend(line_local_pass(&mut out));
             if size > RELEASE_STRUCTURE_ABOVE && spread {
                 // a huge document: its text rules (most of the time) spread over the cores
                 let (part, part_crashed) = run_in_parallel(&text_only, doc, settings);

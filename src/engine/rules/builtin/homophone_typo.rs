@@ -256,6 +256,12 @@ impl Check for HomophoneTypo {
         false
     }
 
+    /// A pair is two adjacent Han characters, and everything asked about it lies in the run
+    /// of Han characters around it.
+    fn is_line_local(&self) -> bool {
+        true
+    }
+
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let text = doc.text.as_str();
         let index = self.index.get_or_init(|| PairIndex::build(&self.params));

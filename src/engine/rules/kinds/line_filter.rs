@@ -211,25 +211,36 @@ fn may_cross_lines(hir: &Hir) -> bool {
     }
 }
 
+/// Whether every match of `source` (compiled as the pattern rules compile it: `^`/`$` at
+/// line ends, CRLF-aware) lies inside one line and is found the same by a search of that
+/// line alone: it cannot match a line break or the empty string, and has no whole-text
+/// anchor (`\A`, `\z`).
+pub fn is_line_local(source: &str) -> bool {
+    line_local_hir(source).is_some()
+}
+
+/// The parsed `source` when it is line-local ([`is_line_local`]).
+fn line_local_hir(source: &str) -> Option<Hir> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .crlf(true)
+        .build()
+        .parse(source)
+        .ok()?;
+    let props = hir.properties();
+    let looks = props.look_set();
+    let line_local = props.minimum_len().is_some_and(|n| n > 0)
+        && !looks.contains(Look::Start)
+        && !looks.contains(Look::End)
+        && !may_cross_lines(&hir);
+    line_local.then_some(hir)
+}
+
 impl LineFilter {
     /// The filter for `source` compiled as the pattern rules compile it (`^`/`$` at line
     /// ends, CRLF-aware), when one is both safe and worth it.
     pub fn for_pattern(source: &str) -> Option<LineFilter> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .multi_line(true)
-            .crlf(true)
-            .build()
-            .parse(source)
-            .ok()?;
-        let props = hir.properties();
-        let looks = props.look_set();
-        if props.minimum_len().is_none_or(|n| n == 0)
-            || looks.contains(Look::Start)
-            || looks.contains(Look::End)
-            || may_cross_lines(&hir)
-        {
-            return None;
-        }
+        let hir = line_local_hir(source)?;
         if let Some(bytes) = required(&hir).filter(|b| b.iter().all(|&b| commonness(b) < COMMON)) {
             let finder = if bytes.len() <= 3 {
                 Finder::Bytes(bytes)

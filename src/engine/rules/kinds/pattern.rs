@@ -38,6 +38,8 @@ pub struct PatternCheck {
     not_followed_by: Option<Regex>,
     skip_markdown: bool,
     fix: Option<FixSpec>,
+    /// [`Check::is_line_local`], worked out from the scope, the fix and the regexes.
+    line_local: bool,
 }
 
 /// (key, text to point at, message)
@@ -101,6 +103,17 @@ impl PatternCheck {
             }
         };
         let exceptions = file.exceptions.as_deref().unwrap_or(&[]);
+        // a deletion may take the line break with the line; context conditions are searched
+        // within the scope unit, so they need no check
+        let line_local = file.scope.unwrap_or_default() == Scope::Line
+            && file
+                .fix
+                .as_ref()
+                .is_none_or(|f| f.replace.is_some() || f.transform != Some(Transform::Delete))
+            && patterns
+                .iter()
+                .chain(exceptions)
+                .all(|p| line_filter::is_line_local(p));
         let filters = |list: &[String]| -> Vec<Option<LineFilter>> {
             list.iter().map(|p| LineFilter::for_pattern(p)).collect()
         };
@@ -118,6 +131,7 @@ impl PatternCheck {
             not_followed_by: anchored("not_followed_by", &file.not_followed_by, true)?,
             skip_markdown: file.skip_markdown.unwrap_or(false),
             fix: file.fix.clone(),
+            line_local,
         })
     }
 
@@ -197,6 +211,10 @@ impl PatternCheck {
 impl Check for PatternCheck {
     fn reads_structure(&self) -> bool {
         false
+    }
+
+    fn is_line_local(&self) -> bool {
+        self.line_local
     }
 
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {

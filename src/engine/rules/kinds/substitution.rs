@@ -154,6 +154,14 @@ impl Check for SubstitutionCheck {
         false
     }
 
+    /// The clause a match is judged in ends at a line break; so do the wrong forms, which
+    /// hold none (nor are empty).
+    fn is_line_local(&self) -> bool {
+        self.pairs
+            .iter()
+            .all(|(wrong, _)| !wrong.is_empty() && !wrong.contains(['\n', '\r']))
+    }
+
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         self.matcher.for_each_match(&doc.text, |m| {
             let span = m.start()..m.end();
