@@ -308,14 +308,21 @@ impl RuleSet {
         // Markdown masks depend on fences lines apart: no line is checked alone there
         let mut memo = memo.filter(|_| !crate::suppress::is_markdown(&doc.path));
         let enabled = self.rules.iter().filter(|r| settings.is_enabled(&r.meta));
-        let (line_local, enabled): (Vec<&Rule>, Vec<&Rule>) = enabled.partition(|r| {
-            memo.is_some() && r.check.is_line_local() && r.meta.skip_lines.is_empty()
-        });
+        let (line_local, enabled): (Vec<&Rule>, Vec<&Rule>) =
+            enabled.partition(|r| memo.is_some() && r.check.is_line_local());
+        // On a pool thread the caller already spreads its own work over the cores (the CLI
+        // checks several files at once): nesting the rules inside that cost CPU and gained
+        // nothing, so they run one after another there.
+        let spread = rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none();
+        let size = doc.text.len();
+        let joined = spread && (PARALLEL_FROM..=RELEASE_STRUCTURE_ABOVE).contains(&size);
         // structure readers apart from the text rules: the first group waits for the parse,
-        // the second need not
+        // the second need not. A rule that skips some kinds of line reads the structure only
+        // to drop findings afterwards: beside the parse it runs with the text rules, else
+        // before the structure of a huge document is released.
         let (structural, text_only): (Vec<&Rule>, Vec<&Rule>) = enabled
-            .into_iter()
-            .partition(|r| r.check.reads_structure() || !r.meta.skip_lines.is_empty());
+            .iter()
+            .partition(|r| r.check.reads_structure() || (!joined && !r.meta.skip_lines.is_empty()));
         // the line-local rules (only with a memo), on the lines changed since its check
         let version = self.version;
         let mut line_local_pass = |out: &mut Findings| match memo.as_deref_mut() {
@@ -326,12 +333,7 @@ impl RuleSet {
         };
         let mut out = Findings::new();
         let mut crashed = Vec::new();
-        // On a pool thread the caller already spreads its own work over the cores (the CLI
-        // checks several files at once): nesting the rules inside that cost CPU and gained
-        // nothing, so they run one after another there.
-        let spread = rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none();
-        let size = doc.text.len();
-        if spread && (PARALLEL_FROM..=RELEASE_STRUCTURE_ABOVE).contains(&size) {
+        if joined {
             // An editor waits on one document, or one large file is checked: one core parses
             // the structure and then runs the rules that read it, the others run the text
             // rules meanwhile, and whoever is done first helps the other group.
@@ -353,16 +355,18 @@ impl RuleSet {
             out.append(t_out);
             crashed.extend(s_crashed);
             crashed.extend(t_crashed);
+            drop_skipped_lines(doc, &enabled, &line_local, &mut out);
         } else {
             // structure readers first; a huge document's structure (a third of the memory
             // of a 200 MB file) is then dropped before the text rules add their findings
             for rule in structural {
                 crashed.extend(run_rule(rule, doc, settings, &mut out));
             }
+            crashed.extend(line_local_pass(&mut out));
+            drop_skipped_lines(doc, &enabled, &line_local, &mut out);
             if size > RELEASE_STRUCTURE_ABOVE {
                 doc.release_structure();
             }
-            crashed.extend(line_local_pass(&mut out));
             if size > RELEASE_STRUCTURE_ABOVE && spread {
                 // a huge document: its text rules (most of the time) spread over the cores
                 let (part, part_crashed) = run_in_parallel(&text_only, doc, settings);
@@ -524,18 +528,33 @@ fn run_rule(
         out.truncate(start);
         return Some(rule.meta.id.clone());
     }
-    if !rule.meta.skip_lines.is_empty() {
-        let st = doc.structure();
-        out.retain_since(start, |d| {
-            let line = doc.lines.line_of(d.span.start);
-            !rule.meta.skip_lines.contains(&st.kind(line))
-        });
-    }
     let severity = settings.severity_of(&rule.meta);
     for d in out.since(start) {
         d.severity = severity;
     }
     None
+}
+
+/// Drop the findings of rules with `skip_lines` that lie on lines of those kinds. Run once,
+/// after the rules: the structure is parsed by then (and not yet released), and findings
+/// kept from an earlier check are judged by the current structure.
+fn drop_skipped_lines(doc: &Document, rules: &[&Rule], more: &[&Rule], out: &mut Findings) {
+    let skipping: Vec<(&RuleId, &[LineKind])> = rules
+        .iter()
+        .chain(more)
+        .filter(|r| !r.meta.skip_lines.is_empty())
+        .map(|r| (&r.meta.id, r.meta.skip_lines.as_slice()))
+        .collect();
+    if skipping.is_empty() {
+        return;
+    }
+    let st = doc.structure();
+    out.retain_since(0, |d| {
+        skipping
+            .iter()
+            .find(|(id, _)| **id == d.rule)
+            .is_none_or(|(_, kinds)| !kinds.contains(&st.kind(doc.lines.line_of(d.span.start))))
+    });
 }
 
 fn collect_embedded(
