@@ -182,21 +182,50 @@ fn over_stdio(text: &str, middle_line: usize) {
     summary("over stdio (gwlint server)", times, count);
 }
 
-/// The engine alone on the same text: `Document::from_text` + `gwlint::check`.
-fn engine_only(text: &str) {
+/// The texts the edits of [`change`] make: even runs insert 改 at the start of the middle
+/// line, odd runs take it out again.
+fn edited_texts(text: &str, middle_line: usize) -> [String; 2] {
+    let at: usize = text
+        .split_inclusive('\n')
+        .take(middle_line)
+        .map(str::len)
+        .sum();
+    [format!("{}改{}", &text[..at], &text[at..]), text.to_owned()]
+}
+
+/// The engine alone on the same edits: `Document::from_text` + a check, from scratch
+/// (`gwlint::check`, what the CLI does) or re-checking only the edited lines for the
+/// line-local rules (`check_remembering` with the document's memo, what the server does).
+fn engine_only(text: &str, middle_line: usize) {
     let rules = gwlint::RuleSet::builtin().unwrap();
     let settings = gwlint::Settings::default();
-    let mut times = Vec::new();
-    let mut count = 0;
-    for i in 0..WARMUP + RUNS {
-        let start = Instant::now();
-        let doc = gwlint::Document::from_text("bench.txt", text.to_owned());
-        count = gwlint::check(&doc, &rules, &settings).len();
-        if i >= WARMUP {
-            times.push(start.elapsed());
+    let texts = edited_texts(text, middle_line);
+    let mut memo = gwlint::rules::LineLocalMemo::default();
+    for remembering in [false, true] {
+        let mut times = Vec::new();
+        let mut count = 0;
+        for i in 0..WARMUP + RUNS {
+            let start = Instant::now();
+            let doc = gwlint::Document::from_text("bench.txt", texts[i % 2].clone());
+            count = if remembering {
+                rules
+                    .check_remembering(&doc, &settings, Some(&mut memo))
+                    .0
+                    .len()
+            } else {
+                gwlint::check(&doc, &rules, &settings).len()
+            };
+            if i >= WARMUP {
+                times.push(start.elapsed());
+            }
         }
+        let name = if remembering {
+            "engine only, edited lines re-checked (Document::from_text + check_remembering)"
+        } else {
+            "engine only, from scratch (Document::from_text + check)"
+        };
+        summary(name, times, count);
     }
-    summary("engine only (Document::from_text + check)", times, count);
 }
 
 fn main() {
@@ -211,7 +240,7 @@ fn main() {
         text.len() / 1024,
         text.lines().count()
     );
-    engine_only(&text);
+    engine_only(&text, middle_line);
     in_process(&text, middle_line);
     over_stdio(&text, middle_line);
 }

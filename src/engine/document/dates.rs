@@ -97,7 +97,10 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
 /// digits followed by `.`, `-` or `/` (2018.2.25, 2018-02-25). A byte scan that lets most
 /// lines of a draft skip the regex.
 pub fn may_hold_date(line: &str) -> bool {
-    if memchr::memmem::find(line.as_bytes(), "月".as_bytes()).is_some() {
+    // built once: `memmem::find` builds a searcher per call
+    static MONTH: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("月"));
+    if MONTH.find(line.as_bytes()).is_some() {
         return true;
     }
     let mut digits = 0;

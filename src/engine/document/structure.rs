@@ -1206,7 +1206,7 @@ impl<'a> Parser<'a> {
             memchr::memchr2(b'-', b'~', c.as_bytes()).is_some()
                 || ["—", "–", "～", "至", "到"].iter().any(|p| c.contains(p))
         };
-        if c.len() >= 9 && c.contains('年') && connector() {
+        if c.len() >= 9 && year_after_digits(c) && connector() {
             for m in YEAR_RANGE.captures_iter(c) {
                 let (Some(a), Some(b)) = (m.name("a"), m.name("b")) else {
                     continue;
@@ -1247,7 +1247,7 @@ impl<'a> Parser<'a> {
     /// 一是…二是… inside a paragraph.
     fn inline_items(&mut self, i: usize) {
         let c = self.compact(i);
-        if !c.contains('是') || !self.kinds[i].is_text() {
+        if !self.kinds[i].is_text() || !c.contains('是') {
             return;
         }
         let base = self.lines[i].norm().start;
@@ -1271,6 +1271,15 @@ impl<'a> Parser<'a> {
         self.s.kinds = self.kinds;
         self.s
     }
+}
+
+/// Whether a 年 in `compact` follows an ASCII digit: both [`YEAR_RANGE`] and
+/// [`MONTH_RANGE`] need one (2018—2020年, 2025年3月—4月), and most lines that mention a
+/// year in words or none at all skip the two regexes.
+fn year_after_digits(compact: &str) -> bool {
+    compact
+        .match_indices('年')
+        .any(|(at, _)| at > 0 && compact.as_bytes()[at - 1].is_ascii_digit())
 }
 
 /// 「注：」「说明：」「备注：」 on a line of its own: the numbered lines under it are a list of
