@@ -7,7 +7,7 @@
 //!
 //! [`Check::is_line_local`]: super::Check::is_line_local
 
-use super::{run_rule, Rule, RuleId, Settings};
+use super::{run_in_parallel, run_rule, Rule, RuleId, Settings};
 use crate::diagnostic::{Diagnostic, Findings};
 use crate::document::Document;
 use std::ops::Range;
@@ -60,10 +60,12 @@ pub(super) fn check_line_local(
     let from = out.len();
     let crashed = match memo.usable(rule_set, settings, doc) {
         Some(last) => recheck(last, rules, doc, settings, out),
-        None => rules
-            .iter()
-            .filter_map(|rule| run_rule(rule, doc, settings, out))
-            .collect(),
+        None => {
+            // the whole text: spread over the cores like the other text rules
+            let (found, crashed) = run_in_parallel(rules, doc, settings);
+            out.append(found);
+            crashed
+        }
     };
     memo.last = crashed.is_empty().then(|| LastCheck {
         rule_set,

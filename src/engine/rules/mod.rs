@@ -10,7 +10,7 @@ mod incremental;
 pub mod kinds;
 pub mod spec;
 
-pub use incremental::{touched_lines, LineLocalMemo};
+pub use incremental::LineLocalMemo;
 
 use crate::diagnostic::{Category, Diagnostic, Findings, Fix, RuleId, Severity};
 use crate::document::layout::LineKind;
