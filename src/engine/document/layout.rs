@@ -470,12 +470,12 @@ const ROLE_LABELS: &[&str] = &[
 /// that is one of [`ROLE_LABELS`]. Only the first few bytes are looked at.
 fn role_label(compact: &str) -> Option<&'static str> {
     let longest = ROLE_LABELS.iter().map(|a| a.len()).max().unwrap_or(0);
-    let head = &compact.as_bytes()[..compact.len().min(longest + '：'.len_utf8())];
-    // ':' is ASCII and '：' starts with 0xEF: a colon can only begin at one of these bytes
-    let colon = memchr::memchr2(b':', 0xEF, head).and_then(|_| {
-        let head_str = compact.get(..head.len()).unwrap_or(compact);
-        head_str.find([':', '：'])
-    })?;
+    // room for the longest label and a full-width colon, cut back to a char boundary
+    let mut head = compact.len().min(longest + '：'.len_utf8());
+    while !compact.is_char_boundary(head) {
+        head -= 1;
+    }
+    let colon = compact[..head].find([':', '：'])?;
     let label = &compact[..colon];
     ROLE_LABELS.iter().copied().find(|a| *a == label)
 }

@@ -32,11 +32,6 @@ struct LastCheck {
 }
 
 impl LineLocalMemo {
-    /// Forget the last check (the next one checks every line).
-    pub fn clear(&mut self) {
-        self.last = None;
-    }
-
     /// The last check, when it can stand for `doc` under these rules and settings.
     fn usable(&self, rule_set: u64, settings: &Settings, doc: &Document) -> Option<&LastCheck> {
         self.last

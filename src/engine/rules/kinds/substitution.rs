@@ -16,6 +16,8 @@ pub struct SubstitutionCheck {
     matcher: LiteralSet,
     pairs: Vec<(String, String)>,
     fix: Option<FixSpec>,
+    /// [`Check::is_line_local`]: no wrong form is empty or holds a line break.
+    line_local: bool,
 }
 
 /// Parse `wrong<TAB>right[<TAB>note]` lines; `#` starts a comment line.
@@ -57,10 +59,14 @@ impl SubstitutionCheck {
             }
         }
         let matcher = LiteralSet::new(pairs.iter().map(|(w, _)| w.as_str()))?;
+        let line_local = pairs
+            .iter()
+            .all(|(wrong, _)| !wrong.is_empty() && !wrong.contains(['\n', '\r']));
         Ok(SubstitutionCheck {
             matcher,
             pairs,
             fix,
+            line_local,
         })
     }
 }
@@ -157,9 +163,7 @@ impl Check for SubstitutionCheck {
     /// The clause a match is judged in ends at a line break; so do the wrong forms, which
     /// hold none (nor are empty).
     fn is_line_local(&self) -> bool {
-        self.pairs
-            .iter()
-            .all(|(wrong, _)| !wrong.is_empty() && !wrong.contains(['\n', '\r']))
+        self.line_local
     }
 
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
