@@ -284,3 +284,42 @@ fn line_local_rules_are_the_ones_that_read_one_line() {
         "\\s matches a line break"
     );
 }
+
+/// A rule that says it never consults the segmentation dictionary makes no query on its
+/// examples and on the fixture drafts (the CLI loads the dictionary ahead only for rules
+/// that say they do); one that says it does makes some there. Queries are counted per
+/// thread, so the rules run on a pool of one thread of their own.
+#[test]
+fn rules_consult_the_dictionary_exactly_when_they_say_so() {
+    let rules = RuleSet::builtin().unwrap();
+    let drafts = crate::common::samples::drafts(&crate::common::samples::fixture_documents(), None);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let mut wrong = Vec::new();
+    for rule in rules.rules() {
+        let id = &rule.meta.id;
+        let examples = rule.meta.examples.iter();
+        let texts: Vec<&str> = examples
+            .flat_map(|ex| [ex.bad.as_deref(), ex.good.as_deref()])
+            .flatten()
+            .chain(drafts.iter().map(String::as_str))
+            .collect();
+        let queries = pool.install(|| {
+            let before = gwlint::segment::queries_on_this_thread();
+            for text in &texts {
+                let doc = Document::from_text("draft.txt", *text);
+                gwlint::check(&doc, &rules, &only(id));
+            }
+            gwlint::segment::queries_on_this_thread() - before
+        });
+        if rule.check.uses_dictionary() != (queries > 0) {
+            wrong.push(format!(
+                "{id}: uses_dictionary() = {}, {queries} queries",
+                rule.check.uses_dictionary()
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -84,7 +84,7 @@ pub fn run(args: &ServeArgs) -> i32 {
         }
         // Load the word-segmentation dictionary now rather than during the first check
         // (a second or more in a debug build).
-        drop(std::thread::spawn(|| crate::segment::is_dictionary_word("公文")));
+        crate::segment::load_in_background();
         let state = Arc::new(http::AppState { rules, port });
         match axum::serve(listener, http::router(state)).await {
             Ok(()) => crate::app::EXIT_CLEAN,

@@ -96,7 +96,10 @@ impl Hasher for PairHasher {
         }
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // the table takes its slot from the low bits, which a product alone draws from the
+        // key's low bits only (the second character): fold the high half in
+        let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
     }
 }
 
@@ -249,6 +252,10 @@ impl PairIndex {
 
 impl Check for HomophoneTypo {
     fn offers_fixes(&self) -> bool {
+        true
+    }
+
+    fn uses_dictionary(&self) -> bool {
         true
     }
 
