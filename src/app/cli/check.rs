@@ -182,24 +182,12 @@ pub(super) fn check_command(args: &CheckArgs) -> i32 {
 fn run_check(args: &CheckArgs) -> Result<i32, i32> {
     let forced_encoding = forced_encoding(args)?;
     refuse_statistics_format(args)?;
-    // the default rules consult the dictionary: load it while the rules compile
-    let load_early = args.select.is_empty();
-    if load_early {
-        load_dictionary_ahead();
-    }
     let (inputs, mut problems) = load::collect_inputs(&args.paths);
     let mut applies = Applies::resolve(&inputs, args)?;
     let jobs = applies.jobs(&inputs, args, forced_encoding);
     if args.show_settings {
         print_out(&applies.describe(&jobs, args));
         return Ok(EXIT_CLEAN);
-    }
-    if !load_early
-        && jobs
-            .iter()
-            .any(|j| j.ctx.rules.uses_dictionary(&j.settings))
-    {
-        load_dictionary_ahead();
     }
     // opened before anything is fixed: a report that cannot be written stops gwlint first
     let output_file = open_output_file(args)?;
@@ -245,17 +233,6 @@ fn forced_encoding(args: &CheckArgs) -> Result<Option<TextEncoding>, i32> {
             stderr_line!("gwlint：错误：不认识的编码「{name}」（可用 utf-8、utf-8-bom、gbk、gb18030、utf-16le、utf-16be）");
             Err(EXIT_ERROR)
         }
-    }
-}
-
-/// Loading the word-segmentation dictionary takes longer than compiling the rules and
-/// checking a draft of some pages: when there is a spare core, load it there meanwhile.
-/// Called when the check's rules will consult it ([`crate::RuleSet::uses_dictionary`]), or,
-/// before they are compiled, when the command line keeps the default rules (which do; a
-/// config that turns all of those off costs the spare core's time, nothing more).
-fn load_dictionary_ahead() {
-    if rayon::current_num_threads() > 1 {
-        crate::segment::load_in_background();
     }
 }
 

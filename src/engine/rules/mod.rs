@@ -119,14 +119,6 @@ pub trait Check: Send + Sync {
     fn offers_fixes(&self) -> bool {
         false
     }
-
-    /// Whether the rule may consult the word-segmentation dictionary ([`crate::segment`]),
-    /// whose first use loads it (the dearest step of a small check). A shell that knows
-    /// the dictionary will be needed loads it on another core while the rest runs.
-    /// `tests/rules.rs` holds every rule that says no to never consulting it.
-    fn uses_dictionary(&self) -> bool {
-        false
-    }
 }
 
 pub struct Rule {
@@ -285,14 +277,6 @@ impl RuleSet {
 
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
-    }
-
-    /// Whether a check with `settings` may consult the word-segmentation dictionary: one
-    /// of the rules it enables says so ([`Check::uses_dictionary`]).
-    pub fn uses_dictionary(&self, settings: &Settings) -> bool {
-        self.rules
-            .iter()
-            .any(|r| settings.is_enabled(&r.meta) && r.check.uses_dictionary())
     }
 
     /// Run the enabled rules over a document. Diagnostics are sorted by position, then rule.

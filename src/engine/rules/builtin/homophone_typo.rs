@@ -255,10 +255,6 @@ impl Check for HomophoneTypo {
         true
     }
 
-    fn uses_dictionary(&self) -> bool {
-        true
-    }
-
     fn reads_structure(&self) -> bool {
         false
     }

@@ -107,11 +107,6 @@ impl Check for PercentMissing {
         true
     }
 
-    /// The word after a number is tagged to tell a count from a ratio.
-    fn uses_dictionary(&self) -> bool {
-        true
-    }
-
     fn reads_structure(&self) -> bool {
         false
     }

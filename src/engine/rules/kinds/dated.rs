@@ -225,11 +225,6 @@ impl DatedCheck {
 }
 
 impl Check for DatedCheck {
-    /// A term that counts anywhere is dropped inside a longer word of its clause.
-    fn uses_dictionary(&self) -> bool {
-        self.terms.iter().any(|t| t.context == TermContext::Any)
-    }
-
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let mut date: Option<Option<DocDate>> = None;
         for m in self.matcher.find_iter(&doc.text) {

@@ -160,11 +160,6 @@ impl Check for SubstitutionCheck {
         false
     }
 
-    /// Every match is judged by the segmentation of its clause.
-    fn uses_dictionary(&self) -> bool {
-        true
-    }
-
     /// The clause a match is judged in ends at a line break; so do the wrong forms, which
     /// hold none (nor are empty).
     fn is_line_local(&self) -> bool {

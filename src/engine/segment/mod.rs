@@ -1,9 +1,13 @@
 //! Word segmentation: the only user of jieba-rs. One dictionary, loaded once per process,
-//! on first use (about 0.15 s of CPU and 35 MB: the dearest step of checking a small
-//! draft) or ahead of it by [`load_in_background`].
+//! on first use (about 0.15 s of CPU and 35 MB: more than the rest of a check of a small
+//! draft costs) or ahead of it by [`load_in_background`]. Whether two or three Han characters
+//! make a word, the question most checks ask, is answered from word lists embedded in the
+//! binary (`short_words.rs`) without loading it.
 //!
 //! Segmenting whole documents is far slower than the rest of the engine, so rules
 //! segment only the clause around a candidate match.
+
+mod short_words;
 
 use jieba_rs::Jieba;
 use std::cell::Cell;
@@ -23,17 +27,17 @@ fn jieba() -> &'static Jieba {
     &JIEBA
 }
 
-/// How many dictionary queries this thread has made: lets a test hold a rule that says it
-/// never consults the dictionary ([`crate::rules::Check::uses_dictionary`]) to that.
+/// How many questions this thread has put to the loaded dictionary (those the embedded
+/// word lists answer do not count): lets a test hold a check to not needing it.
 pub fn queries_on_this_thread() -> u64 {
     QUERIES.with(Cell::get)
 }
 
 /// Start loading the dictionary on a thread of its own, so that the check that follows
 /// finds it loaded, or waits less. A query made meanwhile waits for the load; a process
-/// that ends first simply ends. For shells that know a check will consult it
-/// ([`crate::RuleSet::uses_dictionary`]) and have a spare core. Only the first call starts
-/// a thread.
+/// that ends first simply ends. For long-lived shells (the language server, `gwlint serve`),
+/// whose drafts will need it sooner or later; a single `gwlint check` loads it only if a
+/// draft needs it (most do not: see `short_words.rs`). Only the first call starts a thread.
 pub fn load_in_background() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| drop(std::thread::spawn(|| LazyLock::force(&JIEBA))));
@@ -75,13 +79,16 @@ pub fn tagged(text: &str) -> Vec<Word<'_>> {
 
 /// Whether `word` is in the dictionary.
 pub fn is_dictionary_word(word: &str) -> bool {
-    jieba().has_word(word)
+    short_words::contains(word).unwrap_or_else(|| jieba().has_word(word))
 }
 
 /// How often the dictionary has seen `word` (0 when it is not a dictionary word). jieba-rs
 /// does not expose the count itself; `suggest_freq` of a word the dictionary reads whole
 /// is that count plus one.
 pub fn word_frequency(word: &str) -> usize {
+    if short_words::contains(word) == Some(false) {
+        return 0;
+    }
     let jieba = jieba();
     if jieba.has_word(word) {
         jieba.suggest_freq(word)
