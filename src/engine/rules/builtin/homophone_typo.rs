@@ -16,7 +16,6 @@ use crate::segment;
 use pinyin::ToPinyin;
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -76,33 +75,6 @@ struct HomophoneTypo {
     index: OnceLock<PairIndex>,
 }
 
-/// A pair of characters as one integer key.
-fn key(a: char, b: char) -> u64 {
-    (u64::from(a) << 32) | u64::from(b)
-}
-
-/// Multiplicative hashing of the `u64` keys (the std SipHash is several times slower, and
-/// the lookup runs for every pair of Han characters in the text).
-#[derive(Default, Clone, Copy)]
-struct PairHasher(u64);
-
-impl Hasher for PairHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        // the table takes its slot from the low bits, which a product alone draws from the
-        // key's low bits only (the second character): fold the high half in
-        let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 32);
-    }
-}
-
 /// Which word a suspicious pair may be a typo of, and which of its two characters is the
 /// wrong one.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -134,8 +106,7 @@ impl PairIndex {
             }
         }
         let free: Vec<char> = params.free_characters.chars().collect();
-        let mut pairs: HashMap<u64, Option<Candidate>, BuildHasherDefault<PairHasher>> =
-            HashMap::default();
+        let mut pairs: Vec<(usize, u16, Candidate)> = Vec::new();
         for word in words(&params.vocabulary) {
             for wrong_at in 0..2 {
                 if free.contains(&word[1 - wrong_at]) {
@@ -150,27 +121,28 @@ impl PairIndex {
                     }
                     let mut pair = word;
                     pair[wrong_at] = h;
-                    let candidate = Candidate { word, wrong_at };
-                    pairs
-                        .entry(key(pair[0], pair[1]))
-                        .and_modify(|c| {
-                            if c.is_some_and(|c| c.word != word) {
-                                *c = None;
-                            }
-                        })
-                        .or_insert(Some(candidate));
+                    let first = han_offset(u32::from(pair[0]));
+                    let second = han_offset(u32::from(pair[1])).and_then(|s| u16::try_from(s).ok());
+                    if let (Some(first), Some(second)) = (first, second) {
+                        pairs.push((first, second, Candidate { word, wrong_at }));
+                    }
                 }
             }
         }
-        let mut sorted: Vec<(usize, u16, Option<Candidate>)> = pairs
-            .into_iter()
-            .filter_map(|(k, c)| {
-                let first = han_offset((k >> 32) as u32)?;
-                let second = u16::try_from(han_offset(k as u32)?).ok()?;
-                Some((first, second, c))
-            })
-            .collect();
-        sorted.sort_unstable_by_key(|(f, s, _)| (*f, *s));
+        // in pair order, each pair once: a pair that two different words can be a typo of
+        // has no candidate
+        pairs.sort_unstable_by_key(|(f, s, _)| (*f, *s));
+        let mut sorted: Vec<(usize, u16, Option<Candidate>)> = Vec::with_capacity(pairs.len());
+        for (f, s, candidate) in pairs {
+            match sorted.last_mut() {
+                Some((lf, ls, kept)) if (*lf, *ls) == (f, s) => {
+                    if kept.is_some_and(|c| c.word != candidate.word) {
+                        *kept = None;
+                    }
+                }
+                _ => sorted.push((f, s, Some(candidate))),
+            }
+        }
         let mut starts = vec![0u32; HAN_SPAN + 1];
         for (f, _, _) in &sorted {
             starts[f + 1] += 1;
