@@ -248,7 +248,44 @@ fn main() {
         many_one.wall.as_secs_f64() / many_two.wall.as_secs_f64()
     );
 
+    one_process_per_draft(&many);
     linear_series(dir.path(), &sample);
+}
+
+/// What one `gwlint check` of one draft costs (a pre-commit hook, a check from the
+/// command line): start-up, the rules' compilation and the first check, over 20 processes
+/// (2 threads). Once on drafts of the bench text, whose typo candidates load the
+/// segmentation dictionary, once on the clean fixture draft, which settles its candidates
+/// without it (as most issued documents do).
+fn one_process_per_draft(many: &Path) {
+    let clean = common::samples::fixture_documents().join("clean-draft.txt");
+    let clean = clean.to_str().unwrap().to_owned();
+    let drafts: Vec<String> = (0..20)
+        .map(|i| {
+            many.join(format!("{i:04}.txt"))
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let median = |mut runs: Vec<Run>| {
+        runs.sort_by_key(|r| r.wall);
+        let wall = runs[runs.len() / 2].wall;
+        runs.sort_by_key(|r| r.cpu);
+        (wall, runs[runs.len() / 2].cpu)
+    };
+    println!("one draft per process, median of 20 processes (2 threads):");
+    for (label, paths) in [
+        ("20 KB drafts of the bench text", drafts.clone()),
+        ("the clean fixture draft (3.6 KB)", vec![clean; 20]),
+    ] {
+        let (wall, cpu) = median(paths.iter().map(|p| run_once(&check_args(p), 2)).collect());
+        println!(
+            "  {label:<34} {:>6.0} ms wall {:>6.0} ms CPU",
+            wall.as_secs_f64() * 1000.0,
+            cpu.as_secs_f64() * 1000.0
+        );
+    }
 }
 
 /// Time against size for one long line (the sample without its line breaks) and for many
