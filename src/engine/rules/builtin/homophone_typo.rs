@@ -5,8 +5,10 @@
 //! The words a typo may be corrected to are data (`params.vocabulary`); pinyin comes from
 //! the `pinyin` crate (each character's main reading, tones ignored, as typed). The index of
 //! suspicious pairs is built once, on first use, without the dictionary; the text is scanned
-//! pair by pair with one table lookup each, and only a hit consults jieba (which is loaded
-//! then, not before) and is segmented (its clause, a few characters each side).
+//! pair by pair with one table lookup each. A hit is first looked up in the dictionary's
+//! short-word lists (is the pair, or a character with its neighbours, a word?), which need
+//! no loading; only a hit that survives that loads jieba and is segmented (its clause, a
+//! few characters each side).
 
 use crate::diagnostic::{Applicability, Edit, Findings, Fix};
 use crate::document::Document;
