@@ -385,8 +385,7 @@ fn ends_sentence(s: &str) -> bool {
 
 /// A cell of a table or an aligned list: short, not a sentence.
 fn is_cell(s: &str) -> bool {
-    let n = s.chars().count();
-    (1..=24).contains(&n) && !s.contains('。') && !ends_sentence(s)
+    super::parts::char_count_in(s, 1..=24) && !s.contains('。') && !ends_sentence(s)
 }
 
 /// Two or more consecutive lines whose interior gaps split them into short cells: a table

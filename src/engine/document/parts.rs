@@ -183,6 +183,18 @@ static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A year as a title writes it: 「2025」 or 「二〇二五」 (also with ○ or 零 for 〇).
+/// Whether `line` has a number of characters in `range`. A character is one to four bytes,
+/// so a line's length in bytes already settles most lines (a paragraph is never a title,
+/// whatever it says) and only the rest are counted: the structure passes ask this of every
+/// line, several times.
+pub fn char_count_in(line: &str, range: std::ops::RangeInclusive<usize>) -> bool {
+    let (min, max) = (*range.start(), *range.end());
+    if line.len() < min || line.len() / 4 > max {
+        return false;
+    }
+    range.contains(&line.chars().count())
+}
+
 fn year_value(y: &str) -> Option<i32> {
     if y.bytes().all(|b| b.is_ascii_digit()) {
         return y.parse().ok();
@@ -243,8 +255,7 @@ pub fn attachment_number(line: &str) -> u32 {
 
 /// 发文机关标志: 「…文件」 at the top of the file.
 pub fn is_agency_mark(line: &str) -> bool {
-    let n = line.chars().count();
-    line.ends_with("文件") && (4..=40).contains(&n) && !ends_with_terminal(line)
+    line.ends_with("文件") && char_count_in(line, 4..=40) && !ends_with_terminal(line)
 }
 
 /// 份号 (six digits), 密级 (绝密/机密/秘密, with ★ and a term), 紧急程度 (特急/加急).
@@ -298,9 +309,8 @@ pub fn is_copy_to_line(line: &str) -> bool {
 
 /// 主送机关: a line ending in a colon, naming recipients, not a sentence.
 pub fn is_addressee(line: &str) -> bool {
-    let n = line.chars().count();
     line.ends_with([':', '：'])
-        && (2..=120).contains(&n)
+        && char_count_in(line, 2..=120)
         && !line.contains(['。', ';', '；'])
         && !line.starts_with("附件")
         && !is_attachment_note(line)
@@ -387,12 +397,11 @@ pub fn attachment_item(text: &str, part: &Part, first: bool) -> Option<Range<usi
 
 /// A note after the 成文日期: 「（此件公开发布）」「（联系人：…）」, a 附注.
 pub fn is_annotation(line: &str) -> bool {
-    let n = line.chars().count();
     let bracketed = (line.starts_with('(') || line.starts_with('（'))
         && (line.ends_with(')') || line.ends_with('）'));
     // 「（三）」 is an outline marker or a table cell, not a note
-    (bracketed && (6..=120).contains(&n) && super::outline::parse_marker(line).is_none())
-        || (line.starts_with("附注") && n <= 120)
+    (bracketed && char_count_in(line, 6..=120) && super::outline::parse_marker(line).is_none())
+        || (line.starts_with("附注") && char_count_in(line, 0..=120))
 }
 
 /// An organisation's name, as a 署名 is: it ends with what organisations are called.
@@ -432,8 +441,9 @@ pub fn is_organisation(line: &str) -> bool {
         "总支",
         "团",
     ];
-    let n = line.chars().count();
-    (3..=40).contains(&n) && is_signature_like(line) && ENDINGS.iter().any(|e| line.ends_with(e))
+    char_count_in(line, 3..=40)
+        && ENDINGS.iter().any(|e| line.ends_with(e))
+        && is_signature_like(line)
 }
 
 /// Document types that are signed (署名 and 成文日期 expected).
@@ -544,19 +554,17 @@ pub fn names_issued(line: &str, issued: &str) -> bool {
 
 /// One line of a title: short, no sentence punctuation inside.
 pub fn is_title_fragment(line: &str) -> bool {
-    let n = line.chars().count();
     // 「拟稿：…」「附件：…」「抄送：…」: a label, not a title
-    let labelled = line.chars().take(6).any(|c| c == ':' || c == '：');
-    (2..=40).contains(&n)
-        && !labelled
+    let labelled = || line.chars().take(6).any(|c| c == ':' || c == '：');
+    char_count_in(line, 2..=40)
+        && !labelled()
         && !line.contains(['。', ';', '；', '!', '！', '?', '？'])
         && !line.ends_with(['，', ',', '、'])
 }
 
 /// Whether a normalised line reads like a document title wherever it stands.
 pub fn is_title_like(line: &str) -> bool {
-    let n = line.chars().count();
-    if !(5..=80).contains(&n) || ends_with_terminal(line) {
+    if !char_count_in(line, 5..=80) || ends_with_terminal(line) {
         return false;
     }
     let Some(kind) = title_doc_type(line) else {
@@ -579,8 +587,7 @@ pub fn is_title_like(line: &str) -> bool {
 /// Whether a normalised line (or lines joined) reads like a title at a title position:
 /// the top of the file, under the 版头, after a 目录.
 pub fn is_title_at_start(line: &str) -> bool {
-    let n = line.chars().count();
-    (4..=80).contains(&n) && !ends_with_terminal(line) && title_doc_type(line).is_some()
+    char_count_in(line, 4..=80) && !ends_with_terminal(line) && title_doc_type(line).is_some()
 }
 
 /// A year named in a title: 「2025年…」「2024年度…」.
@@ -632,8 +639,7 @@ pub fn is_date_only(line: &str, dates: &[RawDate], line_base: usize) -> bool {
 pub fn is_signature_like(line: &str) -> bool {
     // 「国务院办公厅&sp;」: a web page's entity after the name is residue, not text
     let line = strip_html_entities(line);
-    let n = line.chars().count();
-    (2..=60).contains(&n)
+    char_count_in(line, 2..=60)
         && !ends_with_terminal(line)
         && !line.contains(['。', ',', ';', '，', '；'])
         && !line.starts_with(|c: char| c.is_ascii_digit())
