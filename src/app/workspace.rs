@@ -72,6 +72,7 @@ impl RuleSet {
                 display: display.clone(),
                 relative: relative.clone(),
                 text,
+                compile_on_first_use: false,
             })
             .collect();
         self.add_sources(&sources)

@@ -151,6 +151,10 @@ pub(crate) struct RuleSource<'a> {
     /// Path relative to the folder root, with `/` separators.
     pub(crate) relative: String,
     pub(crate) text: &'a str,
+    /// Whether its regexes may be compiled when a check first needs them: the built-in
+    /// rules, which the tests compile. A user's rule is compiled as it loads, so that an
+    /// error in it shows then.
+    pub(crate) compile_on_first_use: bool,
 }
 
 impl RuleSet {
@@ -164,6 +168,7 @@ impl RuleSet {
                 display: format!("rules/{rel}"),
                 relative: rel.clone(),
                 text,
+                compile_on_first_use: true,
             })
             .collect();
         let mut set = RuleSet::default();
@@ -177,6 +182,7 @@ impl RuleSet {
             display: display.to_owned(),
             relative: display.to_owned(),
             text,
+            compile_on_first_use: false,
         };
         self.add_sources(std::slice::from_ref(&src))
     }
@@ -685,7 +691,7 @@ fn build_check(
 ) -> Result<Box<dyn Check>, SpecError> {
     let check: Box<dyn Check> = match file.kind {
         Kind::Pattern => Box::new(
-            kinds::pattern::PatternCheck::compile(file)
+            kinds::pattern::PatternCheck::compile(file, src.compile_on_first_use)
                 .map_err(|(key, needle, msg)| at(key, needle.as_deref(), msg))?,
         ),
         Kind::Substitution => {
@@ -862,7 +868,52 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::fill_message;
+    use super::*;
+
+    /// The built-in rules compile their regexes when a check first needs them; this
+    /// compiles every one of them now, as a user's rule is compiled when it loads.
+    #[test]
+    fn every_builtin_regex_compiles() {
+        let mut files = Vec::new();
+        collect_embedded(&BUILTIN_RULES, &mut files);
+        let sources: Vec<RuleSource<'_>> = files
+            .iter()
+            .map(|(rel, text)| RuleSource {
+                display: format!("rules/{rel}"),
+                relative: rel.clone(),
+                text,
+                compile_on_first_use: false,
+            })
+            .collect();
+        let mut set = RuleSet::default();
+        if let Err(e) = set.add_sources(&sources) {
+            panic!("{e}");
+        }
+        assert_eq!(set.len(), RuleSet::builtin().map_or(0, |b| b.len()));
+    }
+
+    /// A regex that does not compile is an error when a user's rule loads, reported on
+    /// the rule's own text (a context regex is compiled wrapped in an anchor).
+    #[test]
+    fn a_user_rule_with_a_bad_regex_fails_to_load() {
+        let rule = |field: &str| {
+            format!(
+                "id: bad-regex\ntitle: t\ncategory: other\nseverity: warning\nkind: pattern\n\
+                 message: m\npatterns: ['甲']\n{field}\ndocs: d\nexamples: []\n"
+            )
+        };
+        for field in [
+            "exceptions: ['(乙']",
+            "preceded_by: '(乙'",
+            "not_followed_by: '丙{2,1}'",
+        ] {
+            let err = RuleSet::default().add_yaml("bad.yaml", &rule(field));
+            let Err(err) = err else {
+                panic!("{field} loaded");
+            };
+            assert!(err.to_string().contains("invalid regex"), "{field}: {err}");
+        }
+    }
 
     #[test]
     fn message_templates_are_filled_once() {

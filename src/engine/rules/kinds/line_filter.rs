@@ -15,7 +15,8 @@
 //! context (`captures_at`), and ends at the line break, where `$` and `\b` answer as they
 //! would before it.
 
-use regex::{Captures, Regex};
+use super::lazy_regex::LazyRegex;
+use regex::Captures;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// Something every match of a regex contains, found without the regex.
@@ -303,20 +304,23 @@ impl LineFilter {
 
 /// The matches of `re` in `text` with their groups, in order: the same as
 /// `re.captures_iter(text)` (empty matches aside, which `filter` rules out), but only the
-/// lines `filter` lets through are searched.
+/// lines `filter` lets through are searched, and `re` is compiled only when there is one.
 pub fn captures<'t>(
-    re: &'t Regex,
+    re: &'t LazyRegex,
     filter: Option<&'t LineFilter>,
     text: &'t str,
 ) -> Box<dyn Iterator<Item = Captures<'t>> + 't> {
     let Some(filter) = filter else {
-        return Box::new(re.captures_iter(text));
+        return match re.get() {
+            Some(re) => Box::new(re.captures_iter(text)),
+            None => Box::new(std::iter::empty()),
+        };
     };
     Box::new(filter.lines(text).flat_map(move |(start, end)| {
         let hay = &text[..end];
         let mut at = start;
         std::iter::from_fn(move || {
-            let caps = re.captures_at(hay, at)?;
+            let caps = re.get()?.captures_at(hay, at)?;
             at = caps.get(0)?.end();
             Some(caps)
         })
@@ -325,18 +329,21 @@ pub fn captures<'t>(
 
 /// [`captures`] without the groups: the ranges of the matches.
 pub fn matches<'t>(
-    re: &'t Regex,
+    re: &'t LazyRegex,
     filter: Option<&'t LineFilter>,
     text: &'t str,
 ) -> Box<dyn Iterator<Item = std::ops::Range<usize>> + 't> {
     let Some(filter) = filter else {
-        return Box::new(re.find_iter(text).map(|m| m.range()));
+        return match re.get() {
+            Some(re) => Box::new(re.find_iter(text).map(|m| m.range())),
+            None => Box::new(std::iter::empty()),
+        };
     };
     Box::new(filter.lines(text).flat_map(move |(start, end)| {
         let hay = &text[..end];
         let mut at = start;
         std::iter::from_fn(move || {
-            let m = re.find_at(hay, at)?;
+            let m = re.get()?.find_at(hay, at)?;
             at = m.end();
             Some(m.range())
         })
@@ -457,18 +464,19 @@ mod tests {
                 .crlf(true)
                 .build()
                 .unwrap();
+            let lazy = LazyRegex::new("patterns", p.to_owned(), true, true).unwrap();
             let f = LineFilter::for_pattern(p);
             assert!(f.is_some(), "{p}");
             let want: Vec<_> = re.find_iter(text).map(|m| m.range()).collect();
             assert_eq!(
-                matches(&re, f.as_ref(), text).collect::<Vec<_>>(),
+                matches(&lazy, f.as_ref(), text).collect::<Vec<_>>(),
                 want,
                 "{p}"
             );
             let groups =
                 |c: Captures<'_>| c.iter().map(|g| g.map(|g| g.range())).collect::<Vec<_>>();
             let want: Vec<_> = re.captures_iter(text).map(groups).collect();
-            let got: Vec<_> = captures(&re, f.as_ref(), text).map(groups).collect();
+            let got: Vec<_> = captures(&lazy, f.as_ref(), text).map(groups).collect();
             assert_eq!(got, want, "{p}");
         }
     }

@@ -1,6 +1,7 @@
 //! The generic rule kinds that YAML rule files configure.
 
 pub mod dated;
+pub mod lazy_regex;
 pub mod line_filter;
 pub mod literal_set;
 pub mod pattern;

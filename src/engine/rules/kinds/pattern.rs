@@ -9,6 +9,7 @@
 
 use crate::diagnostic::{Edit, Findings, Fix};
 use crate::document::{line_around, paragraph_around, Document};
+use crate::rules::kinds::lazy_regex::LazyRegex;
 use crate::rules::kinds::line_filter::{self, LineFilter};
 use crate::rules::spec::{FixSpec, RuleFile, Scope, SpanMode, Transform, View};
 use crate::rules::{fill_message, Check, RuleMeta};
@@ -27,15 +28,15 @@ pub struct PatternCheck {
     view: View,
     scope: Scope,
     span: SpanMode,
-    patterns: Vec<Regex>,
+    patterns: Vec<LazyRegex>,
     /// For each pattern, its line prefilter when it has one ([`LineFilter`]).
     pattern_filters: Vec<Option<LineFilter>>,
-    exceptions: Vec<Regex>,
+    exceptions: Vec<LazyRegex>,
     exception_filters: Vec<Option<LineFilter>>,
-    preceded_by: Option<Regex>,
-    followed_by: Option<Regex>,
-    not_preceded_by: Option<Regex>,
-    not_followed_by: Option<Regex>,
+    preceded_by: Option<LazyRegex>,
+    followed_by: Option<LazyRegex>,
+    not_preceded_by: Option<LazyRegex>,
+    not_followed_by: Option<LazyRegex>,
     skip_markdown: bool,
     fix: Option<FixSpec>,
     /// [`Check::is_line_local`], worked out from the scope, the fix and the regexes.
@@ -43,7 +44,7 @@ pub struct PatternCheck {
 }
 
 /// (key, text to point at, message)
-type CompileError = (&'static str, Option<String>, String);
+pub type CompileError = (&'static str, Option<String>, String);
 
 pub fn compile_regex(key: &'static str, source: &str) -> Result<Regex, CompileError> {
     build_regex(key, source, false)
@@ -72,7 +73,10 @@ pub fn build_regex(key: &'static str, source: &str, lines: bool) -> Result<Regex
 }
 
 impl PatternCheck {
-    pub fn compile(file: &RuleFile) -> Result<PatternCheck, CompileError> {
+    /// The check of a pattern rule. With `on_first_use`, each regex is compiled when a check
+    /// first needs it ([`LazyRegex`]: the built-in rules, whose regexes the tests compile);
+    /// without, all are compiled now and the first error is returned.
+    pub fn compile(file: &RuleFile, on_first_use: bool) -> Result<PatternCheck, CompileError> {
         let patterns = file.patterns.clone().unwrap_or_default();
         if patterns.is_empty() {
             return Err((
@@ -82,25 +86,27 @@ impl PatternCheck {
             ));
         }
         let compile_all =
-            |key: &'static str, list: &[String]| -> Result<Vec<Regex>, CompileError> {
-                list.iter().map(|p| build_regex(key, p, true)).collect()
+            |key: &'static str, list: &[String]| -> Result<Vec<LazyRegex>, CompileError> {
+                list.iter()
+                    .map(|p| LazyRegex::new(key, p.clone(), true, on_first_use))
+                    .collect()
             };
         let anchored = |key: &'static str,
                         p: &Option<String>,
                         prefix: bool|
-         -> Result<Option<Regex>, CompileError> {
-            match p {
-                None => Ok(None),
-                Some(p) => {
-                    compile_regex(key, p)?;
-                    let wrapped = if prefix {
-                        format!("^(?:{p})")
-                    } else {
-                        format!("(?:{p})$")
-                    };
-                    compile_regex(key, &wrapped).map(Some)
-                }
-            }
+         -> Result<Option<LazyRegex>, CompileError> {
+            let Some(p) = p else {
+                return Ok(None);
+            };
+            let wrapped = if prefix {
+                format!("^(?:{p})")
+            } else {
+                format!("(?:{p})$")
+            };
+            // an error is reported on the rule's own text, not on the wrapped one
+            LazyRegex::new(key, wrapped, false, on_first_use)
+                .map_err(|wrapped_error| compile_regex(key, p).err().unwrap_or(wrapped_error))
+                .map(Some)
         };
         let exceptions = file.exceptions.as_deref().unwrap_or(&[]);
         // a deletion may take the line break with the line; context conditions are searched
@@ -149,8 +155,10 @@ impl PatternCheck {
             span.start.saturating_sub(CONTEXT_BYTES).max(unit.start),
         )..span.start];
         let after = &text[span.end..ceil_boundary(text, (span.end + CONTEXT_BYTES).min(unit.end))];
-        let ok = |re: &Option<Regex>, hay: &str, want: bool| {
-            re.as_ref().is_none_or(|re| re.is_match(hay) == want)
+        let ok = |re: &Option<LazyRegex>, hay: &str, want: bool| {
+            re.as_ref()
+                .and_then(LazyRegex::get)
+                .is_none_or(|re| re.is_match(hay) == want)
         };
         ok(&self.preceded_by, before, true)
             && ok(&self.followed_by, after, true)
@@ -245,9 +253,14 @@ impl Check for PatternCheck {
             .iter()
             .zip(&self.pattern_filters)
             .map(|(re, filter)| {
-                let m_group = re.capture_names().position(|n| n == Some("m"));
+                // the `m` group's index, once the regex is compiled (a match means it is)
+                let m_group = std::cell::OnceCell::new();
                 line_filter::captures(re, filter.as_ref(), text)
                     .map(move |caps| {
+                        let m_group = *m_group.get_or_init(|| {
+                            re.get()
+                                .and_then(|re| re.capture_names().position(|n| n == Some("m")))
+                        });
                         let reported = m_group.and_then(|g| caps.get(g)).or_else(|| caps.get(0));
                         (reported.map(|m| m.range()), caps)
                     })
@@ -322,7 +335,7 @@ type MatchStream<'t> = std::iter::Peekable<Box<dyn Iterator<Item = Range<usize>>
 
 impl<'t> ExceptionWindow<'t> {
     fn new(
-        exceptions: &'t [Regex],
+        exceptions: &'t [LazyRegex],
         filters: &'t [Option<LineFilter>],
         text: &'t str,
     ) -> ExceptionWindow<'t> {
