@@ -82,7 +82,8 @@ struct HomophoneTypo {
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Candidate {
     word: [char; 2],
-    wrong_at: usize,
+    /// 0 or 1
+    wrong_at: u8,
 }
 
 /// The suspicious pairs, grouped by their first character (U+4E00..U+9FFF): the pairs
@@ -92,6 +93,10 @@ struct Candidate {
 /// pairs probed for every pair of Han characters in the text.
 struct PairIndex {
     starts: Vec<u32>,
+    /// One bit per hash of a suspicious pair ([`pair_bit`]): a pair whose bit is clear is
+    /// not one, which settles almost every pair of a text with one read of this 128 KB
+    /// table instead of a search among the pairs of its first character.
+    pair_bits: Box<[u64]>,
     seconds: Vec<u16>,
     /// `None`: two vocabulary words claim the pair, so it is not reported.
     candidates: Vec<Option<Candidate>>,
@@ -108,54 +113,62 @@ impl PairIndex {
             }
         }
         let free: Vec<char> = params.free_characters.chars().collect();
-        let mut pairs: Vec<(usize, u16, Candidate)> = Vec::new();
+        // (first << 16 | second, candidate): 16 bytes to move while sorting
+        let mut pairs: Vec<(u32, Candidate)> = Vec::new();
         for word in words(&params.vocabulary) {
-            for wrong_at in 0..2 {
-                if free.contains(&word[1 - wrong_at]) {
+            for wrong_at in 0..2u8 {
+                let wrong_at_index = usize::from(wrong_at);
+                if free.contains(&word[1 - wrong_at_index]) {
                     continue;
                 }
-                let Some(p) = word[wrong_at].to_pinyin() else {
+                let Some(p) = word[wrong_at_index].to_pinyin() else {
                     continue;
                 };
                 for &h in by_pinyin.get(p.plain()).into_iter().flatten() {
-                    if h == word[wrong_at] {
+                    if h == word[wrong_at_index] {
                         continue;
                     }
                     let mut pair = word;
-                    pair[wrong_at] = h;
-                    let first = han_offset(u32::from(pair[0]));
-                    let second = han_offset(u32::from(pair[1])).and_then(|s| u16::try_from(s).ok());
+                    pair[wrong_at_index] = h;
+                    let first = han_offset(u32::from(pair[0])).and_then(|f| u32::try_from(f).ok());
+                    let second = han_offset(u32::from(pair[1])).and_then(|s| u32::try_from(s).ok());
                     if let (Some(first), Some(second)) = (first, second) {
-                        pairs.push((first, second, Candidate { word, wrong_at }));
+                        pairs.push((first << 16 | second, Candidate { word, wrong_at }));
                     }
                 }
             }
         }
         // in pair order, each pair once: a pair that two different words can be a typo of
         // has no candidate
-        pairs.sort_unstable_by_key(|(f, s, _)| (*f, *s));
-        let mut sorted: Vec<(usize, u16, Option<Candidate>)> = Vec::with_capacity(pairs.len());
-        for (f, s, candidate) in pairs {
+        pairs.sort_unstable_by_key(|(key, _)| *key);
+        let mut sorted: Vec<(u32, Option<Candidate>)> = Vec::with_capacity(pairs.len());
+        for (key, candidate) in pairs {
             match sorted.last_mut() {
-                Some((lf, ls, kept)) if (*lf, *ls) == (f, s) => {
+                Some((last, kept)) if *last == key => {
                     if kept.is_some_and(|c| c.word != candidate.word) {
                         *kept = None;
                     }
                 }
-                _ => sorted.push((f, s, Some(candidate))),
+                _ => sorted.push((key, Some(candidate))),
             }
         }
+        let mut pair_bits = vec![0u64; PAIR_BITS / 64].into_boxed_slice();
+        for (key, _) in &sorted {
+            let bit = pair_bit(key >> 16, key & 0xFFFF);
+            pair_bits[bit / 64] |= 1 << (bit % 64);
+        }
         let mut starts = vec![0u32; HAN_SPAN + 1];
-        for (f, _, _) in &sorted {
-            starts[f + 1] += 1;
+        for (key, _) in &sorted {
+            starts[(key >> 16) as usize + 1] += 1;
         }
         for k in 1..starts.len() {
             starts[k] += starts[k - 1];
         }
         PairIndex {
             starts,
-            seconds: sorted.iter().map(|(_, s, _)| *s).collect(),
-            candidates: sorted.iter().map(|(_, _, c)| *c).collect(),
+            pair_bits,
+            seconds: sorted.iter().map(|(key, _)| *key as u16).collect(),
+            candidates: sorted.iter().map(|(_, c)| *c).collect(),
             surnames: params.surnames.chars().filter(|c| is_han(*c)).collect(),
             known_words: params
                 .known_words
@@ -167,6 +180,14 @@ impl PairIndex {
 }
 
 const HAN_START: u32 = 0x4E00;
+/// The size of [`PairIndex::pair_bits`]: about 70,000 pairs set one bit in 16.
+const PAIR_BITS: usize = 1 << 20;
+
+/// The bit of the pair of Han offsets (`first`, `second`) in [`PairIndex::pair_bits`].
+fn pair_bit(first: u32, second: u32) -> usize {
+    let key = (first << 16 | (second & 0xFFFF)).wrapping_mul(0x9E37_79B1);
+    (key >> (32 - PAIR_BITS.trailing_zeros())) as usize
+}
 const HAN_SPAN: usize = 0xA000 - 0x4E00;
 
 fn is_han(c: char) -> bool {
@@ -183,6 +204,18 @@ fn han_offset(cp: u32) -> Option<usize> {
 impl PairIndex {
     /// The candidate of the pair (first, second), when it is a suspicious pair.
     fn lookup(&self, first: u32, second: u32) -> Option<Candidate> {
+        let (f, s) = (
+            first.wrapping_sub(HAN_START),
+            second.wrapping_sub(HAN_START),
+        );
+        let bit = pair_bit(f, s);
+        if self
+            .pair_bits
+            .get(bit / 64)
+            .is_none_or(|w| w & (1 << (bit % 64)) == 0)
+        {
+            return None;
+        }
         let f = han_offset(first)?;
         let range = self.starts[f] as usize..self.starts[f + 1] as usize;
         if range.is_empty() {
@@ -289,7 +322,9 @@ impl HomophoneTypo {
             return None;
         }
         let before = sentence[..rel.start].chars().next_back();
-        let wrong = sentence[rel.clone()].chars().nth(candidate.wrong_at)?;
+        let wrong = sentence[rel.clone()]
+            .chars()
+            .nth(usize::from(candidate.wrong_at))?;
         let after_surname =
             before.is_some_and(|b| index.surnames.contains(&b) && single(rel.start - b.len_utf8()));
         if after_surname || (candidate.wrong_at == 0 && index.surnames.contains(&wrong)) {
@@ -343,4 +378,51 @@ fn han_clause(text: &str, span: &Range<usize>, reach: usize) -> Range<usize> {
         end = span.end + i + c.len_utf8();
     }
     start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pair table of the bundled rule, built as a check builds it.
+    fn bundled_index() -> PairIndex {
+        let yaml: serde_yaml::Value =
+            serde_yaml::from_str(include_str!("../../../../rules/typo/homophone-typo.yaml"))
+                .unwrap();
+        let params: Params = params(&yaml["params"]).unwrap();
+        PairIndex::build(&params)
+    }
+
+    /// The bit filter in front of the lookup never turns a suspicious pair away, and it
+    /// does turn most pairs of Han characters away before the search.
+    #[test]
+    fn the_pair_filter_keeps_every_pair_and_few_others() {
+        let index = bundled_index();
+        assert!(
+            index.seconds.len() > 10_000,
+            "{} pairs",
+            index.seconds.len()
+        );
+        let mut checked = 0;
+        for f in 0..HAN_SPAN {
+            let (start, end) = (index.starts[f] as usize, index.starts[f + 1] as usize);
+            for k in start..end {
+                let (first, second) = (
+                    HAN_START + f as u32,
+                    HAN_START + u32::from(index.seconds[k]),
+                );
+                assert!(
+                    index.lookup(first, second) == index.candidates[k],
+                    "{first:x} {second:x}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, index.seconds.len());
+        let set = index.pair_bits.iter().map(|w| w.count_ones()).sum::<u32>();
+        assert!(
+            set as usize * 8 < PAIR_BITS,
+            "{set} of {PAIR_BITS} bits set"
+        );
+    }
 }
