@@ -321,7 +321,9 @@ impl RuleSet {
         // nothing, so they run one after another there.
         let spread = rayon::current_num_threads() > 1 && rayon::current_thread_index().is_none();
         let size = doc.text.len();
-        let joined = spread && (PARALLEL_FROM..=RELEASE_STRUCTURE_ABOVE).contains(&size);
+        // A small document too: its rules compile their regexes as they first need them
+        // (`kinds/lazy_regex.rs`), and that work spreads with them.
+        let joined = spread && size <= RELEASE_STRUCTURE_ABOVE;
         // structure readers apart from the text rules: the first group waits for the parse,
         // the second need not. A rule that skips some kinds of line reads the structure only
         // to drop findings afterwards: beside the parse it runs with the text rules, else
@@ -507,9 +509,6 @@ fn touches_masked(doc: &Document, d: &Diagnostic) -> bool {
             .flat_map(|f| &f.edits)
             .any(|e| touches(&doc.masked, &e.range))
 }
-
-/// Smaller documents run their rules one after another: not worth the hand-off.
-const PARALLEL_FROM: usize = 16 * 1024;
 
 /// Larger documents run the rules that read the structure first, one after another,
 /// release the structure, and only then run the text rules (in parallel): the structure
