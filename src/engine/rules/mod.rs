@@ -160,6 +160,11 @@ pub(crate) struct RuleSource<'a> {
 impl RuleSet {
     /// The rules shipped with gwlint.
     pub fn builtin() -> Result<RuleSet, SpecError> {
+        RuleSet::embedded(true)
+    }
+
+    /// The rules shipped with gwlint, their regexes compiled when first needed or now.
+    fn embedded(compile_on_first_use: bool) -> Result<RuleSet, SpecError> {
         let mut files = Vec::new();
         collect_embedded(&BUILTIN_RULES, &mut files);
         let sources: Vec<RuleSource<'_>> = files
@@ -168,7 +173,7 @@ impl RuleSet {
                 display: format!("rules/{rel}"),
                 relative: rel.clone(),
                 text,
-                compile_on_first_use: true,
+                compile_on_first_use,
             })
             .collect();
         let mut set = RuleSet::default();
@@ -873,22 +878,10 @@ mod tests {
     /// compiles every one of them now, as a user's rule is compiled when it loads.
     #[test]
     fn every_builtin_regex_compiles() {
-        let mut files = Vec::new();
-        collect_embedded(&BUILTIN_RULES, &mut files);
-        let sources: Vec<RuleSource<'_>> = files
-            .iter()
-            .map(|(rel, text)| RuleSource {
-                display: format!("rules/{rel}"),
-                relative: rel.clone(),
-                text,
-                compile_on_first_use: false,
-            })
-            .collect();
-        let mut set = RuleSet::default();
-        if let Err(e) = set.add_sources(&sources) {
-            panic!("{e}");
+        match RuleSet::embedded(false) {
+            Ok(set) => assert_eq!(set.len(), RuleSet::builtin().map_or(0, |b| b.len())),
+            Err(e) => panic!("{e}"),
         }
-        assert_eq!(set.len(), RuleSet::builtin().map_or(0, |b| b.len()));
     }
 
     /// A regex that does not compile is an error when a user's rule loads, reported on
