@@ -46,9 +46,4 @@ impl LazyRegex {
             .get_or_init(|| build_regex("patterns", &self.source, self.lines).ok())
             .as_ref()
     }
-
-    /// Whether the regex has been compiled (tests).
-    pub fn is_compiled(&self) -> bool {
-        self.compiled.get().is_some()
-    }
 }
