@@ -182,7 +182,6 @@ static TITLE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// A year as a title writes it: 「2025」 or 「二〇二五」 (also with ○ or 零 for 〇).
 /// Whether `line` has a number of characters in `range`. A character is one to four bytes,
 /// so a line's length in bytes already settles most lines (a paragraph is never a title,
 /// whatever it says) and only the rest are counted: the structure passes ask this of every
@@ -195,6 +194,7 @@ pub fn char_count_in(line: &str, range: std::ops::RangeInclusive<usize>) -> bool
     range.contains(&line.chars().count())
 }
 
+/// A year as a title writes it: 「2025」 or 「二〇二五」 (also with ○ or 零 for 〇).
 fn year_value(y: &str) -> Option<i32> {
     if y.bytes().all(|b| b.is_ascii_digit()) {
         return y.parse().ok();

@@ -180,6 +180,8 @@ impl PairIndex {
 }
 
 const HAN_START: u32 = 0x4E00;
+const HAN_SPAN: usize = 0xA000 - 0x4E00;
+
 /// The size of [`PairIndex::pair_bits`]: about 70,000 pairs set one bit in 16.
 const PAIR_BITS: usize = 1 << 20;
 
@@ -188,7 +190,6 @@ fn pair_bit(first: u32, second: u32) -> usize {
     let key = (first << 16 | (second & 0xFFFF)).wrapping_mul(0x9E37_79B1);
     (key >> (32 - PAIR_BITS.trailing_zeros())) as usize
 }
-const HAN_SPAN: usize = 0xA000 - 0x4E00;
 
 fn is_han(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c)
