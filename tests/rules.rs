@@ -286,11 +286,11 @@ fn line_local_rules_are_the_ones_that_read_one_line() {
 }
 
 /// The questions homophone-typo asks of every suspicious pair (is it a word, does it make
-/// one with a neighbour) are answered from the embedded word lists: a draft whose pairs all
-/// turn out to be words never loads the dictionary. Counted per thread, so the rule runs on
-/// a pool of one thread of its own.
+/// one with a neighbour) are answered by dictionary lookups: a draft whose pairs all turn
+/// out to be words segments nothing. Counted per thread, so the rule runs on a pool of one
+/// thread of its own.
 #[test]
-fn pairs_that_are_words_are_settled_without_loading_the_dictionary() {
+fn pairs_that_are_words_are_settled_without_segmenting() {
     let rules = RuleSet::builtin().unwrap();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
@@ -299,10 +299,13 @@ fn pairs_that_are_words_are_settled_without_loading_the_dictionary() {
     // 监测/检测, 事业, 负责人: pairs of the homophone table that are words or parts of words
     let text = "各事业单位负责人要加强水质监测，做好产品质量检测。\n";
     let (queries, found) = pool.install(|| {
-        let before = gwlint::segment::queries_on_this_thread();
+        let before = gwlint::segment::segmentations_on_this_thread();
         let doc = Document::from_text("draft.txt", text);
         let found = gwlint::check(&doc, &rules, &only("homophone-typo")).len();
-        (gwlint::segment::queries_on_this_thread() - before, found)
+        (
+            gwlint::segment::segmentations_on_this_thread() - before,
+            found,
+        )
     });
     assert_eq!((queries, found), (0, 0));
     // a typo still reaches the segmentation of its clause
@@ -314,10 +317,10 @@ fn pairs_that_are_words_are_settled_without_loading_the_dictionary() {
         .find_map(|e| e.bad.as_deref())
         .unwrap();
     let queries = pool.install(|| {
-        let before = gwlint::segment::queries_on_this_thread();
+        let before = gwlint::segment::segmentations_on_this_thread();
         let doc = Document::from_text("draft.txt", bad);
         assert!(!gwlint::check(&doc, &rules, &only("homophone-typo")).is_empty());
-        gwlint::segment::queries_on_this_thread() - before
+        gwlint::segment::segmentations_on_this_thread() - before
     });
     assert!(queries > 0);
 }

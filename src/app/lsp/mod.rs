@@ -39,9 +39,6 @@ pub fn run() -> i32 {
             return 1;
         }
     };
-    // An editor session checks drafts for long: load the segmentation dictionary now, on
-    // another thread, rather than during the first check (as `gwlint serve` does).
-    crate::segment::load_in_background();
     let code = serve_on(connection, RuleSet::builtin, true);
     if let Err(e) = io_threads.join() {
         stderr_line!("gwlint server: {e}");

@@ -82,9 +82,6 @@ pub fn run(args: &ServeArgs) -> i32 {
         if args.open {
             open_browser(&url);
         }
-        // Load the word-segmentation dictionary now rather than during the first check
-        // (a second or more in a debug build).
-        crate::segment::load_in_background();
         let state = Arc::new(http::AppState { rules, port });
         match axum::serve(listener, http::router(state)).await {
             Ok(()) => crate::app::EXIT_CLEAN,
