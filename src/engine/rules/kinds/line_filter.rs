@@ -212,15 +212,10 @@ fn may_cross_lines(hir: &Hir) -> bool {
     }
 }
 
-/// Whether every match of `source` (compiled as the pattern rules compile it: `^`/`$` at
-/// line ends, CRLF-aware) lies inside one line and is found the same by a search of that
-/// line alone: it cannot match a line break or the empty string, and has no whole-text
-/// anchor (`\A`, `\z`).
-pub fn is_line_local(source: &str) -> bool {
-    line_local_hir(source).is_some()
-}
-
-/// The parsed `source` when it is line-local ([`is_line_local`]).
+/// The parsed `source` when it is line-local: every match of it (compiled as the pattern
+/// rules compile it: `^`/`$` at line ends, CRLF-aware) lies inside one line and is found the
+/// same by a search of that line alone: it cannot match a line break or the empty string,
+/// and has no whole-text anchor (`\A`, `\z`).
 fn line_local_hir(source: &str) -> Option<Hir> {
     let hir = regex_syntax::ParserBuilder::new()
         .multi_line(true)
@@ -237,12 +232,25 @@ fn line_local_hir(source: &str) -> Option<Hir> {
     line_local.then_some(hir)
 }
 
+/// Whether `source` is line-local ([`line_local_hir`]) and its filter
+/// ([`LineFilter::for_pattern`]), from one parse of it.
+pub fn analyse(source: &str) -> (bool, Option<LineFilter>) {
+    match line_local_hir(source) {
+        Some(hir) => (true, LineFilter::from_hir(&hir)),
+        None => (false, None),
+    }
+}
+
 impl LineFilter {
     /// The filter for `source` compiled as the pattern rules compile it (`^`/`$` at line
     /// ends, CRLF-aware), when one is both safe and worth it.
     pub fn for_pattern(source: &str) -> Option<LineFilter> {
-        let hir = line_local_hir(source)?;
-        if let Some(bytes) = required(&hir).filter(|b| b.iter().all(|&b| commonness(b) < COMMON)) {
+        LineFilter::from_hir(&line_local_hir(source)?)
+    }
+
+    /// The filter for a line-local pattern, parsed.
+    fn from_hir(hir: &Hir) -> Option<LineFilter> {
+        if let Some(bytes) = required(hir).filter(|b| b.iter().all(|&b| commonness(b) < COMMON)) {
             let finder = if bytes.len() <= 3 {
                 Finder::Bytes(bytes)
             } else {
@@ -258,10 +266,10 @@ impl LineFilter {
         // lines of a draft, and then the search costs more than it saves. And only where the
         // regex cannot skip ahead by itself: where every match begins with a word (以下是,
         // 客服热线), its own prefilter finds that word faster than the lines around it.
-        if starts_with_words(&hir) {
+        if starts_with_words(hir) {
             return None;
         }
-        let literals = required_literals(&hir)?;
+        let literals = required_literals(hir)?;
         let word = |s: &Vec<u8>| std::str::from_utf8(s).is_ok_and(|s| s.chars().nth(1).is_some());
         if !literals.iter().all(word) {
             return None;

@@ -109,6 +109,21 @@ impl PatternCheck {
                 .map(Some)
         };
         let exceptions = file.exceptions.as_deref().unwrap_or(&[]);
+        // each pattern parsed once: whether it is line-local, and its line prefilter
+        let analysed = |list: &[String]| -> (bool, Vec<Option<LineFilter>>) {
+            let mut all_local = true;
+            let filters = list
+                .iter()
+                .map(|p| {
+                    let (local, filter) = line_filter::analyse(p);
+                    all_local &= local;
+                    filter
+                })
+                .collect();
+            (all_local, filters)
+        };
+        let (patterns_local, pattern_filters) = analysed(&patterns);
+        let (exceptions_local, exception_filters) = analysed(exceptions);
         // a deletion may take the line break with the line; context conditions are searched
         // within the scope unit, so they need no check
         let line_local = file.scope.unwrap_or_default() == Scope::Line
@@ -116,21 +131,16 @@ impl PatternCheck {
                 .fix
                 .as_ref()
                 .is_none_or(|f| f.replace.is_some() || f.transform != Some(Transform::Delete))
-            && patterns
-                .iter()
-                .chain(exceptions)
-                .all(|p| line_filter::is_line_local(p));
-        let filters = |list: &[String]| -> Vec<Option<LineFilter>> {
-            list.iter().map(|p| LineFilter::for_pattern(p)).collect()
-        };
+            && patterns_local
+            && exceptions_local;
         Ok(PatternCheck {
             view: file.view.unwrap_or_default(),
             span: file.span.unwrap_or_default(),
             scope: file.scope.unwrap_or_default(),
             patterns: compile_all("patterns", &patterns)?,
-            pattern_filters: filters(&patterns),
+            pattern_filters,
             exceptions: compile_all("exceptions", exceptions)?,
-            exception_filters: filters(exceptions),
+            exception_filters,
             preceded_by: anchored("preceded_by", &file.preceded_by, false)?,
             followed_by: anchored("followed_by", &file.followed_by, true)?,
             not_preceded_by: anchored("not_preceded_by", &file.not_preceded_by, false)?,
