@@ -167,9 +167,15 @@ pub fn apply_changes(
             None => rope = ropey::Rope::from_str(new_text),
             Some(range) => {
                 let a = rope_char(&rope, range.start, enc);
-                let b = rope_char(&rope, range.end, enc);
+                let b = if range.end == range.start {
+                    a // typing: one lookup, nothing to remove
+                } else {
+                    rope_char(&rope, range.end, enc)
+                };
                 let (a, b) = (a.min(b), a.max(b));
-                rope.remove(a..b);
+                if a < b {
+                    rope.remove(a..b);
+                }
                 rope.insert(a, new_text);
             }
         }
@@ -186,34 +192,25 @@ fn rope_char(rope: &ropey::Rope, pos: Position, enc: PositionEncoding) -> usize 
         return rope.len_chars();
     }
     let start = rope.line_to_char(line);
-    let slice = rope.line(line);
-    let mut len = slice.len_chars();
-    if len > 0 && slice.char(len - 1) == '\n' {
-        len -= 1;
+    let mut content = rope.line(line);
+    for ending in ['\n', '\r'] {
+        let len = content.len_chars();
+        if len > 0 && content.char(len - 1) == ending {
+            content = content.slice(..len - 1);
+        }
     }
-    if len > 0 && slice.char(len - 1) == '\r' {
-        len -= 1;
-    }
-    let end = start + len;
     let character = pos.character as usize;
-    match enc {
-        PositionEncoding::Utf8 => {
-            let target = rope.char_to_byte(start) + character;
-            if target >= rope.char_to_byte(end) {
-                end
-            } else {
-                rope.byte_to_char(target)
+    // the line's own slice answers: one descent of the rope per position, not five
+    start
+        + match enc {
+            PositionEncoding::Utf8 if character < content.len_bytes() => {
+                content.byte_to_char(character)
             }
-        }
-        PositionEncoding::Utf16 => {
-            let target = rope.char_to_utf16_cu(start) + character;
-            if target >= rope.char_to_utf16_cu(end) {
-                end
-            } else {
-                rope.utf16_cu_to_char(target)
+            PositionEncoding::Utf16 if character < content.len_utf16_cu() => {
+                content.utf16_cu_to_char(character)
             }
+            _ => content.len_chars(),
         }
-    }
 }
 
 /// The smallest single edit turning `old` into `new`: the byte range of `old` to replace
