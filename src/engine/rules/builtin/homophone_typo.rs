@@ -140,9 +140,8 @@ impl PairIndex {
         }
         // in pair order, each pair once: a pair that two different words can be a typo of
         // has no candidate
-        pairs.sort_unstable_by_key(|(key, _)| *key);
         let mut sorted: Vec<(u32, Option<Candidate>)> = Vec::with_capacity(pairs.len());
-        for (key, candidate) in pairs {
+        for (key, candidate) in sorted_by_key(pairs) {
             match sorted.last_mut() {
                 Some((last, kept)) if *last == key => {
                     if kept.is_some_and(|c| c.word != candidate.word) {
@@ -177,6 +176,31 @@ impl PairIndex {
                 .collect(),
         }
     }
+}
+
+/// `pairs` in key order: placed into buckets by first character (a counting sort over
+/// [`HAN_SPAN`]), then each small bucket sorted by its key — cheaper than one comparison
+/// sort of 70,000+ entries.
+fn sorted_by_key(pairs: Vec<(u32, Candidate)>) -> Vec<(u32, Candidate)> {
+    let mut starts = vec![0usize; HAN_SPAN + 1];
+    for (key, _) in &pairs {
+        starts[(key >> 16) as usize + 1] += 1;
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let mut next = starts.clone();
+    let mut slots: Vec<Option<(u32, Candidate)>> = vec![None; pairs.len()];
+    for pair in pairs {
+        let bucket = (pair.0 >> 16) as usize;
+        slots[next[bucket]] = Some(pair);
+        next[bucket] += 1;
+    }
+    let mut sorted: Vec<(u32, Candidate)> = slots.into_iter().flatten().collect();
+    for bucket in starts.windows(2) {
+        sorted[bucket[0]..bucket[1]].sort_unstable_by_key(|(key, _)| *key);
+    }
+    sorted
 }
 
 const HAN_START: u32 = 0x4E00;
@@ -392,6 +416,21 @@ mod tests {
                 .unwrap();
         let params: Params = params(&yaml["params"]).unwrap();
         PairIndex::build(&params)
+    }
+
+    /// The bucket sort orders pairs exactly as one sort of the keys does, keys that
+    /// share a first character and keys at both ends of the range included.
+    #[test]
+    fn bucket_sort_orders_like_a_plain_sort() {
+        let candidate = |word: [char; 2]| Candidate { word, wrong_at: 0 };
+        let last = (HAN_SPAN as u32 - 1) << 16;
+        let keys = [5 << 16 | 9, 0, last | 3, 5 << 16 | 2, 7, last, 5 << 16 | 9];
+        let pairs: Vec<(u32, Candidate)> =
+            keys.iter().map(|&k| (k, candidate(['甲', '乙']))).collect();
+        let sorted: Vec<u32> = sorted_by_key(pairs).iter().map(|(k, _)| *k).collect();
+        let mut expected = keys.to_vec();
+        expected.sort_unstable();
+        assert_eq!(sorted, expected);
     }
 
     /// The bit filter in front of the lookup never turns a suspicious pair away, and it
