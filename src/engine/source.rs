@@ -214,9 +214,12 @@ pub fn decode_owned(bytes: Vec<u8>, forced: Option<TextEncoding>) -> Result<Deco
     }
 }
 
-/// More than 2 % of the characters (and at least 8) are U+FFFD.
+/// More than 2 % of the characters (and at least 8) are U+FFFD. Its UTF-8 bytes are
+/// counted with `memmem` (in valid UTF-8 they occur only as that character), and the
+/// characters only when there are eight: decoding every character of a clean 10 MB file
+/// to look for it cost as much as validating the file.
 fn is_garbled(text: &str) -> bool {
-    let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+    let bad = memchr::memmem::find_iter(text.as_bytes(), "\u{FFFD}".as_bytes()).count();
     bad >= 8 && bad * 50 > text.chars().count()
 }
 
@@ -1113,6 +1116,34 @@ mod tests {
                 assert_eq!(back, p.offset);
             }
         }
+    }
+
+    /// Garbled means more than 2 % U+FFFD and at least eight of them; characters whose
+    /// UTF-8 shares bytes with it (U+FFFC, U+FFBD, U+EFBF) do not count.
+    #[test]
+    fn garbled_counts_replacement_characters_only() {
+        let filler = |n: usize| "文".repeat(n);
+        assert!(!is_garbled(&format!(
+            "{}{}",
+            "\u{FFFD}".repeat(7),
+            filler(0)
+        )));
+        assert!(is_garbled(&"\u{FFFD}".repeat(8)));
+        // 8 of 400 characters is 2 %: not more than 2 %
+        assert!(!is_garbled(&format!(
+            "{}{}",
+            "\u{FFFD}".repeat(8),
+            filler(392)
+        )));
+        assert!(is_garbled(&format!(
+            "{}{}",
+            "\u{FFFD}".repeat(8),
+            filler(391)
+        )));
+        let lookalikes = "\u{FFFC}\u{FFBD}\u{EFBF}".repeat(20);
+        assert!(!is_garbled(&lookalikes));
+        let mixed = format!("{lookalikes}{}", "\u{FFFD}".repeat(8));
+        assert!(is_garbled(&mixed), "8 of 68");
     }
 
     #[test]
