@@ -201,7 +201,9 @@ impl CountClaim {
             .map_or(g.lines.end, Heading::line);
         let mut runs: Option<SiblingRuns> = None;
         for l in (g.body.start..g.body.end).filter_map(line) {
-            let Some(colon) = l.text.rfind([':', '：']) else {
+            // one rfind per colon (a byte search each) rather than one over both, which
+            // decodes every character of every line
+            let Some(colon) = l.text.rfind(':').max(l.text.rfind('：')) else {
                 continue;
             };
             let clause_start = l.text[..colon]

@@ -9,6 +9,7 @@ use crate::diagnostic::Findings;
 use crate::document::Document;
 use crate::rules::{Check, RuleMeta};
 
+/// The marks; each one's UTF-8 begins with a byte the scan looks for (E2, E3 or EF).
 const PAIRS: &[(char, char)] = &[
     ('（', '）'),
     ('“', '”'),
@@ -50,7 +51,12 @@ impl Check for UnbalancedPairs {
             }
         };
         for (range, line) in doc.lines() {
-            for (i, c) in line.char_indices() {
+            // every mark is three bytes led by E2, E3 or EF, which are never continuation
+            // bytes: memchr finds them without decoding the Han characters between
+            for i in memchr::memchr3_iter(0xE2, 0xE3, 0xEF, line.as_bytes()) {
+                let Some(c) = line.get(i..).and_then(|rest| rest.chars().next()) else {
+                    continue;
+                };
                 let at = range.start + i;
                 if let Some(k) = PAIRS.iter().position(|p| p.0 == c) {
                     stacks[k].push(at);
@@ -65,5 +71,23 @@ impl Check for UnbalancedPairs {
             }
         }
         settle(&mut stacks, &mut stray, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scan finds a mark by its first byte: a mark added to [`PAIRS`] that begins
+    /// with another byte would never be seen.
+    #[test]
+    fn every_mark_begins_with_a_scanned_byte() {
+        for &(open, close) in PAIRS {
+            for mark in [open, close] {
+                let mut buf = [0; 4];
+                let first = mark.encode_utf8(&mut buf).as_bytes()[0];
+                assert!(matches!(first, 0xE2 | 0xE3 | 0xEF), "{mark}");
+            }
+        }
     }
 }
