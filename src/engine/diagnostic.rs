@@ -7,7 +7,6 @@
 //! 「半角逗号」 findings share one message).
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::{Deref, Range};
 use std::sync::Arc;
@@ -268,7 +267,7 @@ pub struct Diagnostic {
 #[derive(Debug, Default)]
 pub struct Findings {
     list: Vec<Diagnostic>,
-    texts: HashSet<Text>,
+    texts: foldhash::HashSet<Text>,
 }
 
 impl Findings {

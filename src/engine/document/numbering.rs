@@ -10,7 +10,7 @@
 
 use super::outline::{Heading, Marker, MarkerStyle};
 use super::Structure;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
