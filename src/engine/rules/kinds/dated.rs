@@ -262,7 +262,7 @@ const SENTENCE_REACH: usize = 360;
 /// The sentence around `span` (from the previous 。！？； or line break to the next), at
 /// most [`SENTENCE_REACH`] bytes each side.
 fn sentence_around(text: &str, span: &Range<usize>) -> Range<usize> {
-    let is_end = |c: char| "。！？；\n".contains(c);
+    let is_end = |c: char| matches!(c, '。' | '！' | '？' | '；' | '\n');
     let mut from = span.start.saturating_sub(SENTENCE_REACH);
     while !text.is_char_boundary(from) {
         from += 1;
