@@ -6,15 +6,15 @@
 //! `wrong_when: before` in a document dated before it (the 精神 of a plenum not yet held).
 //! The document's date comes from [`document_date`], the one place that reads it.
 
+use super::literal_set::LiteralSet;
 use crate::diagnostic::{Edit, Findings, Fix};
 use crate::document::dates::days_from_civil;
 use crate::document::{Document, Structure};
 use crate::rules::spec::FixSpec;
 use crate::rules::{Check, RuleMeta};
-use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 use std::sync::LazyLock;
 
 /// When a dated term is wrong.
@@ -175,7 +175,8 @@ fn parse_day(text: &str) -> Option<(i64, i32, String)> {
 }
 
 pub struct DatedCheck {
-    matcher: AhoCorasick,
+    /// The terms, found as the substitution rules find their wrong forms.
+    matcher: LiteralSet,
     terms: Vec<DatedTerm>,
     wrong_when: WrongWhen,
     fix: Option<FixSpec>,
@@ -190,10 +191,7 @@ impl DatedCheck {
         if terms.is_empty() {
             return Err("the terms file lists no terms".into());
         }
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(terms.iter().map(|t| t.term.as_str()))
-            .map_err(|e| format!("cannot build matcher: {e}"))?;
+        let matcher = LiteralSet::new(terms.iter().map(|t| t.term.as_str()))?;
         Ok(DatedCheck {
             matcher,
             terms,
@@ -227,14 +225,14 @@ impl DatedCheck {
 impl Check for DatedCheck {
     fn check(&self, doc: &Document, meta: &RuleMeta, out: &mut Findings) {
         let mut date: Option<Option<DocDate>> = None;
-        for m in self.matcher.find_iter(&doc.text) {
+        self.matcher.try_for_each_match(&doc.text, |m| {
             let Some(date) = date.get_or_insert_with(|| document_date(doc)) else {
-                return;
+                return ControlFlow::Break(());
             };
             let term = &self.terms[m.pattern().as_usize()];
             let span = m.start()..m.end();
             if !self.is_wrong_on(term, date) || !counts_here(&doc.text, &span, term) {
-                continue;
+                return ControlFlow::Continue(());
             }
             // a fix only where the rule file asks for one and the row has a replacement
             let fix = self
@@ -251,7 +249,8 @@ impl Check for DatedCheck {
                 });
             let explanation = self.explain(term, date);
             out.push(meta.diagnostic(span.clone(), &term.term, Some(&explanation), fix));
-        }
+            ControlFlow::Continue(())
+        });
     }
 }
 

@@ -13,6 +13,7 @@
 //! after its end.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, Match, MatchKind, StartKind};
+use std::ops::ControlFlow;
 
 /// Up to this many literals a large text is searched with a DFA (the built-in typo list has
 /// about 1,600).
@@ -44,16 +45,41 @@ pub struct LiteralSet {
     head_len: usize,
 }
 
+/// The first eight bytes of `bytes` as a little-endian word, zero-padded when shorter.
+fn first_word(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<8>() {
+        Some(eight) => u64::from_le_bytes(*eight),
+        None => {
+            let mut word = [0u8; 8];
+            word[..bytes.len()].copy_from_slice(bytes);
+            u64::from_le_bytes(word)
+        }
+    }
+}
+
+/// The mask of a word's first `len` (1–8) bytes.
+fn head_mask(len: usize) -> u64 {
+    u64::MAX >> (64 - 8 * len as u32)
+}
+
+/// The hash of a word's first bytes, masked with [`head_mask`].
+fn hash_head(head: u64) -> usize {
+    (head.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - HEAD_BITS)) as usize
+}
+
 /// The hash of the first `len` (1–8) bytes of `bytes` (which has at least `len`).
 fn head_hash(bytes: &[u8], len: usize) -> usize {
-    let mut word = [0u8; 8];
-    match bytes.get(..8) {
-        Some(eight) => word.copy_from_slice(eight),
-        None => word[..bytes.len()].copy_from_slice(bytes),
+    hash_head(first_word(bytes) & head_mask(len))
+}
+
+/// The length of the UTF-8 character whose first byte is `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
     }
-    let mask = u64::MAX >> (64 - 8 * len as u32);
-    let x = u64::from_le_bytes(word) & mask;
-    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - HEAD_BITS)) as usize
 }
 
 impl LiteralSet {
@@ -114,21 +140,31 @@ impl LiteralSet {
     /// Each match in `text`, in order, as the unanchored leftmost-longest search finds
     /// them; `pattern()` is the literal's index.
     pub fn for_each_match(&self, text: &str, mut found: impl FnMut(Match)) {
+        self.try_for_each_match(text, |m| {
+            found(m);
+            ControlFlow::Continue(())
+        });
+    }
+
+    /// [`LiteralSet::for_each_match`], stopping where `found` breaks.
+    pub fn try_for_each_match(&self, text: &str, mut found: impl FnMut(Match) -> ControlFlow<()>) {
         let matcher = self.matcher_for(text.len());
         let Some(heads) = &self.heads else {
-            matcher.find_iter(text).for_each(found);
+            for m in matcher.find_iter(text) {
+                if found(m).is_break() {
+                    return;
+                }
+            }
             return;
         };
         let bytes = text.as_bytes();
+        let mask = head_mask(self.head_len);
         let mut at = 0;
+        // a literal starts on a character: the scan steps from character to character
         while at + self.head_len <= bytes.len() {
             let p = at;
-            at += 1;
-            // a literal starts on a character: never on a continuation byte
-            if (bytes[p] as i8) < -0x40 {
-                continue;
-            }
-            let h = head_hash(&bytes[p..], self.head_len);
+            at += utf8_len(bytes[p]);
+            let h = hash_head(first_word(&bytes[p..]) & mask);
             if heads[h / 64] & (1 << (h % 64)) == 0 {
                 continue;
             }
@@ -136,8 +172,10 @@ impl LiteralSet {
                 .span(p..bytes.len())
                 .anchored(Anchored::Yes);
             if let Ok(Some(m)) = matcher.try_find(input) {
-                at = m.end().max(p + 1);
-                found(m);
+                at = m.end();
+                if found(m).is_break() {
+                    return;
+                }
             }
         }
     }
@@ -196,10 +234,11 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Any text over the literals' characters: the same matches as the plain search.
+        /// Any text over the literals' characters (and characters of two and four bytes): the
+        /// same matches as the plain search.
         #[test]
         fn the_filtered_search_finds_what_the_plain_one_finds(
-            text in "[竟赛劳动活开展工作机智制a ]{0,40}"
+            text in "[竟赛劳动活开展工作机智制a é𠀀]{0,40}"
         ) {
             let literals = ["竟赛", "劳动竟赛", "竟赛活动", "工作机智", "机智", "a竟赛", "展开"];
             proptest::prop_assert_eq!(filtered(&literals, &text), plain(&literals, &text));
