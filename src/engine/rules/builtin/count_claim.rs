@@ -200,10 +200,13 @@ impl CountClaim {
             .find(|h| Some(h.level()) == top)
             .map_or(g.lines.end, Heading::line);
         let mut runs: Option<SiblingRuns> = None;
+        let full_width_colon = memchr::memmem::FinderRev::new("：");
         for l in (g.body.start..g.body.end).filter_map(line) {
-            // one rfind per colon (a byte search each) rather than one over both, which
-            // decodes every character of every line
-            let Some(colon) = l.text.rfind(':').max(l.text.rfind('：')) else {
+            // one byte search per colon (memchr's, vectorised) rather than one over both,
+            // which decodes every character of every line
+            let bytes = l.text.as_bytes();
+            let full_width = full_width_colon.rfind(bytes);
+            let Some(colon) = memchr::memrchr(b':', bytes).max(full_width) else {
                 continue;
             };
             let clause_start = l.text[..colon]
