@@ -20,8 +20,12 @@ pub use structure::Structure;
 
 use crate::normalize::NormalizedView;
 use crate::source::{LineIndex, TextEncoding};
+use std::any::Any;
 use std::ops::Range;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+/// One fact of [`Document::derived`]: computed once, shared by whoever asks.
+type DerivedSlot = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
 
 pub struct Document {
     /// Path as shown to the user (`-` for stdin, the URI path in the server).
@@ -35,6 +39,9 @@ pub struct Document {
     /// or fix touches them.
     pub masked: Vec<Range<usize>>,
     structure: Mutex<Option<Arc<Structure>>>,
+    /// Facts other parts of the engine derive from the text once per document, by key
+    /// ([`Document::derived`]).
+    derived: Mutex<Vec<(u64, DerivedSlot)>>,
     /// The document kind forced by the config (`profile:`); [`Profile::Auto`] = detect it.
     pub profile: Profile,
 }
@@ -91,8 +98,34 @@ impl Document {
             normalized,
             masked,
             structure: Mutex::new(None),
+            derived: Mutex::new(Vec::new()),
             profile: Profile::Auto,
         }
+    }
+
+    /// The fact `key` stands for, computed by `compute` the first time it is asked for and
+    /// kept with the document: the rules that share it (on several threads at once, the
+    /// others waiting for the first) compute it once. `key` is unique to the computing
+    /// object (e.g. one rule set's shared line scan); `None` if that key already holds a
+    /// fact of another type.
+    pub fn derived<T: Any + Send + Sync>(
+        &self,
+        key: u64,
+        compute: impl FnOnce() -> T,
+    ) -> Option<Arc<T>> {
+        let slot = {
+            let mut slots = self.derived.lock().unwrap_or_else(PoisonError::into_inner);
+            match slots.iter().find(|(k, _)| *k == key) {
+                Some((_, slot)) => slot.clone(),
+                None => {
+                    let slot = DerivedSlot::default();
+                    slots.push((key, slot.clone()));
+                    slot
+                }
+            }
+        };
+        let fact = slot.get_or_init(|| Arc::new(compute()) as Arc<dyn Any + Send + Sync>);
+        fact.clone().downcast::<T>().ok()
     }
 
     /// The parsed structure (header, segments, outline, dates, TOC), built on first use

@@ -113,6 +113,11 @@ pub trait Check: Send + Sync {
         false
     }
 
+    /// Join `set`, one pass over each line shared by several rules for their patterns
+    /// (`kinds/line_set.rs`); the built-in rule set asks each of its rules once, before any
+    /// check. A rule that searches no patterns ignores it.
+    fn join_line_set(&mut self, _set: &std::sync::Arc<kinds::line_set::SharedLineSet>) {}
+
     /// Whether the rule's findings can carry a fix (shown as 可自动修复 by `gwlint rules`
     /// and `explain`). Derived from the code that builds the fixes, not declared beside it;
     /// `tests/rules.rs` checks it against the examples.
@@ -133,6 +138,8 @@ pub struct RuleSet {
     /// Changes whenever a rule is added or replaced, so that a [`LineLocalMemo`] made with
     /// other rules is not reused.
     version: u64,
+    /// The pass over the lines the built-in pattern rules share (`kinds/line_set.rs`).
+    line_set: Option<std::sync::Arc<kinds::line_set::SharedLineSet>>,
 }
 
 /// The next [`RuleSet::version`].
@@ -165,6 +172,13 @@ impl RuleSet {
 
     /// The rules shipped with gwlint, their regexes compiled when first needed or now.
     fn embedded(compile_on_first_use: bool) -> Result<RuleSet, SpecError> {
+        let mut set = RuleSet::embedded_alone(compile_on_first_use)?;
+        set.share_line_scans();
+        Ok(set)
+    }
+
+    /// [`RuleSet::embedded`] without the shared line scan: each rule searches alone.
+    fn embedded_alone(compile_on_first_use: bool) -> Result<RuleSet, SpecError> {
         let mut files = Vec::new();
         collect_embedded(&BUILTIN_RULES, &mut files);
         let sources: Vec<RuleSource<'_>> = files
@@ -179,6 +193,17 @@ impl RuleSet {
         let mut set = RuleSet::default();
         set.add_sources(&sources)?;
         Ok(set)
+    }
+
+    /// Give the rules one shared pass over the lines for their patterns
+    /// (`kinds/line_set.rs`): the built-in rules, whose patterns are known to suit it; a
+    /// user's rules search alone.
+    fn share_line_scans(&mut self) {
+        let shared = kinds::line_set::SharedLineSet::new();
+        for rule in &mut self.rules {
+            rule.check.join_line_set(&shared);
+        }
+        self.line_set = Some(shared);
     }
 
     /// Parse and add one rule from YAML text (used by tests and the folder loaders).
@@ -881,6 +906,67 @@ mod tests {
         match RuleSet::embedded(false) {
             Ok(set) => assert_eq!(set.len(), RuleSet::builtin().map_or(0, |b| b.len())),
             Err(e) => panic!("{e}"),
+        }
+    }
+
+    proptest::proptest! {
+        /// The shared line scan changes nothing: the built-in rules find the same with it as
+        /// each searching alone, on texts made of what their patterns look for.
+        #[test]
+        fn the_shared_line_scan_finds_what_each_rule_finds_alone(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "统一", "思想", "的", "及", "工作", ",", ";", ":", "!", "?", "(", ")", "（",
+                "）", "：", "，", "。", "、", "“", "\"", "《", "》", "〔", "〕", "[", "]",
+                " ", "\u{3000}", "\t", "\r\n", "\n", "\r", "2024", "年", "3", "月", "日",
+                "%", "百分", "点", "一、", "（二）", "1.", "第", "条", "-", "—", "～", "~",
+                "X", "×", "客服", "下载", "VIP", "a", "号", "文", "附件", ".",
+            ]), 0..50)
+        ) {
+            static SETS: std::sync::LazyLock<(RuleSet, RuleSet)> = std::sync::LazyLock::new(|| {
+                (RuleSet::builtin().unwrap(), RuleSet::embedded_alone(true).unwrap())
+            });
+            let (shared, alone) = &*SETS;
+            let text: String = pieces.concat();
+            let doc = Document::from_text("a.txt", text.clone());
+            let settings = Settings::default();
+            let with = shared.check(&doc, &settings);
+            let without = alone.check(&Document::from_text("a.txt", text), &settings);
+            proptest::prop_assert_eq!(with, without);
+        }
+    }
+
+    /// Where many pattern rules fire, in both views and with CRLF line breaks, the shared
+    /// scan finds what each rule finds alone (the proptest above, on a text known to hold
+    /// findings of several pattern rules).
+    #[test]
+    fn the_shared_line_scan_keeps_the_findings_of_many_pattern_rules() {
+        let text = "关于做好2024年春耕工作的通知\r\n各单位:\r\n 一、加强领导,落实责任 \r\n                    (二)资金到位率达到95\r\n联系电话:12345678  客服热线:4001234567\r\n                    本文档来源于网络,下载后可编辑。\r\n完成率提高了3个百分点,即80%~90\r\n";
+        let shared = RuleSet::builtin().unwrap();
+        let alone = RuleSet::embedded_alone(true).unwrap();
+        let settings = Settings::default();
+        let with = shared.check(&Document::from_text("a.txt", text), &settings);
+        let without = alone.check(&Document::from_text("a.txt", text), &settings);
+        assert_eq!(with, without);
+        let pattern_rules: std::collections::BTreeSet<&str> = with
+            .iter()
+            .filter(|d| {
+                let id = d.rule.as_str();
+                alone.get(id).is_some_and(|r| r.meta.kind == Kind::Pattern)
+            })
+            .map(|d| d.rule.as_str())
+            .collect();
+        assert!(pattern_rules.len() >= 5, "{pattern_rules:?}");
+    }
+
+    /// The set of the built-in patterns builds, in both views (if it did not, the rules
+    /// would search alone: the same findings, but the shared pass lost).
+    #[test]
+    fn the_builtin_patterns_share_one_line_scan() {
+        let set = RuleSet::builtin().unwrap();
+        let shared = set.line_set.as_ref().unwrap();
+        let doc = Document::from_text("a.txt", "一、标题,正文\n");
+        for view in [spec::View::Original, spec::View::Normalized] {
+            assert!(shared.hits(&doc, view).is_some(), "{view:?}");
         }
     }
 

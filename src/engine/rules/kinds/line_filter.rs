@@ -324,15 +324,41 @@ pub fn captures<'t>(
             None => Box::new(std::iter::empty()),
         };
     };
-    Box::new(filter.lines(text).flat_map(move |(start, end)| {
-        let hay = &text[..end];
-        let mut at = start;
-        std::iter::from_fn(move || {
-            let caps = re.get()?.captures_at(hay, at)?;
-            at = caps.get(0)?.end();
-            Some(caps)
-        })
-    }))
+    Box::new(
+        filter
+            .lines(text)
+            .flat_map(move |(start, end)| captures_in_line(re, text, start, end)),
+    )
+}
+
+/// [`captures`] where the lines that may hold a match (`start..end`, without the `\n`, in
+/// order) are already known (see `line_set.rs`).
+pub fn captures_in_lines<'t>(
+    re: &'t LazyRegex,
+    lines: &'t [std::ops::Range<usize>],
+    text: &'t str,
+) -> Box<dyn Iterator<Item = Captures<'t>> + 't> {
+    Box::new(
+        lines
+            .iter()
+            .flat_map(move |line| captures_in_line(re, text, line.start, line.end)),
+    )
+}
+
+/// The matches of `re` in the line `start..end` of `text`, the text before it as context.
+fn captures_in_line<'t>(
+    re: &'t LazyRegex,
+    text: &'t str,
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = Captures<'t>> + 't {
+    let hay = &text[..end];
+    let mut at = start;
+    std::iter::from_fn(move || {
+        let caps = re.get()?.captures_at(hay, at)?;
+        at = caps.get(0)?.end();
+        Some(caps)
+    })
 }
 
 /// [`captures`] without the groups: the ranges of the matches.

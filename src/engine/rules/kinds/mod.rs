@@ -3,6 +3,7 @@
 pub mod dated;
 pub mod lazy_regex;
 pub mod line_filter;
+pub mod line_set;
 pub mod literal_set;
 pub mod pattern;
 pub mod substitution;

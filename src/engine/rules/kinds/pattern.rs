@@ -11,10 +11,12 @@ use crate::diagnostic::{Edit, Findings, Fix};
 use crate::document::{line_around, paragraph_around, Document};
 use crate::rules::kinds::lazy_regex::LazyRegex;
 use crate::rules::kinds::line_filter::{self, LineFilter};
+use crate::rules::kinds::line_set::SharedLineSet;
 use crate::rules::spec::{FixSpec, RuleFile, Scope, SpanMode, Transform, View};
 use crate::rules::{fill_message, Check, RuleMeta};
 use regex::{Captures, Regex, RegexBuilder};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// How far context conditions and exceptions look around a match.
 pub const CONTEXT_BYTES: usize = 240;
@@ -31,6 +33,10 @@ pub struct PatternCheck {
     patterns: Vec<LazyRegex>,
     /// For each pattern, its line prefilter when it has one ([`LineFilter`]).
     pattern_filters: Vec<Option<LineFilter>>,
+    /// For each pattern, whether it is line-local (see `line_filter.rs`).
+    pattern_local: Vec<bool>,
+    /// The one pass over the lines this rule shares with others, when it has joined one.
+    shared: Option<SharedPatterns>,
     exceptions: Vec<LazyRegex>,
     exception_filters: Vec<Option<LineFilter>>,
     preceded_by: Option<LazyRegex>,
@@ -41,6 +47,14 @@ pub struct PatternCheck {
     fix: Option<FixSpec>,
     /// [`Check::is_line_local`], worked out from the scope, the fix and the regexes.
     line_local: bool,
+}
+
+/// Where a rule's patterns are in a [`SharedLineSet`].
+struct SharedPatterns {
+    set: Arc<SharedLineSet>,
+    /// For each pattern, its index in the set of the rule's view (`None`: not in the set,
+    /// searched alone).
+    indices: Vec<Option<usize>>,
 }
 
 /// (key, text to point at, message)
@@ -110,20 +124,13 @@ impl PatternCheck {
         };
         let exceptions = file.exceptions.as_deref().unwrap_or(&[]);
         // each pattern parsed once: whether it is line-local, and its line prefilter
-        let analysed = |list: &[String]| -> (bool, Vec<Option<LineFilter>>) {
-            let mut all_local = true;
-            let filters = list
-                .iter()
-                .map(|p| {
-                    let (local, filter) = line_filter::analyse(p);
-                    all_local &= local;
-                    filter
-                })
-                .collect();
-            (all_local, filters)
+        let analysed = |list: &[String]| -> (Vec<bool>, Vec<Option<LineFilter>>) {
+            list.iter().map(|p| line_filter::analyse(p)).unzip()
         };
-        let (patterns_local, pattern_filters) = analysed(&patterns);
-        let (exceptions_local, exception_filters) = analysed(exceptions);
+        let (pattern_local, pattern_filters) = analysed(&patterns);
+        let (exception_local, exception_filters) = analysed(exceptions);
+        let patterns_local = pattern_local.iter().all(|&l| l);
+        let exceptions_local = exception_local.iter().all(|&l| l);
         // a deletion may take the line break with the line; context conditions are searched
         // within the scope unit, so they need no check
         let line_local = file.scope.unwrap_or_default() == Scope::Line
@@ -139,6 +146,8 @@ impl PatternCheck {
             scope: file.scope.unwrap_or_default(),
             patterns: compile_all("patterns", &patterns)?,
             pattern_filters,
+            pattern_local,
+            shared: None,
             exceptions: compile_all("exceptions", exceptions)?,
             exception_filters,
             preceded_by: anchored("preceded_by", &file.preceded_by, false)?,
@@ -231,6 +240,20 @@ impl Check for PatternCheck {
         false
     }
 
+    /// Its line-local patterns join the set; the others are still searched alone.
+    fn join_line_set(&mut self, set: &Arc<SharedLineSet>) {
+        let indices = self
+            .patterns
+            .iter()
+            .zip(&self.pattern_local)
+            .map(|(re, &local)| local.then(|| set.add(self.view, re.source())).flatten())
+            .collect();
+        self.shared = Some(SharedPatterns {
+            set: set.clone(),
+            indices,
+        });
+    }
+
     fn is_line_local(&self) -> bool {
         self.line_local
     }
@@ -258,23 +281,35 @@ impl Check for PatternCheck {
         // inside 「内容为VIP专享」) is not reported again.
         // each match carries what it reports (the `m` group by its index, else the whole
         // match), worked out once, not by name at every comparison of the merge
+        // the lines of each pattern in the set shared with other rules, when it is in one
+        let shared = self
+            .shared
+            .as_ref()
+            .and_then(|s| Some((s.set.hits(doc, self.view)?, &s.indices)));
         let mut streams: Vec<_> = self
             .patterns
             .iter()
             .zip(&self.pattern_filters)
-            .map(|(re, filter)| {
+            .enumerate()
+            .map(|(i, (re, filter))| {
                 // the `m` group's index, once the regex is compiled (a match means it is)
                 let m_group = std::cell::OnceCell::new();
-                line_filter::captures(re, filter.as_ref(), text)
-                    .map(move |caps| {
-                        let m_group = *m_group.get_or_init(|| {
-                            re.get()
-                                .and_then(|re| re.capture_names().position(|n| n == Some("m")))
-                        });
-                        let reported = m_group.and_then(|g| caps.get(g)).or_else(|| caps.get(0));
-                        (reported.map(|m| m.range()), caps)
-                    })
-                    .peekable()
+                let in_set = shared.as_ref().and_then(|(hits, indices)| {
+                    Some(hits.lines((*indices).get(i).copied().flatten()?))
+                });
+                match in_set {
+                    Some(lines) => line_filter::captures_in_lines(re, lines, text),
+                    None => line_filter::captures(re, filter.as_ref(), text),
+                }
+                .map(move |caps| {
+                    let m_group = *m_group.get_or_init(|| {
+                        re.get()
+                            .and_then(|re| re.capture_names().position(|n| n == Some("m")))
+                    });
+                    let reported = m_group.and_then(|g| caps.get(g)).or_else(|| caps.get(0));
+                    (reported.map(|m| m.range()), caps)
+                })
+                .peekable()
             })
             .collect();
         loop {
