@@ -120,16 +120,54 @@ fn build(sources: &[String]) -> Option<RegexSet> {
         .ok()
 }
 
-/// Run `set` over each line of `text` (with its line break, so that `$` sees what it sees
-/// in the whole text).
+/// Texts longer than this are scanned in pieces of about this size, in parallel.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// Run `set` over each line of `text`: in pieces of whole lines, spread over the cores,
+/// when it is long.
 fn scan(set: &RegexSet, text: &str) -> LineHits {
+    scan_in_pieces(set, text, PIECE_BYTES)
+}
+
+fn scan_in_pieces(set: &RegexSet, text: &str, piece_bytes: usize) -> LineHits {
+    use rayon::prelude::*;
+    let mut cuts: Vec<usize> = vec![0];
+    while let Some(&last) = cuts.last() {
+        let ahead = last.saturating_add(piece_bytes);
+        if ahead >= text.len() {
+            break;
+        }
+        // the piece ends after the first line break at or past `ahead`
+        match memchr::memchr(b'\n', &text.as_bytes()[ahead..]) {
+            Some(i) if ahead + i + 1 < text.len() => cuts.push(ahead + i + 1),
+            _ => break,
+        }
+    }
+    cuts.push(text.len());
+    let pieces: Vec<Vec<Vec<Range<usize>>>> = cuts
+        .par_windows(2)
+        .map(|w| scan_lines(set, text, w[0]..w[1]))
+        .collect();
+    let mut lines = vec![Vec::new(); set.len()];
+    for piece in pieces {
+        for (all, found) in lines.iter_mut().zip(piece) {
+            all.extend(found);
+        }
+    }
+    LineHits { lines }
+}
+
+/// Run `set` over each line of `text` in `piece` (whole lines), each with its line break
+/// (so that `$` sees what it sees in the whole text): for each pattern, the lines where it
+/// matches.
+fn scan_lines(set: &RegexSet, text: &str, piece: Range<usize>) -> Vec<Vec<Range<usize>>> {
     let mut lines = vec![Vec::new(); set.len()];
     let mut matched = vec![false; set.len()];
-    let bytes = text.as_bytes();
-    let mut start = 0;
+    let bytes = &text.as_bytes()[..piece.end];
+    let mut start = piece.start;
     while start < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let with_break = &text[start..(end + 1).min(text.len())];
+        let with_break = &text[start..(end + 1).min(piece.end)];
         if set.is_match(with_break) {
             matched.fill(false);
             set.matches_read_at(&mut matched, with_break, 0);
@@ -139,7 +177,7 @@ fn scan(set: &RegexSet, text: &str) -> LineHits {
         }
         start = end + 1;
     }
-    LineHits { lines }
+    lines
 }
 
 #[cfg(test)]
@@ -167,6 +205,26 @@ mod tests {
             None,
             "the set is built: closed"
         );
+    }
+
+    /// A long text is scanned in pieces of whole lines: the same lines as in one piece.
+    #[test]
+    fn pieces_find_the_lines_one_pass_finds() {
+        let set = RegexSetBuilder::new(["[ ]$", "甲", "^乙"])
+            .multi_line(true)
+            .crlf(true)
+            .build()
+            .unwrap();
+        let text = "甲 \n乙\r\n\n丙甲\n 乙 \n甲乙\n\n".repeat(5);
+        let whole = scan_in_pieces(&set, &text, usize::MAX).lines;
+        assert!(whole.iter().all(|l| !l.is_empty()));
+        for piece_bytes in [1, 2, 5, 7, 13, 64] {
+            assert_eq!(
+                scan_in_pieces(&set, &text, piece_bytes).lines,
+                whole,
+                "{piece_bytes}"
+            );
+        }
     }
 
     #[test]
