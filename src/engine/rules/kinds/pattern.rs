@@ -6,6 +6,9 @@
 //! anchored regex on at most [`CONTEXT_BYTES`] of the scope unit. `exceptions` cancel a
 //! match when one of them matches text overlapping it in the same unit. A named group
 //! `m` narrows the diagnostic's span to part of the match.
+//!
+//! The built-in rules search each line-local pattern only in the lines that the one pass
+//! they share marks for it (`line_set.rs`); a user's rule searches the text itself.
 
 use crate::diagnostic::{Edit, Findings, Fix};
 use crate::document::{line_around, paragraph_around, Document};
@@ -273,6 +276,11 @@ impl Check for PatternCheck {
         // per match (one long line with many matches was quadratic)
         let mut span_lines = UnitCache::default();
         let mut last_reported: Option<Range<usize>> = None;
+        // the lines of each pattern in the set shared with other rules, when it is in one
+        let shared = self
+            .shared
+            .as_ref()
+            .and_then(|s| Some((s.set.hits(doc, self.view)?, &s.indices)));
         // The patterns' matches are merged in text order (longer first at the same start),
         // so a span that two patterns both match (「思想,强化」: a comma after and before a
         // Han character) is reported once, here, instead of twice and removed by the final
@@ -281,11 +289,6 @@ impl Check for PatternCheck {
         // inside 「内容为VIP专享」) is not reported again.
         // each match carries what it reports (the `m` group by its index, else the whole
         // match), worked out once, not by name at every comparison of the merge
-        // the lines of each pattern in the set shared with other rules, when it is in one
-        let shared = self
-            .shared
-            .as_ref()
-            .and_then(|s| Some((s.set.hits(doc, self.view)?, &s.indices)));
         let mut streams: Vec<_> = self
             .patterns
             .iter()
