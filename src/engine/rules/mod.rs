@@ -940,7 +940,9 @@ mod tests {
     /// findings of several pattern rules).
     #[test]
     fn the_shared_line_scan_keeps_the_findings_of_many_pattern_rules() {
-        let text = "关于做好2024年春耕工作的通知\r\n各单位:\r\n 一、加强领导,落实责任 \r\n                    (二)资金到位率达到95\r\n联系电话:12345678  客服热线:4001234567\r\n                    本文档来源于网络,下载后可编辑。\r\n完成率提高了3个百分点,即80%~90\r\n";
+        let text = "关于做好2024年春耕工作的通知\r\n各单位:\r\n 一、加强领导,落实责任 \r\n\
+                    (二)资金到位率达到95\r\n联系电话:12345678  客服热线:4001234567\r\n\
+                    本文档来源于网络,下载后可编辑。\r\n完成率提高了3个百分点,即80%~90\r\n";
         let shared = RuleSet::builtin().unwrap();
         let alone = RuleSet::embedded_alone(true).unwrap();
         let settings = Settings::default();

@@ -39,13 +39,13 @@ impl LazyRegex {
         Ok(lazy)
     }
 
-    /// The compiled regex (compiled by the first caller). `None` only for a regex that
-    /// does not compile, which loading has ruled out for a rule not compiled at load.
     /// The pattern as written.
     pub fn source(&self) -> &str {
         &self.source
     }
 
+    /// The compiled regex (compiled by the first caller). `None` only for a regex that
+    /// does not compile, which loading has ruled out for a rule not compiled at load.
     pub fn get(&self) -> Option<&Regex> {
         self.compiled
             .get_or_init(|| build_regex("patterns", &self.source, self.lines).ok())
