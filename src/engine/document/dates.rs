@@ -117,12 +117,54 @@ pub fn may_hold_date(line: &str) -> bool {
     false
 }
 
+/// What [`may_hold_date`] looks for, found in a whole text at once (one search per text
+/// instead of one per line): the positions of each 月 and of each `.`, `-` or `/` after four
+/// ASCII digits (which no line break separates), in order.
+pub struct DateEvidence {
+    months: Vec<usize>,
+    separators: Vec<usize>,
+    /// How many of each lie before the lines asked about so far.
+    passed: (usize, usize),
+}
+
+impl DateEvidence {
+    pub fn new(text: &str) -> DateEvidence {
+        static MONTH: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new("月"));
+        let bytes = text.as_bytes();
+        let after_year = |at: usize| at >= 4 && bytes[at - 4..at].iter().all(u8::is_ascii_digit);
+        DateEvidence {
+            months: MONTH.find_iter(bytes).collect(),
+            separators: memchr::memchr3_iter(b'.', b'-', b'/', bytes)
+                .filter(|&at| after_year(at))
+                .collect(),
+            passed: (0, 0),
+        }
+    }
+
+    /// [`may_hold_date`] of the line `line` of the text (lines asked in order).
+    pub fn may_hold_date(&mut self, line: &Range<usize>) -> bool {
+        let in_line = |list: &[usize], passed: &mut usize| {
+            *passed += list[*passed..].partition_point(|&at| at < line.start);
+            list.get(*passed).is_some_and(|&at| at < line.end)
+        };
+        let month = in_line(&self.months, &mut self.passed.0);
+        let separator = in_line(&self.separators, &mut self.passed.1);
+        month || separator
+    }
+}
+
 /// Dates on one normalised line; `base` is the line's offset in the normalised text.
 pub fn scan_line(line: &str, base: usize) -> Vec<RawDate> {
-    let mut out = Vec::new();
     if !may_hold_date(line) {
-        return out;
+        return Vec::new();
     }
+    scan_line_unfiltered(line, base)
+}
+
+/// [`scan_line`] of a line that [`may_hold_date`] (or [`DateEvidence`]) lets through.
+pub fn scan_line_unfiltered(line: &str, base: usize) -> Vec<RawDate> {
+    let mut out = Vec::new();
     for caps in DATE.captures_iter(line) {
         let Some(whole) = caps.get(0) else { continue };
         let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
@@ -303,6 +345,22 @@ mod tests {
         ) {
             if !may_hold_date(&line) {
                 proptest::prop_assert!(DATE.find(&line).is_none(), "{line}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The evidence found in the whole text says of each line what the prefilter says.
+        #[test]
+        fn the_evidence_of_a_text_is_the_prefilter_of_each_line(
+            text in "[0-9年月.\\-/一\n]{0,60}"
+        ) {
+            let mut evidence = DateEvidence::new(&text);
+            let mut start = 0;
+            for line in text.split('\n') {
+                let range = start..start + line.len();
+                proptest::prop_assert_eq!(evidence.may_hold_date(&range), may_hold_date(line));
+                start = range.end + 1;
             }
         }
     }

@@ -463,10 +463,24 @@ pub fn find_signer(line: &str) -> Option<Range<usize>> {
 pub fn title_doc_type(title: &str) -> Option<&'static str> {
     let t = title.trim_end_matches(['》', '”', '"', ')', '）']);
     let t = strip_title_suffix(t);
+    doc_type_suffix(t).map(|(_, kind)| *kind)
+}
+
+/// The first [`DOC_TYPES`] entry `t` ends with. Asked of most lines of a draft: the entries
+/// whose last character is not `t`'s are passed over without comparing their bytes.
+fn doc_type_suffix(t: &str) -> Option<&'static (&'static str, &'static str)> {
+    static LAST_CHARS: LazyLock<Vec<Option<char>>> = LazyLock::new(|| {
+        DOC_TYPES
+            .iter()
+            .map(|(s, _)| s.chars().next_back())
+            .collect()
+    });
+    let last = t.chars().next_back()?;
     DOC_TYPES
         .iter()
-        .find(|(suffix, _)| t.ends_with(suffix))
-        .map(|(_, kind)| *kind)
+        .zip(LAST_CHARS.iter())
+        .find(|((suffix, _), &c)| c == Some(last) && t.ends_with(suffix))
+        .map(|(entry, _)| entry)
 }
 
 /// 「…的通知（试行）」「…办法(2024年修订)」: a bracketed qualifier after the type.
@@ -535,7 +549,7 @@ pub fn is_issuing_title(title: &str) -> bool {
 /// dropped) must stand in the notice's title.
 pub fn named_in_issuing_title(line: &str, notice_title: &str) -> bool {
     let t = strip_title_suffix(line);
-    let Some((suffix, _)) = DOC_TYPES.iter().find(|(s, _)| t.ends_with(s)) else {
+    let Some((suffix, _)) = doc_type_suffix(t) else {
         return false;
     };
     let stem = t[..t.len() - suffix.len()].trim_end_matches('的');
@@ -554,12 +568,23 @@ pub fn names_issued(line: &str, issued: &str) -> bool {
 
 /// One line of a title: short, no sentence punctuation inside.
 pub fn is_title_fragment(line: &str) -> bool {
-    // 「拟稿：…」「附件：…」「抄送：…」: a label, not a title
-    let labelled = || line.chars().take(6).any(|c| c == ':' || c == '：');
-    char_count_in(line, 2..=40)
-        && !labelled()
-        && !line.contains(['。', ';', '；', '!', '！', '?', '？'])
-        && !line.ends_with(['，', ',', '、'])
+    if line.len() < 2 || line.len() / 4 > 40 {
+        return false; // fewer than 2 or more than 40 characters
+    }
+    // one walk over the characters (asked of most lines of a draft): 2 to 40 of them, no
+    // sentence end, and no colon among the first six (「拟稿：…」「附件：…」: a label)
+    let mut count = 0;
+    for c in line.chars() {
+        let colon = c == ':' || c == '：';
+        if (colon && count < 6) || matches!(c, '。' | ';' | '；' | '!' | '！' | '?' | '？') {
+            return false;
+        }
+        count += 1;
+        if count > 40 {
+            return false;
+        }
+    }
+    count >= 2 && !line.ends_with(['，', ',', '、'])
 }
 
 /// Whether a normalised line reads like a document title wherever it stands.

@@ -256,15 +256,18 @@ impl<'a> Parser<'a> {
         // lines of both views: every line break of the original (`\n`, `\r\n`, a lone
         // `\r`) is one `\n` in the normalised view, so they pair up
         let mut n = 0usize;
-        for (orig, nl) in crate::source::line_ranges(text).zip(norm.split('\n')) {
+        for (orig, nl) in crate::source::line_ranges(text).zip(split_at_line_breaks(norm)) {
             lines.push(LineInfo::new(orig, n..n + nl.len()));
             n += nl.len() + 1;
         }
         let mut raw_dates = DatesByLine::default();
+        // most lines hold no possible date, found in one search of the whole text
+        let mut evidence = dates::DateEvidence::new(norm);
         for (i, l) in lines.iter().enumerate() {
-            let line = &norm[l.norm()];
-            // `scan_line` skips a line without a possible date at a byte scan's cost
-            raw_dates.add(i, dates::scan_line(line, l.norm().start));
+            if evidence.may_hold_date(&l.norm()) {
+                let line = &norm[l.norm()];
+                raw_dates.add(i, dates::scan_line_unfiltered(line, l.norm().start));
+            }
         }
         Parser {
             text,
@@ -1235,7 +1238,12 @@ impl<'a> Parser<'a> {
                 self.s.ranges.push(DateRange::Months(y, a, b, r));
             }
         }
-        if (c.contains('X') || c.contains('x') || c.contains('×')) && c.contains('月') {
+        // X, x and × (C3 97) each hold one of three bytes rare in Chinese text
+        let may_hold_placeholder = memchr::memchr3(b'X', b'x', 0xC3, c.as_bytes()).is_some();
+        if may_hold_placeholder
+            && (c.contains('X') || c.contains('x') || c.contains('×'))
+            && c.contains('月')
+        {
             if let Some(m) = PLACEHOLDER_DATE.find(c) {
                 self.s
                     .unrecognised
@@ -1277,9 +1285,27 @@ impl<'a> Parser<'a> {
 /// [`MONTH_RANGE`] need one (2018—2020年, 2025年3月—4月), and most lines that mention a
 /// year in words or none at all skip the two regexes.
 fn year_after_digits(compact: &str) -> bool {
-    compact
-        .match_indices('年')
-        .any(|(at, _)| at > 0 && compact.as_bytes()[at - 1].is_ascii_digit())
+    // memchr's searcher, built once (`str::match_indices('年')` runs core's byte-at-a-time
+    // search for its last byte, a continuation byte common in Chinese text)
+    static YEAR: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("年"));
+    let bytes = compact.as_bytes();
+    YEAR.find_iter(bytes)
+        .any(|at| at > 0 && bytes[at - 1].is_ascii_digit())
+}
+
+/// `text.split('\n')`, with memchr's search for the breaks.
+fn split_at_line_breaks(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(Some)
+        .chain([None])
+        .map(move |at| {
+            let end = at.unwrap_or(text.len());
+            let line = &text[from..end];
+            from = end + 1;
+            line
+        })
 }
 
 /// 「注：」「说明：」「备注：」 on a line of its own: the numbered lines under it are a list of
@@ -1324,12 +1350,9 @@ fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
     let ends: Vec<(usize, bool)> = memchr::memchr3_iter(0x82, 0x9B, b';', bytes)
         .filter_map(|p| match bytes[p] {
             b';' => Some((p + 1, true)),
-            0x82 => bytes[..=p]
-                .ends_with("。".as_bytes())
-                .then_some((p + 1, false)),
-            _ => bytes[..=p]
-                .ends_with("；".as_bytes())
-                .then_some((p + 1, true)),
+            // compared as arrays: a slice's `ends_with` calls `memcmp` for three bytes
+            0x82 => (p >= 2 && bytes[p - 2..=p] == *"。".as_bytes()).then_some((p + 1, false)),
+            _ => (p >= 2 && bytes[p - 2..=p] == *"；".as_bytes()).then_some((p + 1, true)),
         })
         .collect();
     if ends.is_empty() {
@@ -1363,6 +1386,24 @@ fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_break_split_is_str_split() {
+        for text in ["", "\n", "一\n二", "一\n\n二\n", "\r\n末", "无换行"] {
+            let ours: Vec<&str> = split_at_line_breaks(text).collect();
+            let std: Vec<&str> = text.split('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_year_after_digits_is_found_where_any_year_is() {
+        assert!(year_after_digits("2018—2020年"));
+        assert!(year_after_digits("二〇二〇年至2021年"));
+        assert!(!year_after_digits("年度2021"));
+        assert!(!year_after_digits("二〇二〇年"));
+        assert!(!year_after_digits("年"));
+    }
 
     #[test]
     fn no_list_label_is_longer_than_the_bound_the_search_gives_up_at() {
