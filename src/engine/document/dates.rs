@@ -145,7 +145,9 @@ impl DateEvidence {
     /// [`may_hold_date`] of the line `line` of the text (lines asked in order).
     pub fn may_hold_date(&mut self, line: &Range<usize>) -> bool {
         let in_line = |list: &[usize], passed: &mut usize| {
-            *passed += list[*passed..].partition_point(|&at| at < line.start);
+            while list.get(*passed).is_some_and(|&at| at < line.start) {
+                *passed += 1;
+            }
             list.get(*passed).is_some_and(|&at| at < line.end)
         };
         let month = in_line(&self.months, &mut self.passed.0);

@@ -162,6 +162,9 @@ struct Parser<'a> {
     signing_at: Vec<Option<usize>>,
     /// The 印发日期: (line, index among the line's dates).
     issue_date_at: Option<(usize, usize)>,
+    /// [`parts::is_title_fragment`] of each line, worked out when the titles pass starts
+    /// (its windows of up to three lines asked it of most lines several times).
+    title_fragments: Vec<bool>,
     s: Structure,
 }
 
@@ -279,6 +282,7 @@ impl<'a> Parser<'a> {
             titles: Vec::new(),
             signing_at: Vec::new(),
             issue_date_at: None,
+            title_fragments: Vec::new(),
             s: Structure::default(),
         }
     }
@@ -311,6 +315,14 @@ impl<'a> Parser<'a> {
 
     fn map(&self, r: Range<usize>) -> Range<usize> {
         self.normalized.to_original(self.text, r)
+    }
+
+    /// Whether line `i` may be (part of) a title: [`parts::is_title_fragment`].
+    fn is_title_fragment(&self, i: usize) -> bool {
+        match self.title_fragments.get(i) {
+            Some(&known) => known,
+            None => parts::is_title_fragment(self.compact(i)),
+        }
     }
 
     /// The next non-blank line at or after `from`, before `end`.
@@ -415,6 +427,9 @@ impl<'a> Parser<'a> {
         // 「关于印发甲办法和乙规定的通知」 (no 《》): its title, to find the documents it issues
         let mut issuing: Option<String> = None;
         let listed = self.toc_titles();
+        self.title_fragments = (0..self.lines.len())
+            .map(|i| parts::is_title_fragment(self.compact(i)))
+            .collect();
         let mut i = 0;
         while i < self.lines.len() {
             let kind = self.kinds[i];
@@ -515,7 +530,7 @@ impl<'a> Parser<'a> {
         for last in i..(i + 3).min(self.lines.len()) {
             let c = self.compact(last);
             if self.kinds[last] != LineKind::Prose
-                || !parts::is_title_fragment(c)
+                || !self.is_title_fragment(last)
                 || c.starts_with("附件")
                 || self.raw_dates.get(last).iter().any(|d| d.day.is_some())
             {
@@ -600,7 +615,7 @@ impl<'a> Parser<'a> {
         let mut joined = String::new();
         for last in i..(i + max).min(self.lines.len()) {
             let c = self.compact(last);
-            if self.kinds[last] != LineKind::Prose || !parts::is_title_fragment(c) {
+            if self.kinds[last] != LineKind::Prose || !self.is_title_fragment(last) {
                 break;
             }
             joined.push_str(c);
@@ -632,7 +647,7 @@ impl<'a> Parser<'a> {
         for k in i..(i + 3).min(self.lines.len()) {
             let c = self.compact(k);
             if self.kinds[k] != LineKind::Prose
-                || !parts::is_title_fragment(c)
+                || !self.is_title_fragment(k)
                 || parse_marker(c).is_some()
             {
                 break;

@@ -116,8 +116,8 @@ const BATCH: usize = 8192;
 const CHUNK: usize = 512;
 
 /// Write the report: the same text as [`render`] (`serde_json`'s pretty printing of the
-/// array), its elements serialised in parallel: a chunk of them printed as an array of its
-/// own has them exactly as they stand in the whole one, between its `[` and `\n]`.
+/// array), its elements serialised in parallel, a chunk of them by each worker
+/// ([`push_element`]).
 pub fn write(reports: &[Report<'_>], w: &mut dyn std::io::Write) -> std::io::Result<()> {
     use rayon::prelude::*;
     let mut buf = std::io::BufWriter::new(w);
@@ -127,24 +127,98 @@ pub fn write(reports: &[Report<'_>], w: &mut dyn std::io::Write) -> std::io::Res
     }
     buf.write_all(b"[")?;
     for (b, batch) in all.chunks(BATCH).enumerate() {
-        let parts: Vec<serde_json::Result<Vec<u8>>> = batch
+        let parts: Vec<Vec<u8>> = batch
             .par_chunks(CHUNK)
-            .map(|chunk| serde_json::to_vec_pretty(&Elements(chunk)))
+            .map(|chunk| {
+                let mut part = Vec::with_capacity(chunk.len() * 512);
+                for (k, (doc, d)) in chunk.iter().enumerate() {
+                    if k > 0 {
+                        part.push(b',');
+                    }
+                    push_element(&mut part, &DiagnosticJson::new(doc, d));
+                }
+                part
+            })
             .collect();
         for (c, part) in parts.into_iter().enumerate() {
-            let part = part.map_err(std::io::Error::other)?;
             if b > 0 || c > 0 {
                 buf.write_all(b",")?;
             }
-            // `[` … `\n]` off
-            buf.write_all(
-                part.get(1..part.len().saturating_sub(2))
-                    .unwrap_or_default(),
-            )?;
+            buf.write_all(&part)?;
         }
     }
     buf.write_all(b"\n]\n")?;
     buf.flush()
+}
+
+/// One element of the array as serde_json's pretty printer prints it there (`\n  {` …
+/// `\n  }`), written directly: the printer went through its indentation machinery for each
+/// of the element's twenty-odd keys, most of the time of a large report. The strings and
+/// numbers are still serde_json's; `render` (serde_json whole) is the oracle of the tests.
+fn push_element(out: &mut Vec<u8>, e: &DiagnosticJson<'_>) {
+    out.extend_from_slice(b"\n  {\n    \"category\": ");
+    push_json(out, e.category);
+    out.extend_from_slice(b",\n    \"end\": ");
+    push_position(out, &e.end);
+    out.extend_from_slice(b",\n    \"fix\": ");
+    match &e.fix {
+        None => out.extend_from_slice(b"null"),
+        Some(fix) => push_fix(out, fix),
+    }
+    out.extend_from_slice(b",\n    \"message\": ");
+    push_json(out, e.message);
+    out.extend_from_slice(b",\n    \"path\": ");
+    push_json(out, e.path);
+    out.extend_from_slice(b",\n    \"rule\": ");
+    push_json(out, e.rule);
+    out.extend_from_slice(b",\n    \"severity\": ");
+    push_json(out, e.severity);
+    out.extend_from_slice(b",\n    \"start\": ");
+    push_position(out, &e.start);
+    out.extend_from_slice(b"\n  }");
+}
+
+fn push_position(out: &mut Vec<u8>, p: &PositionJson) {
+    out.extend_from_slice(b"{\n      \"column\": ");
+    push_json(out, &p.column);
+    out.extend_from_slice(b",\n      \"line\": ");
+    push_json(out, &p.line);
+    out.extend_from_slice(b",\n      \"offset\": ");
+    push_json(out, &p.offset);
+    out.extend_from_slice(b"\n    }");
+}
+
+fn push_fix(out: &mut Vec<u8>, fix: &FixJson<'_>) {
+    out.extend_from_slice(b"{\n      \"applicability\": ");
+    push_json(out, fix.applicability);
+    out.extend_from_slice(b",\n      \"edits\": ");
+    if fix.edits.is_empty() {
+        out.extend_from_slice(b"[]");
+    } else {
+        out.push(b'[');
+        for (k, edit) in fix.edits.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\n        {\n          \"end\": ");
+            push_json(out, &edit.end);
+            out.extend_from_slice(b",\n          \"replacement\": ");
+            push_json(out, edit.replacement);
+            out.extend_from_slice(b",\n          \"start\": ");
+            push_json(out, &edit.start);
+            out.extend_from_slice(b"\n        }");
+        }
+        out.extend_from_slice(b"\n      ]");
+    }
+    out.extend_from_slice(b",\n      \"message\": ");
+    push_json(out, fix.message);
+    out.extend_from_slice(b"\n    }");
+}
+
+/// A string or number as serde_json writes it (escapes, digits). Writing into a `Vec` does
+/// not fail, nor does serialising a string or an integer.
+fn push_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    let _ = serde_json::to_writer(&mut *out, value);
 }
 
 /// Some of the report's elements, serialised as an array.
@@ -159,6 +233,47 @@ impl serde::Serialize for Elements<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
+
+    #[test]
+    fn every_shape_of_element_is_written_as_serde_json_prints_it() {
+        let doc = Document::from_text(
+            "目录/\"引号\"\\草稿.txt",
+            "第一行\n\t第二行\r\n末行".to_owned(),
+        );
+        let diagnostic = |message: &str, fix: Option<Fix>| Diagnostic {
+            rule: "some-rule".into(),
+            category: Category::Punctuation,
+            severity: Severity::Warning,
+            message: message.into(),
+            span: 3..10,
+            fix,
+        };
+        let fix = |edits: Vec<Edit>| Fix {
+            applicability: Applicability::Unsafe,
+            message: "改为「\u{7}」".into(),
+            edits,
+        };
+        let edit = |range: std::ops::Range<usize>, replacement: &str| Edit {
+            range,
+            replacement: replacement.into(),
+        };
+        let found = vec![
+            diagnostic("没有修复", None),
+            diagnostic("引号\"、反斜杠\\、换行\n与制表\t", Some(fix(Vec::new()))),
+            diagnostic(
+                "",
+                Some(fix(vec![edit(0..1, ""), edit(4..6, "\u{1}\u{7f}😀")])),
+            ),
+        ];
+        let reports = [Report {
+            doc: &doc,
+            diagnostics: &found,
+        }];
+        let mut written = Vec::new();
+        write(&reports, &mut written).unwrap();
+        assert_eq!(String::from_utf8(written).unwrap(), render(&reports));
+    }
 
     #[test]
     fn written_in_parallel_as_serde_json_prints_it() {
