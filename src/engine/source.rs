@@ -332,7 +332,7 @@ fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 fn memchr_nul(bytes: &[u8]) -> bool {
-    bytes.contains(&0)
+    memchr::memchr(0, bytes).is_some()
 }
 
 /// Bytes whose NULs sit (nearly) all at odd positions (LE) or all at even positions (BE)

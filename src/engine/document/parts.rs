@@ -241,7 +241,8 @@ pub fn find_own_doc_number(line: &str) -> Option<FoundDocNumber> {
 
 /// 「附件」「附件2」「附表1」 on a line of its own: the label above an attachment.
 pub fn is_attachment_label(line: &str) -> bool {
-    ATTACHMENT_LABEL.is_match(line)
+    // asked of most lines: those not starting with 附 skip the regex
+    line.starts_with('附') && ATTACHMENT_LABEL.is_match(line)
 }
 
 /// The number of an attachment label (0 when it has none).

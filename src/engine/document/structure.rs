@@ -91,6 +91,8 @@ pub struct Structure {
 
 static INLINE_ITEM: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"(?:^|[,;:。、!?])(?P<n>[一二三四五六七八九十]{1,3})是"));
+/// Every match starts with an ASCII digit or a bracket (`outline_markers` asks it only of
+/// lines that do).
 static ODD_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     static_regex(
         r"^(?:[0-9]{1,2}[)）]|[(（][0-9一二三四五六七八九十]{1,3}[^0-9一二三四五六七八九十)）])",
@@ -408,7 +410,12 @@ impl<'a> Parser<'a> {
                     len: 0,
                 };
                 self.s.headings.push(Heading::new(i, at, &m, line_end));
-            } else if let Some(m) = ODD_MARKER.find(self.compact(i)) {
+            } else if let Some(m) = self
+                .compact(i)
+                .starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '（')
+                .then(|| ODD_MARKER.find(self.compact(i)))
+                .flatten()
+            {
                 self.s.unrecognised.push((
                     i,
                     format!("「{}」像序号但不是标准写法，未计入大纲", m.as_str()),
