@@ -1364,6 +1364,16 @@ fn label_then_item(line: &str) -> Option<&str> {
     (is_list_label(&format!("{}：", label.trim())) && parse_marker(rest).is_some()).then_some(rest)
 }
 
+/// 「。」 and 「；」 in UTF-8.
+const FULL_STOP: [u8; 3] = [0xE3, 0x80, 0x82];
+const FULL_WIDTH_SEMICOLON: [u8; 3] = [0xEF, 0xBC, 0x9B];
+
+/// Whether the three bytes ending at `p` are `mark`, compared as an array (comparing
+/// slices calls `memcmp`, once for each sentence end of a draft).
+fn three_bytes_end_at(bytes: &[u8], p: usize, mark: [u8; 3]) -> bool {
+    p >= 2 && [bytes[p - 2], bytes[p - 1], bytes[p]] == mark
+}
+
 /// Markers right after a sentence end inside a line: 「…落实到位。2.加强…」.
 fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
     // sentence ends (after 。, ；, ;), in order: the last bytes of the three marks found
@@ -1372,9 +1382,8 @@ fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
     let ends: Vec<(usize, bool)> = memchr::memchr3_iter(0x82, 0x9B, b';', bytes)
         .filter_map(|p| match bytes[p] {
             b';' => Some((p + 1, true)),
-            // compared as arrays: a slice's `ends_with` calls `memcmp` for three bytes
-            0x82 => (p >= 2 && bytes[p - 2..=p] == *"。".as_bytes()).then_some((p + 1, false)),
-            _ => (p >= 2 && bytes[p - 2..=p] == *"；".as_bytes()).then_some((p + 1, true)),
+            0x82 => three_bytes_end_at(bytes, p, FULL_STOP).then_some((p + 1, false)),
+            _ => three_bytes_end_at(bytes, p, FULL_WIDTH_SEMICOLON).then_some((p + 1, true)),
         })
         .collect();
     if ends.is_empty() {
@@ -1408,6 +1417,12 @@ fn find_glued(line: &str, start: usize, index: usize, out: &mut Vec<Heading>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sentence_end_bytes_are_the_marks() {
+        assert_eq!(FULL_STOP, *"。".as_bytes());
+        assert_eq!(FULL_WIDTH_SEMICOLON, *"；".as_bytes());
+    }
 
     #[test]
     fn the_line_break_split_is_str_split() {
