@@ -93,13 +93,14 @@ static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     super::static_regex(r"^[(（]?(?:星期|礼拜|周)(?P<w>[一二三四五六日天])[)）]?")
 });
 
+/// 月, searched with memchr's searcher built once (`memmem::find` builds one per call).
+static MONTH: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("月"));
+
 /// Whether [`DATE`] can match somewhere in `line`: each of its forms has a 月, or four ASCII
 /// digits followed by `.`, `-` or `/` (2018.2.25, 2018-02-25). A byte scan that lets most
 /// lines of a draft skip the regex.
 pub fn may_hold_date(line: &str) -> bool {
-    // built once: `memmem::find` builds a searcher per call
-    static MONTH: LazyLock<memchr::memmem::Finder<'static>> =
-        LazyLock::new(|| memchr::memmem::Finder::new("月"));
     if MONTH.find(line.as_bytes()).is_some() {
         return true;
     }
@@ -129,8 +130,6 @@ pub struct DateEvidence {
 
 impl DateEvidence {
     pub fn new(text: &str) -> DateEvidence {
-        static MONTH: LazyLock<memchr::memmem::Finder<'static>> =
-            LazyLock::new(|| memchr::memmem::Finder::new("月"));
         let bytes = text.as_bytes();
         let after_year = |at: usize| at >= 4 && bytes[at - 4..at].iter().all(u8::is_ascii_digit);
         DateEvidence {
@@ -156,16 +155,9 @@ impl DateEvidence {
     }
 }
 
-/// Dates on one normalised line; `base` is the line's offset in the normalised text.
+/// Dates on one normalised line that [`DateEvidence`] lets through (on another line the
+/// regex finds none: [`may_hold_date`]); `base` is the line's offset in the normalised text.
 pub fn scan_line(line: &str, base: usize) -> Vec<RawDate> {
-    if !may_hold_date(line) {
-        return Vec::new();
-    }
-    scan_line_unfiltered(line, base)
-}
-
-/// [`scan_line`] of a line that [`may_hold_date`] (or [`DateEvidence`]) lets through.
-pub fn scan_line_unfiltered(line: &str, base: usize) -> Vec<RawDate> {
     let mut out = Vec::new();
     for caps in DATE.captures_iter(line) {
         let Some(whole) = caps.get(0) else { continue };

@@ -271,7 +271,7 @@ impl<'a> Parser<'a> {
         for (i, l) in lines.iter().enumerate() {
             if evidence.may_hold_date(&l.norm()) {
                 let line = &norm[l.norm()];
-                raw_dates.add(i, dates::scan_line_unfiltered(line, l.norm().start));
+                raw_dates.add(i, dates::scan_line(line, l.norm().start));
             }
         }
         Parser {
