@@ -1,7 +1,7 @@
 //! Linear time for the paths that were quadratic (issue 10). Each test runs one path at
 //! two input sizes in the same process and fails when twice the input takes more than
 //! 2.5 times as long (the best of three samples of each size, interleaved, each sample
-//! long enough to time; measured twice before it fails). A ratio, never
+//! long enough to time; measured up to three times before it fails). A ratio, never
 //! an absolute time: a quadratic path shows about 4×. Time is CPU time (of this process
 //! and its children), not wall-clock time, so the other work on a shared machine does
 //! not count; the tests run one at a time, in a test binary of their own (no other test's
@@ -16,7 +16,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use gwlint::diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Severity};
-use gwlint::fix::{apply_fixes_pass, FixMode};
+use gwlint::fix::{apply_fixes_pass, fix_until_stable, unified_diff, FixMode, FixOutcome};
 use gwlint::{Document, RuleSet, Settings};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
@@ -48,7 +48,8 @@ fn cpu_time() -> Duration {
 /// builds the input outside the timing. A sample runs the work often enough for the small
 /// input to take [`MIN_SAMPLE`] (a few milliseconds are within the resolution of the
 /// process's CPU clock and of a shared machine's noise), and a ratio over the bound is
-/// measured once more before the test fails: a quadratic path fails both times.
+/// measured up to twice more before the test fails: a quadratic path (about 4×) fails
+/// every time, where a shared machine's noise has put one measure of a linear path at 3×.
 fn assert_linear<T>(name: &str, n: usize, prepare: impl Fn(usize) -> T, work: impl Fn(T)) {
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -76,7 +77,10 @@ fn assert_linear<T>(name: &str, n: usize, prepare: impl Fn(usize) -> T, work: im
         (ratio, small, large)
     };
     let mut result = measure();
-    if result.0 > MAX_RATIO {
+    for _ in 0..2 {
+        if result.0 <= MAX_RATIO {
+            break;
+        }
         result = measure();
     }
     let (ratio, small, large) = result;
@@ -87,7 +91,7 @@ fn assert_linear<T>(name: &str, n: usize, prepare: impl Fn(usize) -> T, work: im
 }
 
 /// The CPU time a sample of the small input should take at least.
-const MIN_SAMPLE: Duration = Duration::from_millis(25);
+const MIN_SAMPLE: Duration = Duration::from_millis(50);
 
 /// The most a pattern rule may cost on clean text, in walks of a literal-free regex over
 /// it. A pattern the line prefilter cannot narrow costs about one walk (each); the rules
@@ -179,7 +183,7 @@ fn pattern_exceptions_on_one_long_line() {
     // every candidate `,` has an exception match (10:30) before it on the same line
     assert_linear(
         "exceptions on a long line",
-        4_000,
+        16_000,
         |n| Document::from_text("long.txt", "上午10:30开会,推进工作".repeat(n)),
         |doc| {
             let found = gwlint::check(&doc, rules(), &only("half-width-punctuation"));
@@ -327,24 +331,57 @@ fn ignore_file_with_many_entries_some_stale() {
     );
 }
 
+/// `text` (of size `n`, called `name`) and its safe fix of half-width punctuation,
+/// worked out once: each sample of a test takes it again.
+fn fixed_once(
+    name: &'static str,
+    n: usize,
+    text: impl Fn(usize) -> String,
+) -> (String, FixOutcome) {
+    type Fixed = Vec<(&'static str, usize, String, FixOutcome)>;
+    static FIXED: Mutex<Fixed> = Mutex::new(Vec::new());
+    let mut fixed = FIXED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((.., text, out)) = fixed.iter().find(|f| (f.0, f.1) == (name, n)) {
+        return (text.clone(), out.clone());
+    }
+    let text = text(n);
+    let lint = |t: &str| {
+        let doc = Document::from_text("d.txt", t);
+        gwlint::check(&doc, rules(), &only("half-width-punctuation"))
+    };
+    let out = fix_until_stable(&text, FixMode::SafeOnly, lint).unwrap();
+    fixed.push((name, n, text.clone(), out.clone()));
+    (text, out)
+}
+
 #[test]
 fn diff_of_many_changed_lines() {
-    use gwlint::fix::{fix_until_stable, unified_diff};
     assert_linear(
         "--diff of many changed lines",
-        10_000,
+        40_000,
         |n| {
-            let text: String = (0..n).map(|i| format!("第{i}项工作,推进落实\n")).collect();
-            let lint = |t: &str| {
-                let doc = Document::from_text("d.txt", t);
-                gwlint::check(&doc, rules(), &only("half-width-punctuation"))
-            };
-            let out = fix_until_stable(&text, FixMode::SafeOnly, lint).unwrap();
-            (text, out)
+            fixed_once("lines", n, |n| {
+                (0..n).map(|i| format!("第{i}项工作,推进落实\n")).collect()
+            })
         },
         |(text, out)| {
             let diff = unified_diff("d.txt", &text, &out.text, &out.changes);
             assert!(diff.len() > text.len());
+        },
+    );
+}
+
+#[test]
+fn diff_of_many_changes_on_one_line() {
+    // each change once looked back to its line's start and on to its end: at 20,000
+    // changes that measured 4.0-4.2x
+    assert_linear(
+        "--diff of many changes on one line",
+        100_000,
+        |n| fixed_once("one line", n, |n| "工作,".repeat(n)),
+        |(text, out)| {
+            let diff = unified_diff("d.txt", &text, &out.text, &out.changes);
+            assert!(diff.len() > 2 * text.len());
         },
     );
 }

@@ -298,33 +298,11 @@ pub fn unified_diff(path: &str, old: &str, new: &str, changes: &[Change]) -> Str
         return String::new();
     }
     let (old_lines, new_lines) = (LineStarts::of(old), LineStarts::of(new));
-    // changed stretches widened to whole lines: (old bytes, new bytes), in order
-    let mut stretches: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
-    for c in changes {
-        let start = old[..c.original.start].rfind('\n').map_or(0, |i| i + 1);
-        match stretches.last_mut() {
-            // on a line the stretch before already takes: it grows to this change's end
-            Some(last) if start < last.0.end || (start == last.0.end && start > 0) => {
-                let end = line_end(old, new, c, last.0.start, last.1.start);
-                (last.0.end, last.1.end) = end;
-            }
-            _ => {
-                // the text from the line start to the change is the same in both
-                let new_start = c.fixed.start - (c.original.start - start);
-                let (old_end, new_end) = line_end(old, new, c, start, new_start);
-                stretches.push((start..old_end, new_start..new_end));
-            }
-        }
-    }
-    let regions: Vec<_> = stretches
-        .iter()
-        .map(|(o, n)| {
-            (
-                old_lines.line_of(o.start)..old_lines.line_of_end(o.end),
-                new_lines.line_of(n.start)..new_lines.line_of_end(n.end),
-            )
-        })
-        .collect();
+    let regions = line_regions(
+        &old_lines,
+        &new_lines,
+        &changed_stretches(old, new, changes),
+    );
     let mut out = format!("--- a/{path}\n+++ b/{path}\n");
     let mut k = 0;
     while k < regions.len() {
@@ -366,16 +344,106 @@ pub fn unified_diff(path: &str, old: &str, new: &str, changes: &[Change]) -> Str
     out
 }
 
+type Stretch = (std::ops::Range<usize>, std::ops::Range<usize>);
+
+/// The changed stretches widened to whole lines, (old bytes, new bytes), in order. Each
+/// search for a line start or end begins where the one before it stopped, so many changes
+/// on one long line cost one walk of it.
+fn changed_stretches(old: &str, new: &str, changes: &[Change]) -> Vec<Stretch> {
+    let mut stretches: Vec<Stretch> = Vec::new();
+    // the start of the line holding `searched_to`, and the first line end at or after it
+    let (mut searched_to, mut line_start) = (0, 0);
+    let mut next_line_end = LineEnd::new(old);
+    for c in changes {
+        if c.original.start < searched_to {
+            (searched_to, line_start) = (0, 0); // out of order: search from the text's start
+        }
+        if let Some(i) = old[searched_to..c.original.start].rfind('\n') {
+            line_start = searched_to + i + 1;
+        }
+        searched_to = c.original.start;
+        let start = line_start;
+        match stretches.last_mut() {
+            // on a line the stretch before already takes: it grows to this change's end
+            Some(last) if start < last.0.end || (start == last.0.end && start > 0) => {
+                let end = line_end(
+                    old,
+                    new,
+                    c,
+                    (last.0.start, last.1.start),
+                    &mut next_line_end,
+                );
+                (last.0.end, last.1.end) = end;
+            }
+            _ => {
+                // the text from the line start to the change is the same in both
+                let new_start = c.fixed.start - (c.original.start - start);
+                let (old_end, new_end) =
+                    line_end(old, new, c, (start, new_start), &mut next_line_end);
+                stretches.push((start..old_end, new_start..new_end));
+            }
+        }
+    }
+    stretches
+}
+
+/// The stretches as line ranges of the old and the new text, found by walking each line
+/// index forward once.
+fn line_regions(
+    old_lines: &LineStarts,
+    new_lines: &LineStarts,
+    stretches: &[Stretch],
+) -> Vec<Stretch> {
+    let (mut old_at, mut new_at) = (LineCursor::default(), LineCursor::default());
+    let (mut old_end, mut new_end) = (LineCursor::default(), LineCursor::default());
+    stretches
+        .iter()
+        .map(|(o, n)| {
+            (
+                old_at.line_of(old_lines, o.start)..old_end.line_of_end(old_lines, o.end),
+                new_at.line_of(new_lines, n.start)..new_end.line_of_end(new_lines, n.end),
+            )
+        })
+        .collect()
+}
+
+/// The first `\n` at or after an offset, for offsets that only grow: a search begins
+/// where the last one ended when the offset is still before the line end it found.
+struct LineEnd<'t> {
+    text: &'t str,
+    /// the offset searched from and the end found (just past the `\n`, or the text's end)
+    last: Option<(usize, usize)>,
+}
+
+impl<'t> LineEnd<'t> {
+    fn new(text: &'t str) -> Self {
+        LineEnd { text, last: None }
+    }
+
+    fn after(&mut self, from: usize) -> usize {
+        if let Some((searched, end)) = self.last {
+            if searched <= from && from < end {
+                return end;
+            }
+        }
+        let end = self.text[from..]
+            .find('\n')
+            .map_or(self.text.len(), |i| from + i + 1);
+        self.last = Some((from, end));
+        end
+    }
+}
+
 /// Where the lines change `c` touches end, in `old` and in `new` (its stretch starts at
-/// `old_start` / `new_start`). The text after a change is the same in both texts, so a
+/// `starts`, old and new). The text after a change is the same in both texts, so a
 /// line end after it is one in both at the same distance; when both sides already end
 /// on a line boundary, no line after the change is involved.
 fn line_end(
     old: &str,
     new: &str,
     c: &Change,
-    old_start: usize,
-    new_start: usize,
+    (old_start, new_start): (usize, usize),
+    next_line_end: &mut LineEnd,
 ) -> (usize, usize) {
     let at_boundary = |text: &str, end: usize, from: usize| {
         end == from || text.as_bytes().get(end.wrapping_sub(1)) == Some(&b'\n')
@@ -383,9 +451,7 @@ fn line_end(
     if at_boundary(old, c.original.end, old_start) && at_boundary(new, c.fixed.end, new_start) {
         return (c.original.end, c.fixed.end);
     }
-    let end = old[c.original.end..]
-        .find('\n')
-        .map_or(old.len(), |i| c.original.end + i + 1);
+    let end = next_line_end.after(c.original.end);
     (end, c.fixed.end + (end - c.original.end))
 }
 
@@ -428,21 +494,36 @@ impl LineStarts {
         self.0.len() - 1
     }
 
+    fn line<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        &text[self.0[line]..self.0[line + 1]]
+    }
+}
+
+/// A position in a [`LineStarts`] for offsets that only grow: each lookup walks on from
+/// the last, so a run of lookups in order is linear in the lines.
+#[derive(Default)]
+struct LineCursor(usize);
+
+impl LineCursor {
     /// The line containing byte `offset` (a line start gives that line).
-    fn line_of(&self, offset: usize) -> usize {
-        self.0
-            .partition_point(|&s| s <= offset)
+    fn line_of(&mut self, lines: &LineStarts, offset: usize) -> usize {
+        self.walk(lines, |s| s <= offset)
             .saturating_sub(1)
-            .min(self.count())
+            .min(lines.count())
     }
 
     /// The number of lines before byte `offset`, a line boundary.
-    fn line_of_end(&self, offset: usize) -> usize {
-        self.0.partition_point(|&s| s < offset).min(self.count())
+    fn line_of_end(&mut self, lines: &LineStarts, offset: usize) -> usize {
+        self.walk(lines, |s| s < offset).min(lines.count())
     }
 
-    fn line<'t>(&self, text: &'t str, line: usize) -> &'t str {
-        &text[self.0[line]..self.0[line + 1]]
+    /// How many line starts from the first satisfy `before` (which holds for a prefix),
+    /// walking on from where the last lookup stopped.
+    fn walk(&mut self, lines: &LineStarts, before: impl Fn(usize) -> bool) -> usize {
+        while lines.0.get(self.0).is_some_and(|&s| before(s)) {
+            self.0 += 1;
+        }
+        self.0
     }
 }
 
@@ -591,6 +672,19 @@ mod tests {
             "--- a/f\n+++ b/f\n@@ -1,5 +1,4 @@\n 1\n-2\n 3\n 4\n 5\n\
              @@ -10,4 +9,5 @@\n 10\n 11\n 12\n-ab\n\\ No newline at end of file\n+a\n+b\n\
              \\ No newline at end of file\n"
+        );
+        // three changes on one line and one on the next: one hunk, each line once
+        let old = "x\na,b,c\nd,e\n";
+        let new = "x\na，b，c。\nd，e\n";
+        let changes = [
+            change(3..4, 3..6),
+            change(5..6, 7..10),
+            change(7..7, 11..14),
+            change(9..10, 16..19),
+        ];
+        assert_eq!(
+            unified_diff("f", old, new, &changes),
+            "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n x\n-a,b,c\n-d,e\n+a，b，c。\n+d，e\n"
         );
     }
 }
