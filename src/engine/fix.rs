@@ -351,12 +351,13 @@ type Stretch = (std::ops::Range<usize>, std::ops::Range<usize>);
 /// on one long line cost one walk of it.
 fn changed_stretches(old: &str, new: &str, changes: &[Change]) -> Vec<Stretch> {
     let mut stretches: Vec<Stretch> = Vec::new();
-    // the start of the line holding `searched_to`, and the first line end at or after it
+    // how far the text has been searched for line starts, and the start of the line there
     let (mut searched_to, mut line_start) = (0, 0);
     let mut next_line_end = LineEnd::new(old);
     for c in changes {
         if c.original.start < searched_to {
-            (searched_to, line_start) = (0, 0); // out of order: search from the text's start
+            // not in order, as no caller gives them: search again from the text's start
+            (searched_to, line_start) = (0, 0);
         }
         if let Some(i) = old[searched_to..c.original.start].rfind('\n') {
             line_start = searched_to + i + 1;
