@@ -134,13 +134,19 @@ impl PatternCheck {
         let (exception_local, exception_filters) = analysed(exceptions);
         let patterns_local = pattern_local.iter().all(|&l| l);
         let exceptions_local = exception_local.iter().all(|&l| l);
-        // a deletion may take the line break with the line; context conditions are searched
-        // within the scope unit, so they need no check
+        // a deletion takes the line break with a line it leaves blank, unless a context
+        // condition keeps a character beside it; context conditions are searched within the
+        // scope unit, so they need no other check
+        let deletes_within_line = file
+            .fix
+            .as_ref()
+            .is_none_or(|f| f.replace.is_some() || f.transform != Some(Transform::Delete))
+            || [&file.preceded_by, &file.followed_by]
+                .into_iter()
+                .flatten()
+                .any(|condition| is_one_non_space_character(condition));
         let line_local = file.scope.unwrap_or_default() == Scope::Line
-            && file
-                .fix
-                .as_ref()
-                .is_none_or(|f| f.replace.is_some() || f.transform != Some(Transform::Delete))
+            && deletes_within_line
             && patterns_local
             && exceptions_local;
         Ok(PatternCheck {
@@ -468,6 +474,36 @@ pub fn deletion_range_in(text: &str, span: &Range<usize>, line: Range<usize>) ->
     }
 }
 
+/// Whether a context condition matches exactly one character, never a space or a line
+/// break (a character class or a one-character literal without one). A `preceded_by` or
+/// `followed_by` of that kind keeps a character beside the match on its line, so deleting
+/// the match never leaves the line blank ([`deletion_range_in`]).
+fn is_one_non_space_character(condition: &str) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    let Ok(hir) = regex_syntax::parse(condition) else {
+        return false;
+    };
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            !class.ranges().is_empty()
+                && class.ranges().iter().all(|r| {
+                    !SPACE_CHARACTERS
+                        .iter()
+                        .any(|&c| r.start() <= c && c <= r.end())
+                })
+        }
+        HirKind::Literal(literal) => std::str::from_utf8(&literal.0)
+            .is_ok_and(|s| s.chars().count() == 1 && !s.contains(SPACE_CHARACTERS)),
+        _ => false,
+    }
+}
+
+/// Every character [`crate::normalize::is_removed_space`] accepts, and the line break.
+const SPACE_CHARACTERS: [char; 17] = [
+    '\n', '\t', '\r', ' ', '\u{A0}', '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}',
+    '\u{2007}', '\u{2008}', '\u{2009}', '\u{200A}', '\u{200B}', '\u{3000}', '\u{FEFF}',
+];
+
 /// The line `line` (a range of `text`), without leading and trailing spaces.
 fn trimmed(text: &str, line: Range<usize>) -> Range<usize> {
     let body = &text[line.clone()];
@@ -505,4 +541,47 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
         i += 1;
     }
     i.min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn space_characters_are_the_removed_spaces_and_the_line_break() {
+        let spaces: Vec<char> = (0..=0x10FFFF_u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| c == '\n' || crate::normalize::is_removed_space(c))
+            .collect();
+        let mut listed = SPACE_CHARACTERS.to_vec();
+        listed.sort();
+        assert_eq!(spaces, listed);
+    }
+
+    #[test]
+    fn one_non_space_character_is_a_class_or_literal_without_spaces() {
+        for yes in [
+            r"[\p{Han}0-9０-９〕\]]",
+            "年",
+            "[a-z]",
+            r"[^\s\x{200B}\x{FEFF}]",
+        ] {
+            assert!(is_one_non_space_character(yes), "{yes}");
+        }
+        for no in [
+            r"[\p{Han} ]",
+            r"\s",
+            "[^a]",
+            ".",
+            "年度",
+            "",
+            r"[\p{Han}　]",
+            "(?:年)?",
+            "年*",
+            // U+200B and U+FEFF are not white space to \s, but are removed as spaces
+            r"[^\s]",
+        ] {
+            assert!(!is_one_non_space_character(no), "{no}");
+        }
+    }
 }
