@@ -32,6 +32,12 @@ struct LastCheck {
 }
 
 impl LineLocalMemo {
+    /// Whether a check of `doc` under these rules and settings re-checks only the lines
+    /// edited since the last one.
+    pub(super) fn rechecks(&self, rule_set: u64, settings: &Settings, doc: &Document) -> bool {
+        self.usable(rule_set, settings, doc).is_some()
+    }
+
     /// The last check, when it can stand for `doc` under these rules and settings.
     fn usable(&self, rule_set: u64, settings: &Settings, doc: &Document) -> Option<&LastCheck> {
         self.last

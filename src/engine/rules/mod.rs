@@ -343,6 +343,14 @@ impl RuleSet {
     ) -> (Vec<Diagnostic>, Vec<RuleId>) {
         // Markdown masks depend on fences lines apart: no line is checked alone there
         let mut memo = memo.filter(|_| !crate::suppress::is_markdown(&doc.path));
+        // a re-check runs the line-local rules on the edited lines apart; the few rules left
+        // for the whole text search it alone, cheaper than one pass of the shared set
+        let rechecking = memo
+            .as_deref()
+            .is_some_and(|m| m.rechecks(self.version, settings, doc));
+        if let (true, Some(set)) = (rechecking, &self.line_set) {
+            set.search_alone_in(doc);
+        }
         let enabled = self.rules.iter().filter(|r| settings.is_enabled(&r.meta));
         let (line_local, enabled): (Vec<&Rule>, Vec<&Rule>) =
             enabled.partition(|r| memo.is_some() && r.check.is_line_local());

@@ -36,11 +36,15 @@ struct ViewSet {
 
 /// The line-local patterns of several pattern rules, searched in one pass per line.
 pub struct SharedLineSet {
-    /// Unique to this set: the key of its [`LineHits`] in [`Document::derived`].
+    /// Unique to this set: its facts in [`Document::derived`] (each view's [`LineHits`], and
+    /// whether to search alone) are kept under keys made from it.
     id: u64,
     /// Indexed by [`slot`].
     views: [ViewSet; 2],
 }
+
+/// Whether the rules search a document alone ([`SharedLineSet::search_alone_in`]).
+struct SearchAlone(bool);
 
 /// For each pattern of one view's set, the lines (`start..end`, without the `\n`) of one
 /// document where it matches, in order.
@@ -84,9 +88,30 @@ impl SharedLineSet {
         Some(list.len() - 1)
     }
 
+    /// Let the rules search `doc` alone, each pattern in its own pass: asked before a check
+    /// that runs only a few of the rules on the whole text (a re-check after an edit, the
+    /// line-local rules checking the edited lines apart), where a pass of the whole set
+    /// costs more than their own searches. The findings are the same either way.
+    pub fn search_alone_in(&self, doc: &Document) {
+        doc.derived(self.alone_key(), || SearchAlone(true));
+    }
+
+    /// [`Document::derived`]'s key for [`SharedLineSet::search_alone_in`]: after the two
+    /// views' keys of this set, before those of the next.
+    fn alone_key(&self) -> u64 {
+        self.id * 3 + 2
+    }
+
     /// The lines of `doc` where each pattern of `view` matches, scanned on first use and
-    /// kept with the document; `None` when the set cannot be built.
+    /// kept with the document; `None` when the set cannot be built, or the rules are to
+    /// search `doc` alone ([`SharedLineSet::search_alone_in`]).
     pub fn hits(&self, doc: &Document, view: View) -> Option<Arc<LineHits>> {
+        if doc
+            .derived(self.alone_key(), || SearchAlone(false))
+            .is_some_and(|alone| alone.0)
+        {
+            return None;
+        }
         let views = &self.views[slot(view)];
         let set = views
             .set
@@ -100,7 +125,7 @@ impl SharedLineSet {
             View::Original => doc.text.as_str(),
             View::Normalized => doc.normalized.as_str(),
         };
-        let key = self.id * 2 + slot(view) as u64;
+        let key = self.id * 3 + slot(view) as u64;
         doc.derived(key, || scan(set, text))
     }
 }
@@ -205,6 +230,24 @@ mod tests {
             None,
             "the set is built: closed"
         );
+    }
+
+    #[test]
+    fn a_document_searched_alone_has_no_hits_and_others_keep_theirs() {
+        let set = SharedLineSet::new();
+        set.add(View::Original, "甲").unwrap();
+        let (alone, shared) = (
+            Document::from_text("a.txt", "甲\n"),
+            Document::from_text("b.txt", "甲\n"),
+        );
+        set.search_alone_in(&alone);
+        assert!(set.hits(&alone, View::Original).is_none());
+        let hits = set.hits(&shared, View::Original).unwrap();
+        assert_eq!(hits.lines(0).iter().collect::<Vec<_>>(), [&(0..3)]);
+        // another set's facts are kept apart: it still scans the first document
+        let other = SharedLineSet::new();
+        other.add(View::Original, "甲").unwrap();
+        assert!(other.hits(&alone, View::Original).is_some());
     }
 
     /// A long text is scanned in pieces of whole lines: the same lines as in one piece.
