@@ -91,7 +91,7 @@ pub struct Structure {
 
 static INLINE_ITEM: LazyLock<Regex> =
     LazyLock::new(|| static_regex(r"(?:^|[,;:。、!?])(?P<n>[一二三四五六七八九十]{1,3})是"));
-/// Every match starts with an ASCII digit or a bracket (`outline_markers` asks it only of
+/// Every match starts with an ASCII digit or a bracket ([`odd_marker`] asks it only of
 /// lines that do).
 static ODD_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     static_regex(
@@ -410,12 +410,7 @@ impl<'a> Parser<'a> {
                     len: 0,
                 };
                 self.s.headings.push(Heading::new(i, at, &m, line_end));
-            } else if let Some(m) = self
-                .compact(i)
-                .starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '（')
-                .then(|| ODD_MARKER.find(self.compact(i)))
-                .flatten()
-            {
+            } else if let Some(m) = odd_marker(self.compact(i)) {
                 self.s.unrecognised.push((
                     i,
                     format!("「{}」像序号但不是标准写法，未计入大纲", m.as_str()),
@@ -1362,6 +1357,14 @@ fn label_then_item(line: &str) -> Option<&str> {
     let (label, rest) = (&line[..colon], &line[colon + width..]);
     let rest = rest.trim_start();
     (is_list_label(&format!("{}：", label.trim())) && parse_marker(rest).is_some()).then_some(rest)
+}
+
+/// A start of a line that looks like an outline marker in no standard form ([`ODD_MARKER`]);
+/// asked of most lines, so those not starting as its matches must skip the regex.
+fn odd_marker(line: &str) -> Option<regex::Match<'_>> {
+    line.starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '（')
+        .then(|| ODD_MARKER.find(line))
+        .flatten()
 }
 
 /// 「。」 and 「；」 in UTF-8.

@@ -348,7 +348,7 @@ impl RuleSet {
         let rechecking = memo
             .as_deref()
             .is_some_and(|m| m.rechecks(self.version, settings, doc));
-        if let (true, Some(set)) = (rechecking, &self.line_set) {
+        if let Some(set) = self.line_set.as_ref().filter(|_| rechecking) {
             set.search_alone_in(doc);
         }
         let enabled = self.rules.iter().filter(|r| settings.is_enabled(&r.meta));
