@@ -296,6 +296,13 @@ impl LineFilter {
         at.map(|i| from + i)
     }
 
+    /// Whether the line `start..end` of `hay` holds what the filter looks for.
+    pub fn holds_in(&self, hay: &[u8], start: usize, end: usize) -> bool {
+        hay.get(..end)
+            .and_then(|line| self.next_hit(line, start))
+            .is_some()
+    }
+
     /// The lines (`start..end`, without the `\n`) that hold one of the filter's bytes.
     fn lines<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize)> + 't {
         let hay = text.as_bytes();
@@ -373,15 +380,29 @@ pub fn matches<'t>(
             None => Box::new(std::iter::empty()),
         };
     };
-    Box::new(filter.lines(text).flat_map(move |(start, end)| {
-        let hay = &text[..end];
-        let mut at = start;
-        std::iter::from_fn(move || {
-            let m = re.get()?.find_at(hay, at)?;
-            at = m.end();
-            Some(m.range())
-        })
-    }))
+    Box::new(
+        filter
+            .lines(text)
+            .flat_map(move |(start, end)| matches_in_line(re, text, start, end)),
+    )
+}
+
+/// The matches of `re` in the line `start..end` of `text` (without its `\n`), the text
+/// before it as context: for a regex a filter was made for, the whole text's matches that
+/// lie in that line.
+pub fn matches_in_line<'t>(
+    re: &'t LazyRegex,
+    text: &'t str,
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = std::ops::Range<usize>> + 't {
+    let hay = &text[..end];
+    let mut at = start;
+    std::iter::from_fn(move || {
+        let m = re.get()?.find_at(hay, at)?;
+        at = m.end();
+        Some(m.range())
+    })
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 use crate::diagnostic::{Edit, Findings, Fix};
 use crate::document::{line_around, paragraph_around, Document};
+use crate::rules::kinds::exceptions::ExceptionWindow;
 use crate::rules::kinds::lazy_regex::LazyRegex;
 use crate::rules::kinds::line_filter::{self, LineFilter};
 use crate::rules::kinds::line_set::SharedLineSet;
@@ -371,57 +372,6 @@ impl Check for PatternCheck {
             };
             out.push(meta.diagnostic(original_span, matched, suggestion.as_deref(), fix));
         }
-    }
-}
-
-/// The exception matches around the current candidate, pulled lazily from each exception
-/// regex and dropped once no later candidate can overlap them. Candidates come in text
-/// order (their starts never decrease), and one regex's matches do not overlap, so both
-/// their starts and their ends increase: the work is in proportion to the matches, and
-/// only those overlapping a candidate are held (all of a text's exception matches used to
-/// be collected up front, and every candidate on a long line scanned all of them before it).
-struct ExceptionWindow<'t> {
-    /// Per exception: its matches still to come, and those held near the candidates.
-    streams: Vec<(MatchStream<'t>, std::collections::VecDeque<Range<usize>>)>,
-}
-
-type MatchStream<'t> = std::iter::Peekable<Box<dyn Iterator<Item = Range<usize>> + 't>>;
-
-impl<'t> ExceptionWindow<'t> {
-    fn new(
-        exceptions: &'t [LazyRegex],
-        filters: &'t [Option<LineFilter>],
-        text: &'t str,
-    ) -> ExceptionWindow<'t> {
-        ExceptionWindow {
-            streams: exceptions
-                .iter()
-                .zip(filters)
-                .map(|(re, filter)| {
-                    let matches = line_filter::matches(re, filter.as_ref(), text);
-                    (matches.peekable(), Default::default())
-                })
-                .collect(),
-        }
-    }
-
-    /// Whether an exception match lying inside `unit` overlaps `span` (asked for spans in
-    /// text order).
-    fn excepts(&mut self, unit: &Range<usize>, span: &Range<usize>) -> bool {
-        let mut hit = false;
-        for (matches, near) in &mut self.streams {
-            while let Some(m) = matches.next_if(|m| m.start < span.end) {
-                near.push_back(m);
-            }
-            while near.front().is_some_and(|r| r.end <= span.start) {
-                near.pop_front();
-            }
-            // all of `near` overlaps the span; the first starting inside the unit ends
-            // first among those
-            let first = near.partition_point(|r| r.start < unit.start);
-            hit |= near.get(first).is_some_and(|r| r.end <= unit.end);
-        }
-        hit
     }
 }
 
