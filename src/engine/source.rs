@@ -602,6 +602,18 @@ pub fn line_ending(text: &str) -> &'static str {
 #[derive(Debug, Clone)]
 pub struct LineStarts(Starts);
 
+/// The length in bytes of the UTF-8 character whose first byte is `lead` (1 for a byte no
+/// character starts with, which valid UTF-8 never has at a character boundary): a scan
+/// of the bytes steps from character to character with it.
+pub fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
 /// `x` as a `u32`, or `u32::MAX` when it does not fit. The compact records (line starts,
 /// structure lines, headings, normalised-view breaks, LSP positions) store 32-bit offsets;
 /// their builders only see texts under 4 GiB, so the saturation never changes a value.

@@ -228,6 +228,7 @@ fn han_offset(cp: u32) -> Option<usize> {
 
 impl PairIndex {
     /// The candidate of the pair (first, second), when it is a suspicious pair.
+    #[inline]
     fn lookup(&self, first: u32, second: u32) -> Option<Candidate> {
         let (f, s) = (
             first.wrapping_sub(HAN_START),
@@ -262,10 +263,13 @@ impl PairIndex {
             })
         };
         let mut i = 0;
+        // the Han character at `i` when it was decoded as the second of the last pair
+        let mut carried: Option<u32> = None;
         std::iter::from_fn(move || {
             while i < b.len() {
-                let Some(first) = han_at(i) else {
-                    i += 1;
+                let Some(first) = carried.take().or_else(|| han_at(i)) else {
+                    // the next character: `i` stays on character boundaries
+                    i += crate::source::utf8_len(b[i]);
                     continue;
                 };
                 let at = i;
@@ -273,6 +277,7 @@ impl PairIndex {
                 let Some(second) = han_at(i) else {
                     continue;
                 };
+                carried = Some(second);
                 if let Some(c) = self.lookup(first, second) {
                     return Some((at..at + 6, c));
                 }
@@ -464,5 +469,40 @@ mod tests {
             set as usize * 8 < PAIR_BITS,
             "{set} of {PAIR_BITS} bits set"
         );
+    }
+
+    /// The byte walk yields every pair of adjacent characters that the lookup knows, in
+    /// order, overlapping pairs included, over text that mixes those characters with
+    /// ASCII, full-width punctuation, a character just below U+4E00 and a 4-byte one.
+    #[test]
+    fn the_byte_walk_finds_every_adjacent_pair_the_lookup_knows() {
+        let index = bundled_index();
+        let mut alphabet: Vec<char> = "a 1。，\n\u{4DFF}𠀀".chars().collect();
+        let known = (0..HAN_SPAN).flat_map(|f| {
+            let (start, end) = (index.starts[f] as usize, index.starts[f + 1] as usize);
+            (start..end).map(move |k| (f, k))
+        });
+        for (f, k) in known.step_by(997).take(8) {
+            let first = char::from_u32(HAN_START + f as u32).unwrap();
+            let second = char::from_u32(HAN_START + u32::from(index.seconds[k])).unwrap();
+            alphabet.extend([first, second]);
+        }
+        let naive = |text: &str| -> Vec<(Range<usize>, [char; 2])> {
+            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            chars
+                .windows(2)
+                .filter_map(|w| {
+                    let (a, b) = (u32::from(w[0].1), u32::from(w[1].1));
+                    let c = index.lookup(a, b)?;
+                    Some((w[0].0..w[1].0 + w[1].1.len_utf8(), c.word))
+                })
+                .collect()
+        };
+        proptest::proptest!(|(picks in proptest::collection::vec(0..alphabet.len(), 0..40))| {
+            let text: String = picks.iter().map(|&i| alphabet[i]).collect();
+            let walked: Vec<(Range<usize>, [char; 2])> =
+                index.hits(&text).map(|(r, c)| (r, c.word)).collect();
+            proptest::prop_assert_eq!(walked, naive(&text));
+        });
     }
 }

@@ -72,16 +72,6 @@ fn head_hash(bytes: &[u8], len: usize) -> usize {
     hash_head(first_word(bytes) & head_mask(len))
 }
 
-/// The length of the UTF-8 character whose first byte is `lead`.
-fn utf8_len(lead: u8) -> usize {
-    match lead {
-        0xF0.. => 4,
-        0xE0.. => 3,
-        0xC0.. => 2,
-        _ => 1,
-    }
-}
-
 impl LiteralSet {
     pub fn new<'p>(literals: impl IntoIterator<Item = &'p str> + Clone) -> Result<Self, String> {
         let shortest = literals
@@ -163,7 +153,7 @@ impl LiteralSet {
         // a literal starts on a character: the scan steps from character to character
         while at + self.head_len <= bytes.len() {
             let p = at;
-            at += utf8_len(bytes[p]);
+            at += crate::source::utf8_len(bytes[p]);
             let h = hash_head(first_word(&bytes[p..]) & mask);
             if heads[h / 64] & (1 << (h % 64)) == 0 {
                 continue;
