@@ -59,6 +59,45 @@ static MAY_CHANGE: [bool; 256] = {
     table
 };
 
+/// Whether the view removes, folds or rewrites the character at `i` (a character
+/// boundary): [`is_removed_space`], [`fold_char`], or `\r`. Read from its bytes, so that
+/// the common marks that share a lead byte with those characters (。、《》「」 with the
+/// ideographic space, the curly quotes with the thin spaces) are copied in runs.
+fn changes_at(bytes: &[u8], i: usize) -> bool {
+    let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    match bytes[i] {
+        b' ' | b'\t' | b'\r' => true,
+        0xC2 => next(1) == 0xA0, // U+00A0
+        0xE2 => next(1) == 0x80 && (0x82..=0x8B).contains(&next(2)), // U+2002..U+200B
+        0xE3 => next(1) == 0x80 && next(2) == 0x80, // U+3000
+        0xEF => match next(1) {
+            0xBB => next(2) == 0xBF,                  // U+FEFF
+            0xBC => (0x81..=0xBF).contains(&next(2)), // U+FF01..U+FF3F
+            0xBD => (0x80..=0x9E).contains(&next(2)), // U+FF40..U+FF5E
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The end of the run of characters from `i` that the view keeps as they are.
+fn kept_run_end(bytes: &[u8], i: usize) -> usize {
+    let mut end = i;
+    loop {
+        let Some(k) = bytes[end..]
+            .iter()
+            .position(|&b| MAY_CHANGE[usize::from(b)])
+        else {
+            return bytes.len();
+        };
+        let at = end + k;
+        if changes_at(bytes, at) {
+            return at;
+        }
+        end = at + crate::source::utf8_len(bytes[at]);
+    }
+}
+
 /// Record that normalised offset `norm` maps to original offset `orig`; a later break at
 /// the same normalised offset (a folded comma followed by spaces) replaces the earlier.
 fn add_break(breaks: &mut Vec<[u32; 2]>, norm: u32, orig: u32) {
@@ -107,10 +146,7 @@ impl NormalizedView {
         while i < bytes.len() {
             // a run of characters the view keeps as they are, copied whole: every byte
             // that may start a removed, folded or rewritten character is in `MAY_CHANGE`
-            let run_end = bytes[i..]
-                .iter()
-                .position(|&b| MAY_CHANGE[usize::from(b)])
-                .map_or(bytes.len(), |k| i + k);
+            let run_end = kept_run_end(bytes, i);
             if run_end > i {
                 keep_in_step(&text, &mut breaks, &mut last, i);
                 text.push_str(&original[i..run_end]);
@@ -189,6 +225,19 @@ impl NormalizedView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte test of the runs agrees, for every character, with the character tests of
+    /// the slow path: a character is copied in a run exactly when the view keeps it.
+    #[test]
+    fn a_character_is_copied_in_a_run_exactly_when_the_view_keeps_it() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            let changes = c == '\r' || is_removed_space(c) || fold_char(c) != c;
+            let in_run = !MAY_CHANGE[usize::from(bytes[0])] || !changes_at(bytes, 0);
+            assert_eq!(in_run, !changes, "U+{:04X}", u32::from(c));
+        }
+    }
 
     #[test]
     fn maps_spaced_fullwidth_text_back() {
