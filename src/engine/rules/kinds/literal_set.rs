@@ -28,6 +28,18 @@ const DFA_FROM_BYTES: usize = 1 << 20;
 /// Bits of the hash of a literal's first bytes.
 const HEAD_BITS: u32 = 16;
 
+/// The table of the literals' head hashes: one bit per hash.
+type HeadBits = [u64; (1 << HEAD_BITS) / 64];
+
+/// The length of a UTF-8 character by the high four bits of its first byte (as
+/// `source::utf8_len`, read from a table in the scan's inner loop).
+const UTF8_LEN_BY_HIGH_BITS: [usize; 16] = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4];
+
+/// Whether `heads` has the bit of hash `h` (under 2^HEAD_BITS).
+fn has_head(heads: &HeadBits, h: usize) -> bool {
+    heads[h / 64 % heads.len()] & (1 << (h % 64)) != 0
+}
+
 pub struct LiteralSet {
     /// The contiguous NFA, built at once (so that a bad list fails as it loads).
     matcher: AhoCorasick,
@@ -40,7 +52,7 @@ pub struct LiteralSet {
     start: StartKind,
     /// One bit per hash of the first `head_len` bytes of a literal; `None` when a literal
     /// is shorter than four bytes (then the automaton scans alone).
-    heads: Option<Box<[u64]>>,
+    heads: Option<Box<HeadBits>>,
     /// 4 to 8: the length of the shortest literal, at most 8.
     head_len: usize,
 }
@@ -91,7 +103,7 @@ impl LiteralSet {
         let matcher = build(&literals, start, AhoCorasickKind::ContiguousNFA)
             .map_err(|e| format!("cannot build matcher: {e}"))?;
         let heads = filtered.then(|| {
-            let mut bits = vec![0u64; (1 << HEAD_BITS) / 64].into_boxed_slice();
+            let mut bits: Box<HeadBits> = Box::new([0; (1 << HEAD_BITS) / 64]);
             for literal in &literals {
                 let h = head_hash(literal.as_bytes(), head_len);
                 bits[h / 64] |= 1 << (h % 64);
@@ -148,27 +160,44 @@ impl LiteralSet {
             return;
         };
         let bytes = text.as_bytes();
-        let mask = head_mask(self.head_len);
         let mut at = 0;
-        // a literal starts on a character: the scan steps from character to character
-        while at + self.head_len <= bytes.len() {
-            let p = at;
-            at += crate::source::utf8_len(bytes[p]);
-            let h = hash_head(first_word(&bytes[p..]) & mask);
-            if heads[h / 64] & (1 << (h % 64)) == 0 {
-                continue;
-            }
+        while let Some(p) = next_head(heads, bytes, at, self.head_len) {
             let input = Input::new(bytes)
                 .span(p..bytes.len())
                 .anchored(Anchored::Yes);
-            if let Ok(Some(m)) = matcher.try_find(input) {
-                at = m.end();
-                if found(m).is_break() {
-                    return;
+            match matcher.try_find(input) {
+                Ok(Some(m)) => {
+                    at = m.end();
+                    if found(m).is_break() {
+                        return;
+                    }
                 }
+                _ => at = p + crate::source::utf8_len(bytes[p]),
             }
         }
     }
+}
+
+/// The first character start at or after `at` (itself one) where a literal fits and the
+/// first `head_len` bytes hash into `heads`. A literal starts on a character: the scan steps
+/// from character to character, reading eight bytes at once while eight remain.
+fn next_head(heads: &HeadBits, bytes: &[u8], mut at: usize, head_len: usize) -> Option<usize> {
+    let mask = head_mask(head_len);
+    while let Some(word) = bytes.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
+        let word = u64::from_le_bytes(*word);
+        if has_head(heads, hash_head(word & mask)) {
+            return Some(at);
+        }
+        // the first byte is the word's lowest
+        at += UTF8_LEN_BY_HIGH_BITS[usize::from((word as u8) >> 4)];
+    }
+    while at + head_len <= bytes.len() {
+        if has_head(heads, head_hash(&bytes[at..], head_len)) {
+            return Some(at);
+        }
+        at += crate::source::utf8_len(bytes[at]);
+    }
+    None
 }
 
 fn build(
@@ -220,6 +249,17 @@ mod tests {
         let literals = ["竟赛", "劳动竟赛", "竟赛活动", "动竟"];
         for text in ["开展劳动竟赛活动", "竟赛竟赛活动", "劳动竟", "x竟赛"] {
             assert_eq!(filtered(&literals, text), plain(&literals, text), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_length_table_agrees_with_utf8_len_for_every_byte() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                UTF8_LEN_BY_HIGH_BITS[usize::from(b >> 4)],
+                crate::source::utf8_len(b),
+                "{b:#x}"
+            );
         }
     }
 
