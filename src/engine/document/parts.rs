@@ -616,34 +616,58 @@ pub fn is_title_at_start(line: &str) -> bool {
     char_count_in(line, 4..=80) && !ends_with_terminal(line) && title_doc_type(line).is_some()
 }
 
+/// The years a title names, from one search of it ([`TITLE_YEAR`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct NamedYears {
+    /// The first year named: 「2025年…」「2024年度…」.
+    pub title: Option<i32>,
+    /// The year of the plan it names: 「2018年工会工作要点」, 「关于印发《2018年…计划》的通知」.
+    pub plan: Option<i32>,
+    /// The year a summary reviews: 「2024年工作总结」「2024年度…总结」 (not half-year ones).
+    pub summary: Option<i32>,
+}
+
+/// The years `title` names. Most titles name none: those without a 年 skip the regex.
+pub fn named_years(title: &str) -> NamedYears {
+    let mut years = NamedYears::default();
+    if !title.contains('年') {
+        return years;
+    }
+    for (k, c) in TITLE_YEAR.captures_iter(title).enumerate() {
+        let year = c.name("y").and_then(|y| year_value(y.as_str()));
+        let rest = c.name("rest").map_or("", |m| m.as_str());
+        if k == 0 {
+            years.title = year;
+            let half = ["上半年", "下半年", "季度", "月"]
+                .iter()
+                .any(|w| rest.contains(w));
+            if SUMMARY_TYPES.iter().any(|t| rest.ends_with(t)) && !half {
+                years.summary = year;
+            }
+        }
+        let named = rest.split(['》', '”', '"']).next().unwrap_or(rest);
+        let named = named.strip_suffix("的通知").unwrap_or(named);
+        if PLAN_TYPES.iter().any(|p| named.ends_with(p)) {
+            years.plan = year;
+            break;
+        }
+    }
+    years
+}
+
 /// A year named in a title: 「2025年…」「2024年度…」.
 pub fn title_year(title: &str) -> Option<i32> {
-    year_value(TITLE_YEAR.captures(title)?.name("y")?.as_str())
+    named_years(title).title
 }
 
 /// The year a summary reviews: 「2024年工作总结」「2024年度…总结」 (not half-year ones).
 pub fn summary_year(title: &str) -> Option<i32> {
-    let c = TITLE_YEAR.captures(title)?;
-    let rest = c.name("rest").map_or("", |m| m.as_str());
-    let half = ["上半年", "下半年", "季度", "月"]
-        .iter()
-        .any(|w| rest.contains(w));
-    (SUMMARY_TYPES.iter().any(|t| rest.ends_with(t)) && !half)
-        .then(|| year_value(c.name("y")?.as_str()))
-        .flatten()
+    named_years(title).summary
 }
 
 /// The year of the plan a title names: 「2018年工会工作要点」, 「关于印发《2018年…计划》的通知」.
 pub fn plan_year(title: &str) -> Option<i32> {
-    for c in TITLE_YEAR.captures_iter(title) {
-        let rest = c.name("rest").map_or("", |m| m.as_str());
-        let rest = rest.split(['》', '”', '"']).next().unwrap_or(rest);
-        let rest = rest.strip_suffix("的通知").unwrap_or(rest);
-        if PLAN_TYPES.iter().any(|p| rest.ends_with(p)) {
-            return year_value(c.name("y")?.as_str());
-        }
-    }
-    None
+    named_years(title).plan
 }
 
 /// Ends with sentence punctuation (normalised view: full-width ，：；！？ are folded).
@@ -720,5 +744,26 @@ mod tests {
         assert_eq!(plan_year("南湖县2024年安全生产工作计划"), Some(2024));
         assert_eq!(plan_year("关于开展2020年“安康杯”竞赛活动的通知"), None);
         assert_eq!(find_signer("签发人:周立新").map(|r| r.len()), Some(9));
+    }
+
+    /// The three years come from one search: the first year named, the year of a plan
+    /// type after any year, the year of a summary after the first (not half a year).
+    #[test]
+    fn named_years_of_titles() {
+        let years = |title: &str| {
+            let y = named_years(title);
+            (y.title, y.plan, y.summary)
+        };
+        assert_eq!(
+            years("某县2025年度安全生产工作总结"),
+            (Some(2025), None, Some(2025))
+        );
+        assert_eq!(years("某局2023年上半年工作总结"), (Some(2023), None, None));
+        assert_eq!(years("二〇二四年工作要点"), (Some(2024), Some(2024), None));
+        assert_eq!(
+            years("2019年度工作回顾，2020年工作安排"),
+            (Some(2019), Some(2020), None)
+        );
+        assert_eq!(years("关于做好防汛工作的通知"), (None, None, None));
     }
 }

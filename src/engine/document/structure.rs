@@ -685,13 +685,18 @@ impl<'a> Parser<'a> {
                 (title_first..=l).map(|j| self.compact(j)).collect()
             });
             let has_title = title.is_some();
+            let years = if has_title {
+                parts::named_years(&joined)
+            } else {
+                parts::NamedYears::default()
+            };
             self.s.segments.push(Segment {
                 lines: start..end,
                 title,
                 title_end: title_last.unwrap_or(start),
-                title_year: has_title.then(|| parts::title_year(&joined)).flatten(),
-                plan_year: has_title.then(|| parts::plan_year(&joined)).flatten(),
-                summary_year: has_title.then(|| parts::summary_year(&joined)).flatten(),
+                title_year: years.title,
+                plan_year: years.plan,
+                summary_year: years.summary,
                 doc_type: has_title
                     .then(|| parts::title_doc_type(&joined).map(str::to_owned))
                     .flatten(),
