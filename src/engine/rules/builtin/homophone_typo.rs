@@ -17,7 +17,6 @@ use crate::rules::{Check, RuleMeta};
 use crate::segment;
 use pinyin::ToPinyin;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -106,7 +105,8 @@ struct PairIndex {
 
 impl PairIndex {
     fn build(params: &Params) -> PairIndex {
-        let mut by_pinyin: HashMap<&'static str, Vec<char>> = HashMap::new();
+        // keyed by the pinyin crate's own syllables, not by anything from the text
+        let mut by_pinyin: foldhash::HashMap<&'static str, Vec<char>> = Default::default();
         for c in '\u{4E00}'..='\u{9FA5}' {
             if let Some(p) = c.to_pinyin() {
                 by_pinyin.entry(p.plain()).or_default().push(c);
@@ -189,14 +189,17 @@ fn sorted_by_key(pairs: Vec<(u32, Candidate)>) -> Vec<(u32, Candidate)> {
     for k in 1..starts.len() {
         starts[k] += starts[k - 1];
     }
+    let Some(&first) = pairs.first() else {
+        return pairs;
+    };
+    // each pair written once, straight to its place (no slots to fill and then compact)
     let mut next = starts.clone();
-    let mut slots: Vec<Option<(u32, Candidate)>> = vec![None; pairs.len()];
+    let mut sorted = vec![first; pairs.len()];
     for pair in pairs {
         let bucket = (pair.0 >> 16) as usize;
-        slots[next[bucket]] = Some(pair);
+        sorted[next[bucket]] = pair;
         next[bucket] += 1;
     }
-    let mut sorted: Vec<(u32, Candidate)> = slots.into_iter().flatten().collect();
     for bucket in starts.windows(2) {
         sorted[bucket[0]..bucket[1]].sort_unstable_by_key(|(key, _)| *key);
     }
