@@ -655,21 +655,6 @@ pub fn named_years(title: &str) -> NamedYears {
     years
 }
 
-/// A year named in a title: 「2025年…」「2024年度…」.
-pub fn title_year(title: &str) -> Option<i32> {
-    named_years(title).title
-}
-
-/// The year a summary reviews: 「2024年工作总结」「2024年度…总结」 (not half-year ones).
-pub fn summary_year(title: &str) -> Option<i32> {
-    named_years(title).summary
-}
-
-/// The year of the plan a title names: 「2018年工会工作要点」, 「关于印发《2018年…计划》的通知」.
-pub fn plan_year(title: &str) -> Option<i32> {
-    named_years(title).plan
-}
-
 /// Ends with sentence punctuation (normalised view: full-width ，：；！？ are folded).
 pub fn ends_with_terminal(line: &str) -> bool {
     line.ends_with([
@@ -738,11 +723,14 @@ mod tests {
         assert!(!is_title_like("一季度"));
         assert!(!is_title_like("现将有关事项通知如下。"));
         assert_eq!(
-            plan_year("关于印发《2018年工会工作要点》的通知"),
+            named_years("关于印发《2018年工会工作要点》的通知").plan,
             Some(2018)
         );
-        assert_eq!(plan_year("南湖县2024年安全生产工作计划"), Some(2024));
-        assert_eq!(plan_year("关于开展2020年“安康杯”竞赛活动的通知"), None);
+        assert_eq!(named_years("南湖县2024年安全生产工作计划").plan, Some(2024));
+        assert_eq!(
+            named_years("关于开展2020年“安康杯”竞赛活动的通知").plan,
+            None
+        );
         assert_eq!(find_signer("签发人:周立新").map(|r| r.len()), Some(9));
     }
 
